@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
+import { APP_VERSION } from '../core/app-info';
+import type { CliIo } from './cli-context';
+import { registerInfoCommand } from './commands/info';
+import { registerSettingsCommand } from './commands/settings';
+
+/** Exit codes: 0 success, 1 the command failed, 2 the command line was wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command('atelier')
+    .description('Atelier from the command line: set up a classroom machine, check what it can do.')
+    .version(APP_VERSION, '-v, --version')
+    .showHelpAfterError('(run "atelier --help" for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerInfoCommand(program, io);
+  registerSettingsCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code; never exits itself. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version also end here, with exit code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const payload = error instanceof AtelierError ? error.toPayload() : INTERNAL_ERROR;
+    io.stderr(`Error: ${payload.message}\n`);
+    if (payload.hint) io.stderr(`Hint: ${payload.hint}\n`);
+    if (io.env.ATELIER_DEBUG) io.stderr(`${describeForDebugging(error)}\n`);
+    return payload.code === 'invalid_request' ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+/** With ATELIER_DEBUG set: the stack and the chain of causes, for bug reports. */
+function describeForDebugging(error: unknown): string {
+  const lines: string[] = [];
+  for (let current: unknown = error; current !== undefined; current = (current as { cause?: unknown }).cause) {
+    lines.push(current instanceof Error ? (current.stack ?? String(current)) : String(current));
+    if (!(current instanceof Error)) break;
+  }
+  return lines.join('\nCaused by: ');
+}

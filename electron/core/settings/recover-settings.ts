@@ -1,0 +1,48 @@
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../../shared/settings';
+
+export interface RecoveredSettings {
+  settings: Settings;
+  /** null when the file was fine as it was. */
+  reason: 'unreadable' | 'invalid' | null;
+  problems: string[];
+}
+
+/**
+ * Reads a settings file's text as far as it can. Valid values are kept, wrong or unknown ones are
+ * replaced by defaults and listed as problems. Missing values silently take their defaults: a
+ * file written by an older Atelier lacks the settings added since.
+ */
+export function recoverSettings(text: string): RecoveredSettings {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return unreadableSettings(`the file is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return unreadableSettings('the file does not hold a JSON object');
+  }
+
+  const settings: Settings = { ...DEFAULT_SETTINGS };
+  const problems: string[] = [];
+  const shape = SettingsSchema.shape;
+  for (const [key, value] of Object.entries(data)) {
+    if (!Object.hasOwn(shape, key)) {
+      problems.push(`${key}: not a setting this version of Atelier knows`);
+      continue;
+    }
+    const field = shape[key as keyof typeof shape].safeParse(value);
+    if (field.success) {
+      (settings as Record<string, unknown>)[key] = field.data;
+    } else {
+      const issue = field.error.issues[0];
+      problems.push(`${key}: ${issue ? issue.message : 'invalid value'} (found ${JSON.stringify(value)})`);
+    }
+  }
+  return { settings, problems, reason: problems.length > 0 ? 'invalid' : null };
+}
+
+/** The result for a file that holds nothing usable. */
+export function unreadableSettings(problem: string): RecoveredSettings {
+  return { settings: { ...DEFAULT_SETTINGS }, reason: 'unreadable', problems: [problem] };
+}

@@ -1,0 +1,21 @@
+/**
+ * The names of every IPC channel and event. Kept apart from the zod schemas in contract.ts so the
+ * preload can check names without bundling zod; contract.ts must give each name a schema (the
+ * compiler checks both directions), so the two lists cannot drift apart.
+ */
+export const channelNames = ['app:get-info', 'settings:get', 'settings:update'] as const;
+export const eventNames = ['settings:changed'] as const;
+
+export type ChannelName = (typeof channelNames)[number];
+export type EventName = (typeof eventNames)[number];
+
+const channelSet: ReadonlySet<string> = new Set(channelNames);
+const eventSet: ReadonlySet<string> = new Set(eventNames);
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && channelSet.has(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && eventSet.has(name);
+}

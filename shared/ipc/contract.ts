@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AppInfoSchema } from '../app-info';
+import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
+import type { ChannelName, EventName } from './channels';
+
+export { isChannelName, isEventName, type ChannelName, type EventName } from './channels';
+
+interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+/** Input schema of a channel that takes no argument. */
+const NoInput = z.undefined();
+
+/**
+ * Every request the renderer can make of the main process: `namespace:verb-noun` → input and
+ * output schemas. With the names in channels.ts, this table is the single source of truth: the
+ * preload refuses anything not in it, main validates every input against it, and the types on
+ * both sides come from it.
+ */
+export const ipcChannels = {
+  'app:get-info': { input: NoInput, output: AppInfoSchema },
+  'settings:get': { input: NoInput, output: SettingsStateSchema },
+  'settings:update': { input: SettingsPatchSchema, output: SettingsStateSchema },
+} as const satisfies Record<ChannelName, ChannelSpec>;
+
+/** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */
+export const ipcEvents = {
+  /** Settings changed, from this window, another window or the CLI. */
+  'settings:changed': SettingsStateSchema,
+} as const satisfies Record<EventName, z.ZodType>;
+
+/** What a caller passes (before parsing). */
+export type ChannelInput<C extends ChannelName> = z.input<(typeof ipcChannels)[C]['input']>;
+/** What a handler receives (after parsing). */
+export type ChannelParsedInput<C extends ChannelName> = z.output<(typeof ipcChannels)[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<(typeof ipcChannels)[C]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof ipcEvents)[E]>;

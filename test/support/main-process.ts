@@ -1,0 +1,31 @@
+import { describeApp, nodeRuntime } from '../../electron/core/app-info';
+import { SettingsStore } from '../../electron/core/settings/settings-store';
+import { createIpcDispatcher, type IpcDispatch } from '../../electron/main/ipc/dispatch';
+import { createHandlers, forwardEvents, type EmitEvent, type MainServices } from '../../electron/main/ipc/handlers';
+
+export interface MainProcess {
+  services: MainServices;
+  dispatch: IpcDispatch;
+  /** Bugs the dispatcher caught (internal errors); tests assert this stays empty. */
+  internalErrors: unknown[];
+  /** Wires core's change notifications to `emit`, as main does with webContents.send. */
+  forwardEvents: (emit: EmitEvent) => () => void;
+}
+
+/**
+ * The main process's real handler table and dispatcher over real core services and a real data
+ * folder, minus Electron. The e2e harness and the renderer tests drive the UI against this.
+ */
+export async function startMainProcess(dataDir: string, trustedOrigins: readonly string[]): Promise<MainProcess> {
+  const services: MainServices = {
+    appInfo: describeApp(dataDir, nodeRuntime()),
+    settings: await SettingsStore.open(dataDir),
+  };
+  const internalErrors: unknown[] = [];
+  const dispatch = createIpcDispatcher({
+    handlers: createHandlers(services),
+    trustedOrigins,
+    onInternalError: (_channel, error) => internalErrors.push(error),
+  });
+  return { services, dispatch, internalErrors, forwardEvents: (emit) => forwardEvents(services, emit) };
+}
