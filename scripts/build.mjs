@@ -6,28 +6,15 @@ import { chmod } from 'node:fs/promises';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
-// Bundled CommonJS dependencies use require, __filename and __dirname; an ES module has none
-// of them unless we make them (write-file-atomic names its temp files after __filename).
-const esmRequireShim = [
-  "import { createRequire as __createRequire } from 'node:module';",
-  "import { fileURLToPath as __fileURLToPath } from 'node:url';",
-  'const require = __createRequire(import.meta.url);',
-  'const __filename = __fileURLToPath(import.meta.url);',
-  "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
-].join(' ');
-
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning' };
+// Main and the CLI load their npm dependencies from node_modules (electron-builder packs the
+// production dependencies); only our own code is bundled. The sandboxed preload cannot
+// require anything but 'electron', so it is bundled whole.
+const nodeSide = { ...common, format: 'esm', packages: 'external' };
 
 const targets = {
   main: () =>
-    esbuild({
-      ...common,
-      entryPoints: ['electron/main/index.ts'],
-      outfile: 'out/main/index.js',
-      format: 'esm',
-      external: ['electron'],
-      banner: { js: esmRequireShim },
-    }),
+    esbuild({ ...nodeSide, entryPoints: ['electron/main/index.ts'], outfile: 'out/main/index.js' }),
   preload: () =>
     esbuild({
       ...common,
@@ -38,11 +25,10 @@ const targets = {
     }),
   cli: async () => {
     await esbuild({
-      ...common,
+      ...nodeSide,
       entryPoints: ['electron/cli/atelier.ts'],
       outfile: 'out/cli/atelier.js',
-      format: 'esm',
-      banner: { js: `#!/usr/bin/env node\n${esmRequireShim}` },
+      banner: { js: '#!/usr/bin/env node' },
     });
     await chmod('out/cli/atelier.js', 0o755);
   },

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { createHandlers } from '../../electron/main/ipc/handlers';
+import { channelNames, eventNames } from '../../shared/ipc/channels';
+import { ipcChannels, ipcEvents } from '../../shared/ipc/contract';
+import { startMainProcess } from '../support/main-process';
+import { tempDir } from '../support/temp-dir';
+
+const NAMING = /^[a-z]+:[a-z]+(-[a-z]+)*$/;
+
+describe('the IPC contract', () => {
+  // Any change to the IPC surface (a channel, an event, a field) shows up in this snapshot, and
+  // so in review. Update it with `npx vitest run -u` when the change is intended.
+  it('has this surface', () => {
+    const describe = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+    const surface = {
+      channels: Object.fromEntries(
+        Object.entries(ipcChannels).map(([name, spec]) => [name, { input: describe(spec.input, 'input'), output: describe(spec.output, 'output') }]),
+      ),
+      events: Object.fromEntries(Object.entries(ipcEvents).map(([name, schema]) => [name, describe(schema, 'output')])),
+    };
+    expect(Object.keys(surface.channels)).toMatchInlineSnapshot(`
+      [
+        "app:get-info",
+        "settings:get",
+        "settings:update",
+      ]
+    `);
+    expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
+      [
+        "settings:changed",
+      ]
+    `);
+    expect(surface).toMatchSnapshot();
+  });
+
+  it('lists the same names as the schema tables', () => {
+    expect([...channelNames].sort()).toEqual(Object.keys(ipcChannels).sort());
+    expect([...eventNames].sort()).toEqual(Object.keys(ipcEvents).sort());
+  });
+
+  it('names channels namespace:verb-noun and events namespace:noun-changed', () => {
+    for (const name of channelNames) expect(name).toMatch(NAMING);
+    for (const name of eventNames) expect(name).toMatch(/^[a-z]+:([a-z]+-)*changed$/);
+  });
+
+  it('has a handler for every channel and none besides', async () => {
+    const main = await startMainProcess(await tempDir(), ['app://atelier']);
+    expect(Object.keys(createHandlers(main.services)).sort()).toEqual([...channelNames].sort());
+  });
+});
