@@ -1,14 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../components/EmptyState';
+import { ViewSection } from '../components/ViewSection';
 
 /** The conversation view; empty until providers and conversations arrive. */
 export function ChatView() {
   const { t } = useTranslation();
   return (
-    <section className="view view-chat" aria-labelledby="chat-title">
-      <h1 id="chat-title" className="view-title">
-        {t('chat.title')}
-      </h1>
+    <ViewSection title={t('chat.title')} className="view-chat">
       <div className="chat-body">
         <EmptyState title={t('chat.emptyTitle')} body={t('chat.emptyBody')} />
       </div>
@@ -28,6 +26,6 @@ export function ChatView() {
           {t('chat.composerDisabled')}
         </p>
       </form>
-    </section>
+    </ViewSection>
   );
 }

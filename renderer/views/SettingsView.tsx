@@ -1,26 +1,24 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../shared/app-info';
-import { languages, themes, type LanguagePreference, type ThemePreference } from '../../shared/preferences';
+import { languages, themes } from '../../shared/preferences';
 import type { SettingsPatch } from '../../shared/settings';
+import { ChoiceField } from '../components/ChoiceField';
+import { ViewSection } from '../components/ViewSection';
 import { call, IpcCallError } from '../ipc/client';
 import { useSettings } from '../settings/SettingsProvider';
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
 /** Language names are shown in their own language, so a user can always find theirs. */
-const languageNames: Record<Exclude<LanguagePreference, 'system'>, string> = {
-  en: 'English',
-  de: 'Deutsch',
-};
+const languageNames = { en: 'English', de: 'Deutsch' } as const;
+const themeLabelKeys = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const;
 
 export function SettingsView() {
   const { t } = useTranslation();
   const { state, update } = useSettings();
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [info, setInfo] = useState<AppInfo | null>(null);
-  const themeId = useId();
-  const languageId = useId();
 
   useEffect(() => {
     call('app:get-info').then(setInfo, () => setInfo(null));
@@ -41,44 +39,26 @@ export function SettingsView() {
   };
 
   return (
-    <section className="view" aria-labelledby="settings-title">
-      <h1 id="settings-title" className="view-title">
-        {t('settings.title')}
-      </h1>
-
-      <fieldset className="card">
-        <legend>{t('settings.appearance')}</legend>
-        <label htmlFor={themeId}>{t('settings.theme')}</label>
-        <select
-          id={themeId}
-          name="theme"
-          value={settings.theme}
-          onChange={(event) => save({ theme: event.target.value as ThemePreference })}
-        >
-          {themes.map((theme) => (
-            <option key={theme} value={theme}>
-              {t(`settings.theme${theme[0]?.toUpperCase()}${theme.slice(1)}`)}
-            </option>
-          ))}
-        </select>
-      </fieldset>
-
-      <fieldset className="card">
-        <legend>{t('settings.languageSection')}</legend>
-        <label htmlFor={languageId}>{t('settings.language')}</label>
-        <select
-          id={languageId}
-          name="language"
-          value={settings.language}
-          onChange={(event) => save({ language: event.target.value as LanguagePreference })}
-        >
-          {languages.map((language) => (
-            <option key={language} value={language}>
-              {language === 'system' ? t('settings.languageSystem') : languageNames[language]}
-            </option>
-          ))}
-        </select>
-      </fieldset>
+    <ViewSection title={t('settings.title')}>
+      <ChoiceField
+        legend={t('settings.appearance')}
+        label={t('settings.theme')}
+        name="theme"
+        value={settings.theme}
+        choices={themes.map((theme) => ({ value: theme, label: t(themeLabelKeys[theme]) }))}
+        onChange={(theme) => save({ theme })}
+      />
+      <ChoiceField
+        legend={t('settings.languageSection')}
+        label={t('settings.language')}
+        name="language"
+        value={settings.language}
+        choices={languages.map((language) => ({
+          value: language,
+          label: language === 'system' ? t('settings.languageSystem') : languageNames[language],
+        }))}
+        onChange={(language) => save({ language })}
+      />
 
       <p className="save-status" role="status" aria-live="polite">
         {status.kind === 'saved' && t('settings.saved')}
@@ -102,6 +82,6 @@ export function SettingsView() {
           </dl>
         </fieldset>
       )}
-    </section>
+    </ViewSection>
   );
 }

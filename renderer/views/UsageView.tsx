@@ -1,14 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../components/EmptyState';
+import { ViewSection } from '../components/ViewSection';
 
 export function UsageView() {
   const { t } = useTranslation();
   return (
-    <section className="view" aria-labelledby="usage-title">
-      <h1 id="usage-title" className="view-title">
-        {t('usage.title')}
-      </h1>
+    <ViewSection title={t('usage.title')}>
       <EmptyState title={t('usage.emptyTitle')} body={t('usage.emptyBody')} />
-    </section>
+    </ViewSection>
   );
 }

@@ -142,3 +142,15 @@ describe('SettingsStore', () => {
     expect((await store.update({ theme: 'light' })).settings.theme).toBe('light');
   });
 });
+
+describe('SettingsStore listeners', () => {
+  it('cannot make a saved update fail', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir);
+    store.subscribe(() => {
+      throw new Error('a window went away');
+    });
+    expect((await store.update({ theme: 'dark' })).settings.theme).toBe('dark');
+    expect((await SettingsStore.open(dir)).get().settings.theme).toBe('dark');
+  });
+});

@@ -73,7 +73,14 @@ export class SettingsStore {
       const settings: Settings = { ...base, ...stripUndefined(patch) };
       await this.write(settings);
       this.state = { settings, recovery: this.state.recovery };
-      for (const listener of this.listeners) listener(this.state);
+      // The change is saved: a failing listener must not make it look as if it were not.
+      for (const listener of this.listeners) {
+        try {
+          listener(this.state);
+        } catch {
+          // Listeners report their own failures; the update stands.
+        }
+      }
       return this.state;
     });
     this.queue = next.catch(() => undefined);
