@@ -13,6 +13,21 @@ export const errorCodes = [
   'settings_unwritable',
   // A bug in Atelier: the details go to the log, never to the user.
   'internal_error',
+
+  // Talking to providers.
+  'credentials_missing', // no key or credentials configured for the provider
+  'auth_invalid', // the provider rejected the key
+  'credentials_expired', // temporary credentials (a session token) ran out
+  'permission_denied', // the key is valid but may not do this
+  'model_access_denied', // the account has not been granted this model (Bedrock model access)
+  'model_not_found', // no such model at this provider (or not pulled, for Ollama)
+  'inference_profile_required', // Bedrock: the model needs an inference profile id (eu., us., …)
+  'rate_limited', // too many requests: wait and try again
+  'quota_exceeded', // out of credit or over the plan's quota: waiting will not help
+  'provider_unreachable', // no connection: not running, wrong address, offline
+  'provider_error', // the provider failed on its side (5xx, overloaded, a broken stream)
+  'timeout', // no answer in time
+  'cancelled', // the user stopped it
 ] as const;
 
 export const ErrorCodeSchema = z.enum(errorCodes);

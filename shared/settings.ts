@@ -4,6 +4,47 @@ import { languages, themes } from './preferences';
 /** The current version of the settings file layout; bumped when a migration is needed. */
 export const SETTINGS_SCHEMA_VERSION = 1;
 
+/** Prefixes of the built-in providers; a custom endpoint may not take one of these. */
+export const builtinProviderPrefixes = ['local', 'bedrock', 'anthropic', 'openai', 'openrouter'] as const;
+
+export const OllamaSettingsSchema = z.strictObject({
+  /** Ollama's address; null means OLLAMA_HOST, else http://127.0.0.1:11434. */
+  host: z.string().trim().min(1).nullable(),
+  /** Context window sent with every request (Ollama's own default is small), in tokens. */
+  numCtx: z.number().int().min(512).max(1_048_576),
+  /** How long Ollama keeps a model loaded after a request: `5m`, `1h`, `0` (unload), `-1` (forever). */
+  keepAlive: z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'use a duration such as 5m, 1h, 0 or -1'),
+});
+
+export const BedrockSettingsSchema = z.strictObject({
+  /** AWS region such as `eu-central-1`; null means AWS_REGION, else eu-central-1. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'use an AWS region such as eu-central-1')
+    .nullable(),
+});
+
+/** An OpenAI-compatible server the user adds: a school's LiteLLM proxy, vLLM, … */
+export const EndpointSchema = z.strictObject({
+  /** What model ids start with: `school` → `school/llama-3.1-70b`. */
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and dashes, starting with a letter')
+    .refine((prefix) => !(builtinProviderPrefixes as readonly string[]).includes(prefix), {
+      message: `that prefix belongs to a built-in provider (${builtinProviderPrefixes.join(', ')})`,
+    }),
+  /** Shown in the UI. */
+  name: z.string().trim().min(1).max(80),
+  /** The OpenAI-style base URL, ending before `/chat/completions`, such as `https://llm.school.example/v1`. */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
+});
+export type Endpoint = z.infer<typeof EndpointSchema>;
+
+const EndpointsSchema = z.array(EndpointSchema).refine(
+  (endpoints) => new Set(endpoints.map((endpoint) => endpoint.prefix)).size === endpoints.length,
+  { message: 'each endpoint needs its own prefix' },
+);
+
 /**
  * Everything the user can set that is not a secret. Secrets live in the OS keychain only, so no
  * field here may ever hold a key, a token or a password.
@@ -14,6 +55,9 @@ export const SettingsSchema = z.strictObject({
   language: z.enum(languages),
   /** Colour theme; `system` follows the operating system's light or dark mode. */
   theme: z.enum(themes),
+  ollama: OllamaSettingsSchema,
+  bedrock: BedrockSettingsSchema,
+  endpoints: EndpointsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -21,14 +65,36 @@ export const DEFAULT_SETTINGS: Settings = {
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   language: 'system',
   theme: 'system',
+  ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
+  bedrock: { region: null },
+  endpoints: [],
 };
 
-/** A change to some settings; keys left out keep their value. */
-export const SettingsPatchSchema = SettingsSchema.omit({ schemaVersion: true }).partial();
+/** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
+export const SettingsPatchSchema = z.strictObject({
+  language: SettingsSchema.shape.language.optional(),
+  theme: SettingsSchema.shape.theme.optional(),
+  ollama: OllamaSettingsSchema.partial().optional(),
+  bedrock: BedrockSettingsSchema.partial().optional(),
+  endpoints: EndpointsSchema.optional(),
+});
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
-/** The user-editable setting names, for the CLI and for error hints. */
-export const settingKeys = Object.keys(SettingsPatchSchema.shape) as (keyof SettingsPatch)[];
+/** Applies a validated patch: scalars replace, groups merge field by field, lists replace. */
+export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settings {
+  return {
+    ...base,
+    ...(patch.language !== undefined && { language: patch.language }),
+    ...(patch.theme !== undefined && { theme: patch.theme }),
+    ...(patch.ollama !== undefined && { ollama: { ...base.ollama, ...withoutUndefined(patch.ollama) } }),
+    ...(patch.bedrock !== undefined && { bedrock: { ...base.bedrock, ...withoutUndefined(patch.bedrock) } }),
+    ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /**
  * What happened when a settings file could not be used as it was. The original file is never

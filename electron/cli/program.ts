@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
 import type { CliIo } from './cli-context';
+import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
 import { registerSettingsCommand } from './commands/settings';
 
@@ -19,6 +20,7 @@ function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerInfoCommand(program, io);
   registerSettingsCommand(program, io);
+  registerEndpointsCommand(program, io);
   return program;
 }
 

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import { describeApp } from '../core/app-info';
 import { resolveDataDir } from '../core/paths';
+import { createRouterFor } from '../core/chat/settings-router';
 import { SettingsStore } from '../core/settings/settings-store';
 import { APP_ORIGIN } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { ChatStreams } from './ipc/chat-streams';
 import { createIpcDispatcher } from './ipc/dispatch';
 import { createHandlers, forwardEvents, type MainServices } from './ipc/handlers';
 import { emitToAllWindows, registerIpc } from './register-ipc';
@@ -43,14 +45,18 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveRenderer(rendererDir);
 
+  const settings = await SettingsStore.open(dataDir);
+  const chat = new ChatStreams(createRouterFor(settings, process.env));
   const services: MainServices = {
     appInfo: describeApp(dataDir, {
       node: process.versions.node,
       electron: process.versions.electron ?? null,
       chrome: process.versions.chrome ?? null,
     }),
-    settings: await SettingsStore.open(dataDir),
+    settings,
+    chat,
   };
+  app.on('before-quit', () => chat.abortAll());
   registerIpc(
     createIpcDispatcher({
       handlers: createHandlers(services),

@@ -3,8 +3,14 @@
  * preload can check names without bundling zod; contract.ts must give each name a schema (the
  * compiler checks both directions), so the two lists cannot drift apart.
  */
-export const channelNames = ['app:get-info', 'settings:get', 'settings:update'] as const;
-export const eventNames = ['settings:changed'] as const;
+export const channelNames = [
+  'app:get-info',
+  'settings:get',
+  'settings:update',
+  'chat:start-stream',
+  'chat:abort',
+] as const;
+export const eventNames = ['settings:changed', 'chat:stream-part'] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 export type EventName = (typeof eventNames)[number];

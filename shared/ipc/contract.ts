@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfoSchema } from '../app-info';
+import { ChatRequestSchema, StreamPartSchema } from '../chat';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
 
@@ -23,12 +24,18 @@ export const ipcChannels = {
   'app:get-info': { input: NoInput, output: AppInfoSchema },
   'settings:get': { input: NoInput, output: SettingsStateSchema },
   'settings:update': { input: SettingsPatchSchema, output: SettingsStateSchema },
+  /** Starts an answer; its parts arrive as `chat:stream-part` events with this streamId. */
+  'chat:start-stream': { input: ChatRequestSchema, output: z.object({ streamId: z.string() }) },
+  /** Stops an answer; it ends with a `cancelled` part. `aborted` is false if it had ended already. */
+  'chat:abort': { input: z.strictObject({ streamId: z.string() }), output: z.object({ aborted: z.boolean() }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */
 export const ipcEvents = {
   /** Settings changed, from this window, another window or the CLI. */
   'settings:changed': SettingsStateSchema,
+  /** A part of a streamed answer: text (coalesced to about one event per frame), then finish or error. */
+  'chat:stream-part': z.object({ streamId: z.string(), part: StreamPartSchema }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What a caller passes (before parsing). */

@@ -1,5 +1,7 @@
 import { describeApp, nodeRuntime } from '../../electron/core/app-info';
+import { createRouterFor } from '../../electron/core/chat/settings-router';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
+import { ChatStreams } from '../../electron/main/ipc/chat-streams';
 import { createIpcDispatcher, type IpcDispatch } from '../../electron/main/ipc/dispatch';
 import { createHandlers, forwardEvents, type EmitEvent, type MainServices } from '../../electron/main/ipc/handlers';
 
@@ -16,10 +18,16 @@ export interface MainProcess {
  * The main process's real handler table and dispatcher over real core services and a real data
  * folder, minus Electron. The e2e harness and the renderer tests drive the UI against this.
  */
-export async function startMainProcess(dataDir: string, trustedOrigins: readonly string[]): Promise<MainProcess> {
+export async function startMainProcess(
+  dataDir: string,
+  trustedOrigins: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<MainProcess> {
+  const settings = await SettingsStore.open(dataDir);
   const services: MainServices = {
     appInfo: describeApp(dataDir, nodeRuntime()),
-    settings: await SettingsStore.open(dataDir),
+    settings,
+    chat: new ChatStreams(createRouterFor(settings, env)),
   };
   const internalErrors: unknown[] = [];
   const dispatch = createIpcDispatcher({

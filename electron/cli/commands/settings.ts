@@ -1,10 +1,18 @@
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
-import { SettingsPatchSchema, settingKeys, type SettingsPatch, type SettingsState } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { dataDirFor, printJson, type CliIo } from '../cli-context';
 
-type SettingKey = keyof SettingsPatch;
+/**
+ * The settings a command line can set, as dotted paths: `theme`, `ollama.host`, … Lists
+ * (endpoints) have their own command.
+ */
+export const settingPaths: readonly string[] = Object.entries(DEFAULT_SETTINGS).flatMap(([key, value]) => {
+  if (key === 'schemaVersion' || Array.isArray(value)) return [];
+  if (typeof value === 'object' && value !== null) return Object.keys(value).map((inner) => `${key}.${inner}`);
+  return [key];
+});
 
 export function registerSettingsCommand(program: Command, io: CliIo): void {
   const settings = program.command('settings').description('show or change settings (the same file the app uses)');
@@ -12,52 +20,53 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
   settings
     .command('get')
     .description('print all settings, or the value of one')
-    .argument('[key]', `one of: ${settingKeys.join(', ')}`)
+    .argument('[key]', `one of: ${settingPaths.join(', ')}`)
     .option('--json', 'print JSON instead of text')
     .action(async (key: string | undefined, options: { json?: boolean }) => {
-      const store = await openStore(io);
-      const current = store.get().settings;
+      const current = (await openSettingsStore(io)).get().settings;
       if (key !== undefined) {
-        const value = current[checkKey(key)];
+        const value = readPath(current, checkPath(key));
         if (options.json) printJson(io, value);
-        else io.stdout(`${String(value)}\n`);
+        else io.stdout(`${formatValue(value)}\n`);
         return;
       }
       if (options.json) {
         printJson(io, current);
         return;
       }
-      for (const name of settingKeys) io.stdout(`${name} = ${String(current[name])}\n`);
+      for (const path of settingPaths) io.stdout(`${path} = ${formatValue(readPath(current, path))}\n`);
+      for (const endpoint of current.endpoints) io.stdout(`endpoint ${endpoint.prefix} = ${endpoint.baseUrl} (${endpoint.name})\n`);
     });
 
   settings
     .command('set')
-    .description('change one setting')
-    .argument('<key>', `one of: ${settingKeys.join(', ')}`)
+    .description('change one setting ("null" resets the ones that may be empty)')
+    .argument('<key>', `one of: ${settingPaths.join(', ')}`)
     .argument('<value>', 'the new value')
     .action(async (key: string, value: string) => {
-      const name = checkKey(key);
-      const patch = SettingsPatchSchema.safeParse({ [name]: parseValue(value) });
+      const path = checkPath(key);
+      const [group, field] = path.split('.') as [string, string | undefined];
+      const raw = field === undefined ? { [group]: parseValue(value) } : { [group]: { [field]: parseValue(value) } };
+      const patch = SettingsPatchSchema.safeParse(raw);
       if (!patch.success) {
         throw new AtelierError(
           'invalid_request',
-          `"${value}" is not a valid value for ${name}: ${describeIssues(patch.error.issues)}.`,
-          `Run "atelier settings get ${name}" to see the current value.`,
+          `"${value}" is not a valid value for ${path}: ${describeIssues(patch.error.issues)}.`,
+          `Run "atelier settings get ${path}" to see the current value.`,
         );
       }
-      const store = await openStore(io);
-      const state = await store.update(patch.data);
-      io.stdout(`${name} = ${String(state.settings[name])}\n`);
+      const state = await (await openSettingsStore(io)).update(patch.data);
+      io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
     });
 }
 
-async function openStore(io: CliIo): Promise<SettingsStore> {
+/** Opens the shared settings file, warning once on stderr if it had to be repaired. */
+export async function openSettingsStore(io: CliIo): Promise<SettingsStore> {
   const store = await SettingsStore.open(dataDirFor(io));
   warnAboutRecovery(io, store.get());
   return store;
 }
 
-/** Tells the user once that their settings file had to be repaired, and where the original is. */
 function warnAboutRecovery(io: CliIo, state: SettingsState): void {
   if (state.recovery === null) return;
   io.stderr(
@@ -70,13 +79,17 @@ function warnAboutRecovery(io: CliIo, state: SettingsState): void {
   );
 }
 
-function checkKey(key: string): SettingKey {
-  if ((settingKeys as string[]).includes(key)) return key as SettingKey;
-  throw new AtelierError(
-    'invalid_request',
-    `"${key}" is not a setting.`,
-    `Settings you can change: ${settingKeys.join(', ')}.`,
-  );
+function checkPath(key: string): string {
+  if (settingPaths.includes(key)) return key;
+  throw new AtelierError('invalid_request', `"${key}" is not a setting.`, `Settings you can change: ${settingPaths.join(', ')}.`);
+}
+
+function readPath(settings: Settings, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], settings);
+}
+
+function formatValue(value: unknown): string {
+  return value === null ? '(not set)' : String(value);
 }
 
 /** Numbers and booleans arrive as text on a command line; JSON-looking values are read as JSON. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AtelierError } from '../../../shared/errors';
 import {
+  applySettingsPatch,
   DEFAULT_SETTINGS,
   type Settings,
   type SettingsPatch,
@@ -70,7 +71,7 @@ export class SettingsStore {
   update(patch: SettingsPatch): Promise<SettingsState> {
     const next = this.queue.then(async () => {
       const base = await this.readCurrentOrMemory();
-      const settings: Settings = { ...base, ...stripUndefined(patch) };
+      const settings: Settings = applySettingsPatch(base, patch);
       await this.write(settings);
       this.state = { settings, recovery: this.state.recovery };
       // The change is saved: a failing listener must not make it look as if it were not.
@@ -119,10 +120,6 @@ export class SettingsStore {
 
 function freshState(): SettingsState {
   return { settings: { ...DEFAULT_SETTINGS }, recovery: null };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 type FileRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: 'error'; code: string };

@@ -1,0 +1,43 @@
+import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
+import type { ErrorPayload } from '../../../shared/errors';
+
+/** A whole answer, gathered from its stream. */
+export interface CollectedAnswer {
+  /** All text received, also when the stream ended in an error or was cancelled. */
+  text: string;
+  finish: { reason: FinishReason; usage: Usage } | null;
+  error: ErrorPayload | null;
+  /** Time to the first text, in milliseconds; null if no text came. */
+  ttftMs: number | null;
+  /** Time to the end of the stream, in milliseconds. */
+  latencyMs: number;
+}
+
+/**
+ * Reads a stream to its end, passing each part to `onPart` as it arrives (to print it, say), and
+ * returns the whole answer with its timings.
+ */
+export async function collectAnswer(
+  parts: AsyncIterable<StreamPart>,
+  onPart: (part: StreamPart) => void = () => undefined,
+  now: () => number = () => performance.now(),
+): Promise<CollectedAnswer> {
+  const started = now();
+  let text = '';
+  let ttftMs: number | null = null;
+  let finish: CollectedAnswer['finish'] = null;
+  let error: ErrorPayload | null = null;
+  for await (const part of parts) {
+    onPart(part);
+    if (part.type === 'text-delta') {
+      if (ttftMs === null) ttftMs = now() - started;
+      text += part.text;
+    } else if (part.type === 'finish') {
+      finish = { reason: part.reason, usage: part.usage };
+    } else {
+      const { type: _type, ...payload } = part;
+      error = payload;
+    }
+  }
+  return { text, finish, error, ttftMs, latencyMs: now() - started };
+}

@@ -1,0 +1,129 @@
+import type { ChatRequest, StreamPart } from '../../../shared/chat';
+import { AtelierError } from '../../../shared/errors';
+import type { ProviderConfig } from '../config/provider-config';
+import { parseModelId, type ModelRef } from '../models/model-id';
+import { createAnthropicProvider } from '../providers/anthropic';
+import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
+import { createOllamaProvider } from '../providers/ollama';
+import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import { errorPart } from '../providers/provider-errors';
+import type { Provider } from '../providers/provider';
+
+export interface RouterOptions {
+  /** Read for every request, so a change in settings applies to the next message. */
+  config: () => ProviderConfig;
+  /** For HTTP providers; the global fetch by default. */
+  fetch?: typeof fetch;
+  bedrock?: BedrockProviderOptions;
+}
+
+export interface RoutedModel extends ModelRef {
+  provider: Provider;
+}
+
+/**
+ * Takes a chat request for `provider/model`, picks the provider, and streams its answer. One
+ * provider instance (and so one SDK client, with its connection pool) is kept per prefix while
+ * its configuration stays the same.
+ */
+export class ChatRouter {
+  private readonly cache = new Map<string, { key: string; provider: Provider }>();
+
+  constructor(private readonly options: RouterOptions) {}
+
+  /** Resolves a model id to its provider; throws `invalid_request` for a bad id or prefix. */
+  resolve(modelId: string): RoutedModel {
+    const config = this.options.config();
+    const ref = parseModelId(modelId, config.endpoints.keys());
+    return { ...ref, provider: this.provider(ref.prefix, config) };
+  }
+
+  /**
+   * Streams the answer. Never throws: a bad model id, a missing key, a network failure or an
+   * abort all end the stream with one `error` part, as every provider's stream does.
+   */
+  async *stream(request: ChatRequest, signal: AbortSignal = new AbortController().signal): AsyncGenerator<StreamPart> {
+    let routed: RoutedModel;
+    try {
+      routed = this.resolve(request.model);
+    } catch (error) {
+      if (error instanceof AtelierError) {
+        yield errorPart(error.toPayload());
+        return;
+      }
+      throw error;
+    }
+    yield* routed.provider.stream({ ...request, model: routed.model }, signal);
+  }
+
+  private provider(prefix: string, config: ProviderConfig): Provider {
+    const [key, make] = this.factory(prefix, config);
+    const cached = this.cache.get(prefix);
+    if (cached?.key === key) return cached.provider;
+    const provider = make();
+    this.cache.set(prefix, { key, provider });
+    return provider;
+  }
+
+  /** The provider's configuration as a cache key, and how to build it. */
+  private factory(prefix: string, config: ProviderConfig): [string, () => Provider] {
+    const fetchImpl = this.options.fetch;
+    switch (prefix) {
+      case 'local':
+        return [JSON.stringify(config.ollama), () => createOllamaProvider(config.ollama, fetchImpl)];
+      case 'anthropic':
+        return [JSON.stringify(config.anthropic), () => createAnthropicProvider(config.anthropic, fetchImpl)];
+      case 'bedrock':
+        return [JSON.stringify(config.bedrock), () => createBedrockProvider(config.bedrock, this.options.bedrock)];
+      case 'openai':
+        return [
+          JSON.stringify(config.openai),
+          () =>
+            createOpenAiCompatibleProvider({
+              prefix,
+              displayName: 'OpenAI',
+              baseUrl: config.openai.baseUrl,
+              apiKey: config.openai.apiKey,
+              keySource: config.openai.keyVariable,
+              keyRequired: true,
+              maxTokensField: 'max_completion_tokens',
+              ...(fetchImpl && { fetch: fetchImpl }),
+            }),
+        ];
+      case 'openrouter':
+        return [
+          JSON.stringify(config.openrouter),
+          () =>
+            createOpenAiCompatibleProvider({
+              prefix,
+              displayName: 'OpenRouter',
+              baseUrl: config.openrouter.baseUrl,
+              apiKey: config.openrouter.apiKey,
+              keySource: config.openrouter.keyVariable,
+              keyRequired: true,
+              maxTokensField: 'max_tokens',
+              defaultHeaders: OPENROUTER_ATTRIBUTION,
+              ...(fetchImpl && { fetch: fetchImpl }),
+            }),
+        ];
+      default: {
+        const endpoint = config.endpoints.get(prefix);
+        if (!endpoint) throw new AtelierError('invalid_request', `"${prefix}" is not a provider Atelier knows.`);
+        return [
+          JSON.stringify(endpoint),
+          () =>
+            createOpenAiCompatibleProvider({
+              prefix,
+              displayName: endpoint.name,
+              baseUrl: endpoint.baseUrl,
+              apiKey: endpoint.apiKey,
+              keySource: endpoint.keyVariable,
+              keyRequired: false,
+              maxTokensField: 'max_tokens',
+              ...(fetchImpl && { fetch: fetchImpl }),
+            }),
+        ];
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { Settings } from '../../../shared/settings';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where a value came from, so `atelier doctor` and the UI can say why a provider is set up as it is. */
+export type Source = 'settings' | 'environment' | 'default';
+
+export interface OllamaConfig {
+  host: string;
+  hostSource: Source;
+  numCtx: number;
+  keepAlive: string;
+}
+
+export interface KeyedProviderConfig {
+  baseUrl: string;
+  /** null when no key is configured: requests fail with credentials_missing before any I/O. */
+  apiKey: string | null;
+  /** The variable the key is read from, for hints. */
+  keyVariable: string;
+}
+
+export interface BedrockConfig {
+  region: string;
+  regionSource: Source;
+  /** An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or null for AWS's own. */
+  endpoint: string | null;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+}
+
+export interface EndpointConfig extends KeyedProviderConfig {
+  prefix: string;
+  name: string;
+}
+
+/** Every provider's address and key, resolved once from settings and the environment. */
+export interface ProviderConfig {
+  ollama: OllamaConfig;
+  anthropic: KeyedProviderConfig;
+  openai: KeyedProviderConfig;
+  openrouter: KeyedProviderConfig;
+  bedrock: BedrockConfig;
+  endpoints: ReadonlyMap<string, EndpointConfig>;
+}
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+/** Frankfurt: the default keeps data in the EU unless the user picks another region. */
+export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
+
+/**
+ * Reads the standard variables (ANTHROPIC_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST, AWS_REGION, …)
+ * here, once, and hands every SDK explicit values, so no SDK picks up a variable or a config file
+ * on its own and sends a prompt somewhere the user did not choose.
+ */
+export function resolveProviderConfig(settings: Settings, env: Env): ProviderConfig {
+  const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
+  const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+
+  return {
+    ollama: {
+      host: ollamaHost === undefined ? DEFAULT_OLLAMA_HOST : normalizeOllamaHost(ollamaHost),
+      hostSource: settings.ollama.host !== null ? 'settings' : ollamaHost !== undefined ? 'environment' : 'default',
+      numCtx: settings.ollama.numCtx,
+      keepAlive: settings.ollama.keepAlive,
+    },
+    anthropic: keyed(env, 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+    openai: keyed(env, 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+    openrouter: keyed(env, 'OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL', 'https://openrouter.ai/api/v1'),
+    bedrock: {
+      region: region ?? DEFAULT_BEDROCK_REGION,
+      regionSource: settings.bedrock.region !== null ? 'settings' : region !== undefined ? 'environment' : 'default',
+      endpoint: nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? null,
+      credentials:
+        accessKeyId && secretAccessKey
+          ? { accessKeyId, secretAccessKey, ...(sessionToken !== undefined && { sessionToken }) }
+          : null,
+    },
+    endpoints: new Map(
+      settings.endpoints.map((endpoint) => {
+        const keyVariable = endpointKeyVariable(endpoint.prefix);
+        const config: EndpointConfig = {
+          prefix: endpoint.prefix,
+          name: endpoint.name,
+          baseUrl: endpoint.baseUrl,
+          apiKey: nonEmpty(env[keyVariable]) ?? null,
+          keyVariable,
+        };
+        return [endpoint.prefix, config];
+      }),
+    ),
+  };
+}
+
+/** `school-proxy` → `ATELIER_ENDPOINT_SCHOOL_PROXY_KEY`. */
+export function endpointKeyVariable(prefix: string): string {
+  return `ATELIER_ENDPOINT_${prefix.toUpperCase().replace(/-/g, '_')}_KEY`;
+}
+
+/**
+ * Turns any OLLAMA_HOST form into a URL Atelier can call: `0.0.0.0`, `:11434`, `[::]:8080`,
+ * `host:port`, `https://host`. A bind-everything address (what the server listens on) means
+ * "this machine" to a client.
+ */
+export function normalizeOllamaHost(value: string): string {
+  let text = value.trim();
+  const scheme = /^(https?):\/\//i.exec(text)?.[1]?.toLowerCase() ?? 'http';
+  text = text.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  const match = /^(\[[^\]]*\]|[^:/]*)(?::(\d+))?(\/.*)?$/.exec(text);
+  let host = match?.[1] ?? '';
+  const port = match?.[2] ?? (scheme === 'https' ? '443' : '11434');
+  const path = match?.[3] ?? '';
+  if (host === '' || host === '0.0.0.0' || host === '[::]' || host === '::') host = '127.0.0.1';
+  return `${scheme}://${host}:${port}${path}`;
+}
+
+function keyed(env: Env, keyVariable: string, urlVariable: string, defaultUrl: string): KeyedProviderConfig {
+  return {
+    baseUrl: (nonEmpty(env[urlVariable]) ?? defaultUrl).replace(/\/+$/, ''),
+    apiKey: nonEmpty(env[keyVariable]) ?? null,
+    keyVariable,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,111 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import type { FinishReason, StreamPart } from '../../../shared/chat';
+import type { KeyedProviderConfig } from '../config/provider-config';
+import { credentialsMissing, type ErrorContext } from './provider-errors';
+import { DEFAULT_MAX_TOKENS, failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
+import { mapStainlessError } from './stainless-errors';
+
+/** Anthropic's API through `@anthropic-ai/sdk`, with the key and base URL Atelier resolved. */
+export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?: typeof fetch): Provider {
+  if (config.apiKey === null) {
+    return failingProvider('anthropic', credentialsMissing('Anthropic', `Set ${config.keyVariable} to your Anthropic API key, then try again.`));
+  }
+  const client = new Anthropic({
+    apiKey: config.apiKey,
+    baseURL: config.baseUrl,
+    maxRetries: 0,
+    timeout: 10 * 60_000,
+    ...(fetchImpl && { fetch: fetchImpl }),
+  });
+  const secrets = [config.apiKey];
+
+  return {
+    prefix: 'anthropic',
+    stream(request, signal) {
+      const context: ErrorContext = {
+        provider: 'Anthropic',
+        model: request.model,
+        keySource: config.keyVariable,
+        address: config.baseUrl,
+        secrets,
+      };
+      const unreachable = `Check the internet connection and the address (${config.baseUrl}).`;
+      return guardStream(
+        () => streamMessages(client, request, signal),
+        (error) => mapStainlessError(error, context, unreachable),
+        context,
+        signal,
+      );
+    },
+  };
+}
+
+async function* streamMessages(client: Anthropic, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
+  const stream = await client.messages.create(
+    {
+      model: request.model,
+      max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      messages: toAnthropicMessages(request),
+      stream: true,
+      ...(request.system && { system: request.system }),
+      ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+    },
+    { signal },
+  );
+  let inputTokens: number | null = null;
+  let outputTokens: number | null = null;
+  let stopReason: string | null = null;
+  let stopped = false;
+  for await (const event of stream) {
+    switch (event.type) {
+      case 'message_start':
+        inputTokens = event.message.usage.input_tokens;
+        outputTokens = event.message.usage.output_tokens;
+        break;
+      case 'content_block_delta':
+        if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
+        break;
+      case 'message_delta':
+        stopReason = event.delta.stop_reason ?? stopReason;
+        outputTokens = event.usage.output_tokens;
+        if (typeof event.usage.input_tokens === 'number') inputTokens = event.usage.input_tokens;
+        break;
+      case 'message_stop':
+        stopped = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (stopped) {
+    yield { type: 'finish', reason: anthropicFinishReason(stopReason), usage: { inputTokens, outputTokens } };
+  }
+}
+
+function toAnthropicMessages(request: ProviderRequest): MessageParam[] {
+  return request.messages.map((message) => ({
+    role: message.role,
+    content:
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) =>
+            part.type === 'text'
+              ? { type: 'text' as const, text: part.text }
+              : { type: 'image' as const, source: { type: 'base64' as const, media_type: part.mediaType, data: part.data } },
+          ),
+  }));
+}
+
+function anthropicFinishReason(raw: string | null): FinishReason {
+  const unified: Record<string, FinishReason['unified']> = {
+    end_turn: 'stop',
+    stop_sequence: 'stop',
+    max_tokens: 'length',
+    model_context_window_exceeded: 'length',
+    tool_use: 'tool-calls',
+    refusal: 'content-filter',
+    pause_turn: 'other',
+  };
+  return { unified: (raw && unified[raw]) || 'other', raw };
+}

@@ -1,0 +1,224 @@
+import {
+  BedrockRuntimeClient,
+  ConverseStreamCommand,
+  type BedrockRuntimeClientConfig,
+  type ContentBlock,
+  type ConverseStreamOutput,
+  type Message,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { FinishReason, StreamPart } from '../../../shared/chat';
+import type { ErrorPayload } from '../../../shared/errors';
+import type { BedrockConfig } from '../config/provider-config';
+import {
+  CANCELLED,
+  credentialsMissing,
+  errorForNetwork,
+  errorForStatus,
+  isAbortError,
+  modelNotFound,
+  providerError,
+  redactSecrets,
+  timedOut,
+  type ErrorContext,
+} from './provider-errors';
+import { DEFAULT_MAX_TOKENS, failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
+
+export interface BedrockProviderOptions {
+  /** Replaces the SDK's default HTTP/2 handler, e.g. NodeHttpHandler for HTTP/1.1 through a proxy. */
+  requestHandler?: BedrockRuntimeClientConfig['requestHandler'];
+}
+
+/** AWS Bedrock Runtime through ConverseStream, one request shape for every model family. */
+export function createBedrockProvider(config: BedrockConfig, options: BedrockProviderOptions = {}): Provider {
+  if (config.credentials === null) {
+    return failingProvider(
+      'bedrock',
+      credentialsMissing(
+        'AWS Bedrock',
+        'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys) for the app, then try again.',
+      ),
+    );
+  }
+  const client = new BedrockRuntimeClient({
+    region: config.region,
+    credentials: config.credentials,
+    // One attempt: retries are Atelier's decision, visible and (later) checked by the privacy policy.
+    maxAttempts: 1,
+    ...(config.endpoint !== null && { endpoint: config.endpoint }),
+    ...(options.requestHandler && { requestHandler: options.requestHandler }),
+  });
+  const secrets = [config.credentials.secretAccessKey, config.credentials.accessKeyId, config.credentials.sessionToken ?? ''];
+
+  return {
+    prefix: 'bedrock',
+    stream(request, signal) {
+      const context: ErrorContext = {
+        provider: 'AWS Bedrock',
+        model: request.model,
+        keySource: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+        address: config.endpoint ?? `bedrock-runtime.${config.region}.amazonaws.com`,
+        secrets,
+      };
+      return guardStream(
+        () => streamConverse(client, request, signal),
+        (error) => mapBedrockError(error, context, config.region),
+        context,
+        signal,
+      );
+    },
+  };
+}
+
+async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
+  const response = await client.send(
+    new ConverseStreamCommand({
+      modelId: request.model,
+      messages: toBedrockMessages(request),
+      ...(request.system && { system: [{ text: request.system }] }),
+      inferenceConfig: {
+        maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+      },
+    }),
+    { abortSignal: signal },
+  );
+  let stopReason: string | null = null;
+  let usage = { inputTokens: null as number | null, outputTokens: null as number | null };
+  for await (const event of response.stream ?? []) {
+    throwIfException(event);
+    const text = event.contentBlockDelta?.delta?.text;
+    if (text) yield { type: 'text-delta', text };
+    if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'end_turn';
+    if (event.metadata?.usage) {
+      usage = { inputTokens: event.metadata.usage.inputTokens ?? null, outputTokens: event.metadata.usage.outputTokens ?? null };
+    }
+  }
+  if (stopReason !== null) yield { type: 'finish', reason: bedrockFinishReason(stopReason), usage };
+}
+
+/** Modelled exception events arrive as union members; they end the stream like a thrown error. */
+function throwIfException(event: ConverseStreamOutput): void {
+  const exception =
+    event.internalServerException ??
+    event.modelStreamErrorException ??
+    event.validationException ??
+    event.throttlingException ??
+    event.serviceUnavailableException;
+  if (exception) throw exception;
+}
+
+function toBedrockMessages(request: ProviderRequest): Message[] {
+  return request.messages.map((message) => ({
+    role: message.role,
+    content:
+      typeof message.content === 'string'
+        ? [{ text: message.content }]
+        : message.content.map(
+            (part): ContentBlock =>
+              part.type === 'text'
+                ? { text: part.text }
+                : {
+                    image: {
+                      format: part.mediaType.slice('image/'.length) as 'png' | 'jpeg' | 'gif' | 'webp',
+                      source: { bytes: Buffer.from(part.data, 'base64') },
+                    },
+                  },
+          ),
+  }));
+}
+
+function bedrockFinishReason(raw: string): FinishReason {
+  const unified: Record<string, FinishReason['unified']> = {
+    end_turn: 'stop',
+    stop_sequence: 'stop',
+    max_tokens: 'length',
+    model_context_window_exceeded: 'length',
+    tool_use: 'tool-calls',
+    content_filtered: 'content-filter',
+    guardrail_intervened: 'content-filter',
+  };
+  return { unified: unified[raw] ?? 'other', raw };
+}
+
+/** The profile prefix for a region's geography: eu-central-1 → eu. */
+export function geographyPrefix(region: string): string {
+  if (region.startsWith('eu-')) return 'eu';
+  if (region.startsWith('us-')) return 'us';
+  if (region.startsWith('ap-')) return 'apac';
+  return region.split('-')[0] ?? 'us';
+}
+
+/** Maps AWS's error names (and the messages that tell cases apart) to Atelier's codes. */
+export function mapBedrockError(error: unknown, context: ErrorContext, region: string): ErrorPayload {
+  if (isAbortError(error)) return CANCELLED;
+  const name = (error as { name?: unknown }).name;
+  const rawMessage = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(rawMessage, context.secrets);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const said = (text: string) => `${text} AWS said: “${message}”`;
+
+  switch (name) {
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'IncompleteSignatureException':
+    case 'InvalidClientTokenId':
+      return {
+        code: 'auth_invalid',
+        message: said('AWS did not accept the access key.'),
+        hint: `Check ${context.keySource}: the key id and secret must belong together and be active in IAM.`,
+      };
+    case 'ExpiredTokenException':
+    case 'ExpiredToken':
+    case 'TokenRefreshRequired':
+      return {
+        code: 'credentials_expired',
+        message: 'The temporary AWS credentials have expired.',
+        hint: 'Get fresh credentials (for example "aws sso login", or new keys from your administrator) and try again.',
+      };
+    case 'AccessDeniedException':
+      return /don.t have access to the model|access to the model/i.test(rawMessage)
+        ? {
+            code: 'model_access_denied',
+            message: said(`This AWS account has no access to ${context.model} in ${region}.`),
+            hint: 'Request access to the model in the Bedrock console ("Model access") for this region, then try again.',
+          }
+        : {
+            code: 'permission_denied',
+            message: said('AWS refused: these credentials may not call Bedrock here.'),
+            hint: 'Ask your AWS administrator for bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on this model.',
+          };
+    case 'ResourceNotFoundException':
+      return modelNotFound(context, message);
+    case 'ValidationException':
+      if (/on-demand throughput isn.t supported|inference profile/i.test(rawMessage)) {
+        return {
+          code: 'inference_profile_required',
+          message: `Bedrock cannot run “${context.model}” on demand; it needs an inference profile id.`,
+          hint: `Use the profile id for your region instead, such as "bedrock/${geographyPrefix(region)}.${context.model}".`,
+        };
+      }
+      if (/model identifier is invalid/i.test(rawMessage)) return modelNotFound(context, message);
+      return errorForStatus(400, context, message);
+    case 'ThrottlingException':
+    case 'ServiceQuotaExceededException':
+    case 'TooManyRequestsException':
+      return errorForStatus(429, context, message);
+    case 'ModelTimeoutException':
+    case 'TimeoutError':
+    case 'RequestTimeout':
+      return timedOut(context);
+    case 'ModelNotReadyException':
+    case 'ServiceUnavailableException':
+    case 'InternalServerException':
+    case 'ModelStreamErrorException':
+    case 'ModelErrorException':
+      return providerError(context, message);
+    case 'CredentialsProviderError':
+      return credentialsMissing('AWS Bedrock', 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the app, then try again.');
+    default:
+      break;
+  }
+  const network = errorForNetwork(error, context, 'Check the internet connection and the AWS region or endpoint in Settings.');
+  if (network) return network;
+  return typeof status === 'number' ? errorForStatus(status, context, message) : providerError(context, message);
+}

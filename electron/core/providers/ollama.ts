@@ -1,0 +1,104 @@
+import { Ollama, type Message } from 'ollama';
+import type { FinishReason, StreamPart } from '../../../shared/chat';
+import type { ErrorPayload } from '../../../shared/errors';
+import type { OllamaConfig } from '../config/provider-config';
+import { CANCELLED, errorForNetwork, errorForStatus, isAbortError, providerError, type ErrorContext } from './provider-errors';
+import { guardStream, textOf, type Provider, type ProviderRequest } from './provider';
+
+const UNREACHABLE_HINT = 'Start Ollama (open the Ollama app, or run "ollama serve"), or check its address in Settings.';
+
+/** Local models through the `ollama` package. */
+export function createOllamaProvider(config: OllamaConfig, fetchImpl: typeof fetch = fetch): Provider {
+  return {
+    prefix: 'local',
+    stream(request, signal) {
+      const context: ErrorContext = { provider: 'Ollama', model: request.model, address: config.host, secrets: [] };
+      // ollama-js aborts streams only through its own controller; this fetch adds our signal to
+      // every request it makes, so an abort also ends the wait for the first byte.
+      const client = new Ollama({ host: config.host, fetch: ollamaFetch(fetchImpl, signal) });
+      return guardStream(
+        () => streamChat(client, config, request),
+        (error) => mapOllamaError(error, context),
+        context,
+        signal,
+      );
+    },
+  };
+}
+
+async function* streamChat(client: Ollama, config: OllamaConfig, request: ProviderRequest): AsyncGenerator<StreamPart> {
+  const response = await client.chat({
+    model: request.model,
+    messages: toOllamaMessages(request),
+    stream: true,
+    keep_alive: config.keepAlive,
+    options: {
+      // Always sent: Ollama's default context is small and silently truncates long chats.
+      num_ctx: config.numCtx,
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(request.maxTokens !== undefined && { num_predict: request.maxTokens }),
+    },
+  });
+  for await (const chunk of response) {
+    if (chunk.message.content) yield { type: 'text-delta', text: chunk.message.content };
+    if (chunk.done) {
+      yield {
+        type: 'finish',
+        reason: ollamaFinishReason(chunk.done_reason),
+        usage: { inputTokens: chunk.prompt_eval_count ?? null, outputTokens: chunk.eval_count ?? null },
+      };
+      return;
+    }
+  }
+}
+
+function toOllamaMessages(request: ProviderRequest): Message[] {
+  const messages: Message[] = request.system ? [{ role: 'system', content: request.system }] : [];
+  for (const message of request.messages) {
+    const images = typeof message.content === 'string' ? [] : message.content.flatMap((part) => (part.type === 'image' ? [part.data] : []));
+    messages.push({ role: message.role, content: textOf(message.content), ...(images.length > 0 && { images }) });
+  }
+  return messages;
+}
+
+function ollamaFinishReason(raw: string | undefined): FinishReason {
+  return { unified: raw === 'length' ? 'length' : raw === 'stop' || raw === undefined ? 'stop' : 'other', raw: raw ?? null };
+}
+
+/**
+ * ollama-js prints to the console when an error response is not JSON (a proxy's HTML page, a
+ * plain-text 404); rewrapping it as JSON keeps the CLI's output clean and the message intact.
+ */
+function ollamaFetch(fetchImpl: typeof fetch, signal: AbortSignal): typeof fetch {
+  return async (input, init) => {
+    const combined = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
+    const response = await fetchImpl(input, { ...init, signal: combined });
+    if (response.ok || response.headers.get('content-type')?.includes('application/json')) return response;
+    const text = await response.text();
+    return new Response(JSON.stringify({ error: text.trim() || response.statusText }), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+}
+
+export function mapOllamaError(error: unknown, context: ErrorContext): ErrorPayload {
+  if (isAbortError(error)) return CANCELLED;
+  const network = errorForNetwork(error, context, UNREACHABLE_HINT);
+  if (network) return network;
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { status_code?: unknown }).status_code;
+  if (typeof status === 'number') {
+    if (status === 404 || /not found/i.test(message)) {
+      return {
+        code: 'model_not_found',
+        message: `The model “${context.model}” is not installed in Ollama.`,
+        hint: `Install it with "ollama pull ${context.model}", or pick an installed model ("atelier models").`,
+      };
+    }
+    return errorForStatus(status, context, message);
+  }
+  // An error line inside a 200 stream: {"error": "..."}.
+  return providerError(context, message);
+}

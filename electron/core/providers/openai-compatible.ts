@@ -1,0 +1,137 @@
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
+import { credentialsMissing, type ErrorContext } from './provider-errors';
+import { failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
+import { mapStainlessError } from './stainless-errors';
+
+/** What Atelier tells OpenRouter about itself (its app attribution headers). */
+export const OPENROUTER_ATTRIBUTION = { 'HTTP-Referer': 'https://github.com/atelier-desktop/atelier', 'X-Title': 'Atelier' };
+
+export interface OpenAiCompatibleOptions {
+  prefix: string;
+  /** Shown in messages: "OpenAI", "OpenRouter", or the endpoint's name. */
+  displayName: string;
+  baseUrl: string;
+  apiKey: string | null;
+  keySource: string;
+  /** Custom endpoints (a school proxy) may need no key; OpenAI and OpenRouter always do. */
+  keyRequired: boolean;
+  /** OpenAI's own API wants `max_completion_tokens`; compatible servers know `max_tokens`. */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  defaultHeaders?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+/** OpenAI, OpenRouter and any OpenAI-compatible server, through the `openai` SDK. */
+export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions): Provider {
+  if (options.apiKey === null && options.keyRequired) {
+    return failingProvider(
+      options.prefix,
+      credentialsMissing(options.displayName, `Set ${options.keySource} to your ${options.displayName} API key, then try again.`),
+    );
+  }
+  const client = new OpenAI({
+    // A keyless endpoint still gets a placeholder: the SDK refuses to start without one.
+    apiKey: options.apiKey ?? 'no-key-configured',
+    baseURL: options.baseUrl,
+    // Retries go through Atelier, not hidden inside the SDK, so each one is seen (and, later, policed).
+    maxRetries: 0,
+    timeout: 10 * 60_000,
+    ...(options.defaultHeaders && { defaultHeaders: options.defaultHeaders }),
+    ...(options.fetch && { fetch: options.fetch }),
+  });
+  const secrets = options.apiKey ? [options.apiKey] : [];
+
+  return {
+    prefix: options.prefix,
+    stream(request, signal) {
+      const context: ErrorContext = {
+        provider: options.displayName,
+        model: request.model,
+        keySource: options.keySource,
+        address: options.baseUrl,
+        secrets,
+      };
+      const unreachable = `Check the internet connection and the address (${options.baseUrl}).`;
+      return guardStream(
+        () => streamChat(client, options, request, signal),
+        (error) => mapStainlessError(error, context, unreachable),
+        context,
+        signal,
+      );
+    },
+  };
+}
+
+async function* streamChat(
+  client: OpenAI,
+  options: OpenAiCompatibleOptions,
+  request: ProviderRequest,
+  signal: AbortSignal,
+): AsyncGenerator<StreamPart> {
+  const stream = await client.chat.completions.create(
+    {
+      model: request.model,
+      messages: toOpenAiMessages(request),
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(request.maxTokens !== undefined && { [options.maxTokensField]: request.maxTokens }),
+    },
+    { signal },
+  );
+  let finishRaw: string | null = null;
+  let usage: Usage = { inputTokens: null, outputTokens: null };
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0];
+    const text = choice?.delta?.content;
+    if (text) yield { type: 'text-delta', text };
+    if (choice?.finish_reason) finishRaw = choice.finish_reason;
+    if (chunk.usage) {
+      // OpenRouter adds the cost of the call to the usage chunk.
+      const cost = (chunk.usage as { cost?: unknown }).cost;
+      usage = {
+        inputTokens: chunk.usage.prompt_tokens ?? null,
+        outputTokens: chunk.usage.completion_tokens ?? null,
+        ...(typeof cost === 'number' && { costUsd: cost }),
+      };
+    }
+  }
+  // No finish_reason: the stream was cut (or aborted); the guard reports it.
+  if (finishRaw !== null) yield { type: 'finish', reason: openAiFinishReason(finishRaw), usage };
+}
+
+export function toOpenAiMessages(request: ProviderRequest): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = request.system ? [{ role: 'system', content: request.system }] : [];
+  for (const message of request.messages) {
+    if (message.role === 'assistant' || typeof message.content === 'string') {
+      messages.push({
+        role: message.role,
+        content: typeof message.content === 'string' ? message.content : message.content.map((p) => (p.type === 'text' ? p.text : '')).join(''),
+      } as ChatCompletionMessageParam);
+      continue;
+    }
+    messages.push({
+      role: 'user',
+      content: message.content.map((part) =>
+        part.type === 'text'
+          ? { type: 'text' as const, text: part.text }
+          : { type: 'image_url' as const, image_url: { url: `data:${part.mediaType};base64,${part.data}` } },
+      ),
+    });
+  }
+  return messages;
+}
+
+export function openAiFinishReason(raw: string): FinishReason {
+  const unified: Record<string, FinishReason['unified']> = {
+    stop: 'stop',
+    length: 'length',
+    content_filter: 'content-filter',
+    tool_calls: 'tool-calls',
+    function_call: 'tool-calls',
+    error: 'error',
+  };
+  return { unified: unified[raw] ?? 'other', raw };
+}

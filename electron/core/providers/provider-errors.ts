@@ -1,0 +1,182 @@
+import type { StreamPart } from '../../../shared/chat';
+import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
+
+/** What an error message may mention: the provider's name, the model, where its key comes from. */
+export interface ErrorContext {
+  provider: string;
+  model: string;
+  /** The variable or place the key comes from, for hints ("Check ANTHROPIC_API_KEY"). */
+  keySource?: string;
+  /** Where the provider was called, for "not reachable" messages (never holds credentials). */
+  address?: string;
+  /** Secret values in use for this call: scrubbed from anything the provider sends back. */
+  secrets: readonly string[];
+}
+
+export type StreamError = Extract<StreamPart, { type: 'error' }>;
+
+export function errorPart(payload: ErrorPayload): StreamError {
+  return { type: 'error', ...payload };
+}
+
+export const CANCELLED: ErrorPayload = {
+  code: 'cancelled',
+  message: 'You stopped the answer.',
+  hint: 'The text received so far is kept. Send the message again for a full answer.',
+};
+
+const SECRET_PATTERNS: RegExp[] = [
+  /\bsk-[A-Za-z0-9_-]{6,}/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…)
+  /\b(AKIA|ASIA)[0-9A-Z]{12,}/g, // AWS access key ids
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\b(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=[^\s,&"']+/gi,
+  /\b[A-Za-z0-9+/]{40,}={0,2}/g, // long base64 runs: secret keys, session tokens
+];
+
+/**
+ * Scrubs keys, tokens and signatures from text that came from a provider before it goes into
+ * an error message: some servers echo the key they were sent, and a stack can carry headers.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 6) result = result.split(secret).join('[redacted]');
+  }
+  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, '[redacted]');
+  return result.length > 300 ? `${result.slice(0, 300)}…` : result;
+}
+
+/** Appends what the provider said, scrubbed, to one of our own sentences. */
+function withDetail(message: string, detail: string | undefined, context: ErrorContext): string {
+  const clean = detail ? redactSecrets(detail.trim(), context.secrets) : '';
+  return clean ? `${message} ${context.provider} said: “${clean}”` : message;
+}
+
+/** The error for an HTTP status, the same across providers. */
+export function errorForStatus(status: number, context: ErrorContext, detail?: string): ErrorPayload {
+  const { provider, model } = context;
+  const key = context.keySource ?? 'the API key';
+  switch (true) {
+    case status === 401:
+      return {
+        code: 'auth_invalid',
+        message: withDetail(`${provider} did not accept the API key.`, detail, context),
+        hint: `Check ${key}: it may be mistyped, revoked or meant for another service.`,
+      };
+    case status === 402:
+      return quotaExceeded(context, detail);
+    case status === 403:
+      return {
+        code: 'permission_denied',
+        message: withDetail(`${provider} refused: this key may not do that.`, detail, context),
+        hint: `Check the permissions of the key or account at ${provider}.`,
+      };
+    case status === 404:
+      return modelNotFound(context, detail);
+    case status === 408:
+      return timedOut(context);
+    case status === 429:
+      return {
+        code: 'rate_limited',
+        message: withDetail(`${provider} is receiving too many requests from this account right now.`, detail, context),
+        hint: 'Wait a minute and try again. If it keeps happening, ask for a higher limit or use fewer requests at once.',
+      };
+    case status === 400 || status === 413 || status === 422:
+      return {
+        code: 'invalid_request',
+        message: withDetail(`${provider} refused the request for ${model}.`, detail, context),
+        hint: 'Shorten the conversation or the answer length, or check that the model accepts images.',
+      };
+    default:
+      return providerError(context, detail, status);
+  }
+}
+
+export function modelNotFound(context: ErrorContext, detail?: string): ErrorPayload {
+  return {
+    code: 'model_not_found',
+    message: withDetail(`${context.provider} has no model called “${context.model}”.`, detail, context),
+    hint: 'Check the spelling, or run "atelier models" to see the models available.',
+  };
+}
+
+export function quotaExceeded(context: ErrorContext, detail?: string): ErrorPayload {
+  return {
+    code: 'quota_exceeded',
+    message: withDetail(`The ${context.provider} account has no credit or quota left.`, detail, context),
+    hint: `Add credit or raise the limit in the ${context.provider} account; waiting will not help.`,
+  };
+}
+
+export function providerError(context: ErrorContext, detail?: string, status?: number): ErrorPayload {
+  const what = status ? ` (HTTP ${status})` : '';
+  return {
+    code: 'provider_error',
+    message: withDetail(`${context.provider} had a problem answering${what}.`, detail, context),
+    hint: 'This is on the provider’s side. Try again in a moment, or pick another model.',
+  };
+}
+
+export function timedOut(context: ErrorContext): ErrorPayload {
+  return {
+    code: 'timeout',
+    message: `${context.provider} did not answer in time.`,
+    hint: 'Try again. A large model may need longer for its first answer; a smaller one answers faster.',
+  };
+}
+
+export function credentialsMissing(provider: string, hint: string): ErrorPayload {
+  return { code: 'credentials_missing', message: `No credentials are set up for ${provider}.`, hint };
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'ERR_HTTP2_STREAM_CANCEL',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Finds a Node/undici network error code anywhere in an error's cause chain. */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || TIMEOUT_CODES.has(code))) return code;
+    const errors = (current as { errors?: unknown }).errors; // AggregateError from happy-eyeballs
+    if (Array.isArray(errors)) {
+      const inner = errors.map(networkErrorCode).find(Boolean);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** A connection failure in words, or null if the error is not one. */
+export function errorForNetwork(error: unknown, context: ErrorContext, unreachableHint: string): ErrorPayload | null {
+  const code = networkErrorCode(error);
+  if (code === undefined) return null;
+  if (TIMEOUT_CODES.has(code)) return timedOut(context);
+  const where = context.address ? ` at ${context.address}` : '';
+  const midway = code === 'ECONNRESET' || code === 'EPIPE' || code.startsWith('ERR_HTTP2') || code === 'UND_ERR_SOCKET';
+  return {
+    code: midway ? 'provider_error' : 'provider_unreachable',
+    message: midway
+      ? `The connection to ${context.provider} broke off before the answer was complete.`
+      : `Atelier could not reach ${context.provider}${where}.`,
+    hint: midway ? 'Try again. The text received so far is kept.' : unreachableHint,
+  };
+}
+
+export function isAbortError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'APIUserAbortError';
+}
+
+export type { ErrorCode };

@@ -1,0 +1,82 @@
+import type { ChatRequest, StreamPart } from '../../../shared/chat';
+import { INTERNAL_ERROR, type ErrorPayload } from '../../../shared/errors';
+import { CANCELLED, errorPart, type ErrorContext } from './provider-errors';
+
+/** A chat request as a provider sees it: `model` is the provider's own name for it. */
+export type ProviderRequest = ChatRequest;
+
+/**
+ * One provider behind one SDK. `stream` yields text deltas, then exactly one `finish` or
+ * `error` part, and never throws: the router relies on that for every provider alike.
+ */
+export interface Provider {
+  readonly prefix: string;
+  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<StreamPart>;
+}
+
+/** Default answer length where a provider requires one (Anthropic, Bedrock), in tokens. */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * Wraps an SDK stream so all providers end alike. The SDKs differ on abort (ollama-js throws,
+ * the Anthropic and OpenAI SDKs end silently, the AWS SDK throws an AbortError): whatever they
+ * do, an aborted stream ends with one `cancelled` error part, and the text already yielded
+ * stands. A stream that ends without a finish is reported, not passed off as complete.
+ */
+export async function* guardStream(
+  source: () => AsyncIterable<StreamPart>,
+  mapError: (error: unknown) => ErrorPayload,
+  context: ErrorContext,
+  signal: AbortSignal,
+): AsyncGenerator<StreamPart> {
+  try {
+    for await (const part of source()) {
+      if (signal.aborted) break;
+      if (part.type === 'text-delta' && part.text === '') continue;
+      yield part;
+      if (part.type !== 'text-delta') return;
+    }
+  } catch (error) {
+    if (!signal.aborted) {
+      yield errorPart(safeMap(mapError, error));
+      return;
+    }
+  }
+  yield errorPart(
+    signal.aborted
+      ? CANCELLED
+      : {
+          code: 'provider_error',
+          message: `The answer from ${context.provider} stopped before it was complete.`,
+          hint: 'Try again. The text received so far is kept.',
+        },
+  );
+}
+
+function safeMap(mapError: (error: unknown) => ErrorPayload, error: unknown): ErrorPayload {
+  try {
+    return mapError(error);
+  } catch {
+    return INTERNAL_ERROR;
+  }
+}
+
+/** Text of a message's content, for providers that take plain strings. */
+export function textOf(content: ProviderRequest['messages'][number]['content']): string {
+  return typeof content === 'string'
+    ? content
+    : content
+        .filter((part) => part.type === 'text')
+        .map((part) => part.text)
+        .join('\n');
+}
+
+/** A provider that cannot run (no key): one error part, no network I/O. */
+export function failingProvider(prefix: string, payload: ErrorPayload): Provider {
+  return {
+    prefix,
+    async *stream() {
+      yield errorPart(payload);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ErrorPayloadSchema } from './errors';
+
+/** Image types every provider here accepts. */
+export const imageMediaTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
+export const TextPartSchema = z.object({ type: z.literal('text'), text: z.string() });
+export const ImagePartSchema = z.object({
+  type: z.literal('image'),
+  mediaType: z.enum(imageMediaTypes),
+  /** Base64 without a `data:` prefix. */
+  data: z.string().min(1),
+});
+export const ContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, ImagePartSchema]);
+export type ContentPart = z.infer<typeof ContentPartSchema>;
+
+export const ChatMessageSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  /** Plain text, or parts for messages with images. */
+  content: z.union([z.string(), z.array(ContentPartSchema).min(1)]),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** One request to a model: the whole conversation, not just the last turn. */
+export const ChatRequestSchema = z.strictObject({
+  /** `provider/model`, such as `local/llama3.2:3b` or `openrouter/anthropic/claude-sonnet-4.5`. */
+  model: z.string().min(1),
+  system: z.string().optional(),
+  messages: z.array(ChatMessageSchema).min(1),
+  /** 0 to 2; the provider's default when left out. */
+  temperature: z.number().min(0).max(2).optional(),
+  /** Upper bound on the answer's length, in tokens. */
+  maxTokens: z.number().int().positive().max(1_000_000).optional(),
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+/** Why an answer ended, in Atelier's words (`unified`) and the provider's (`raw`). */
+export const finishReasons = ['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other'] as const;
+export const FinishReasonSchema = z.object({ unified: z.enum(finishReasons), raw: z.string().nullable() });
+export type FinishReason = z.infer<typeof FinishReasonSchema>;
+
+export const UsageSchema = z.object({
+  /** Tokens read (prompt); null where the provider did not say. */
+  inputTokens: z.number().int().nonnegative().nullable(),
+  /** Tokens written (answer); null where the provider did not say. */
+  outputTokens: z.number().int().nonnegative().nullable(),
+  /** What the provider charged, in US dollars, where it says (OpenRouter does). */
+  costUsd: z.number().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/**
+ * What a stream yields: text as it arrives, then exactly one `finish` or `error`. A stopped
+ * stream ends with an `error` whose code is `cancelled`; the text before it stands.
+ */
+export const StreamPartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text-delta'), text: z.string() }),
+  z.object({ type: z.literal('finish'), reason: FinishReasonSchema, usage: UsageSchema }),
+  ErrorPayloadSchema.extend({ type: z.literal('error') }),
+]);
+export type StreamPart = z.infer<typeof StreamPartSchema>;
