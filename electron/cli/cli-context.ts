@@ -7,6 +7,10 @@ export interface CliIo {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Standard input: whether it is a terminal, and all of it as text. */
+  stdin: { isTTY: boolean; readAll: () => Promise<string> };
+  /** Calls `handler` on Ctrl-C until the returned function is called. */
+  onInterrupt: (handler: () => void) => () => void;
 }
 
 export function processIo(): CliIo {
@@ -15,6 +19,19 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdin: {
+      isTTY: process.stdin.isTTY === true,
+      readAll: async () => {
+        let text = '';
+        process.stdin.setEncoding('utf8');
+        for await (const chunk of process.stdin) text += chunk as string;
+        return text;
+      },
+    },
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
   };
 }
 

@@ -2,14 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
 import type { CliIo } from './cli-context';
+import { registerChatCommand } from './commands/chat';
+import { registerModelsCommand } from './commands/models';
+import { CliExit, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
 import { registerSettingsCommand } from './commands/settings';
 
-/** Exit codes: 0 success, 1 the command failed, 2 the command line was wrong. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('atelier')
@@ -21,6 +20,8 @@ function buildProgram(io: CliIo): Command {
   registerInfoCommand(program, io);
   registerSettingsCommand(program, io);
   registerEndpointsCommand(program, io);
+  registerChatCommand(program, io);
+  registerModelsCommand(program, io);
   return program;
 }
 
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof CliExit) return error.exitCode;
     if (error instanceof CommanderError) {
       // Help and --version also end here, with exit code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

@@ -1,20 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../electron/cli/program';
+import { runAtelier } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
 
-/** Runs the CLI in-process against a private data folder and collects what it prints. */
-async function atelier(dataDir: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { ATELIER_HOME: dataDir },
-    cwd: dataDir,
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
+function atelier(dataDir: string, ...argv: string[]) {
+  return runAtelier(argv, { env: { ATELIER_HOME: dataDir } });
 }
 
 describe('atelier (the CLI)', () => {
@@ -31,7 +22,7 @@ describe('atelier (the CLI)', () => {
     expect(await atelier(dir, 'settings', 'set', 'language', 'de')).toMatchObject({ code: 0, stdout: 'language = de\n' });
     expect(JSON.parse(await fs.readFile(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'de' });
     expect((await atelier(dir, 'settings', 'get', 'language')).stdout).toBe('de\n');
-    expect(JSON.parse((await atelier(dir, 'settings', 'get', '--json')).stdout)).toEqual({
+    expect(JSON.parse((await atelier(dir, 'settings', 'get', '--json')).stdout)).toMatchObject({
       schemaVersion: 1,
       language: 'de',
       theme: 'system',
@@ -51,7 +42,7 @@ describe('atelier (the CLI)', () => {
     const result = await atelier(await tempDir(), 'settings', 'set', 'apiKey', 'sk-test');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"apiKey" is not a setting.');
-    expect(result.stderr).toContain('Hint: Settings you can change: language, theme.');
+    expect(result.stderr).toContain('Hint: Settings you can change: language, theme, ollama.host');
   });
 
   it('warns on stderr when it had to repair the settings file', async () => {

@@ -1,0 +1,92 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ChatRequest } from '../../../shared/chat';
+import { AtelierError } from '../../../shared/errors';
+import { collectAnswer } from '../../core/chat/collect';
+import { createRouterFor } from '../../core/chat/settings-router';
+import { printJson, type CliIo } from '../cli-context';
+import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
+import { openSettingsStore } from './settings';
+
+interface ChatOptions {
+  model: string;
+  system?: string;
+  temperature?: number;
+  maxTokens?: number;
+  json?: boolean;
+}
+
+export function registerChatCommand(program: Command, io: CliIo): void {
+  program
+    .command('chat')
+    .description('send one message to a model and stream the answer')
+    .requiredOption('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-5')
+    .option('-s, --system <text>', 'a system prompt')
+    .option('-t, --temperature <number>', 'randomness, 0 to 2', number('temperature'))
+    .option('--max-tokens <number>', 'the longest answer, in tokens', number('max-tokens'))
+    .option('--json', 'print one JSON object at the end instead of streaming text')
+    .argument('[prompt...]', 'the message; read from standard input when left out')
+    .addHelpText('after', '\nExamples:\n  atelier chat -m local/llama3.2:3b "Explain photosynthesis in two sentences"\n  echo "Hallo!" | atelier chat -m bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 --json\n')
+    .action(async (words: string[], options: ChatOptions) => {
+      const prompt = words.length > 0 ? words.join(' ') : io.stdin.isTTY ? '' : (await io.stdin.readAll()).trim();
+      if (prompt === '') {
+        throw new AtelierError('invalid_request', 'There is no message to send.', 'Give it after the options, or pipe it in: echo "Hello" | atelier chat -m MODEL');
+      }
+      const request: ChatRequest = {
+        model: options.model,
+        messages: [{ role: 'user', content: prompt }],
+        ...(options.system !== undefined && { system: options.system }),
+        ...(options.temperature !== undefined && { temperature: options.temperature }),
+        ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
+      };
+      const router = createRouterFor(await openSettingsStore(io), io.env);
+      const { prefix } = router.resolve(request.model); // a bad id fails here, before any network I/O
+
+      const controller = new AbortController();
+      const stopListening = io.onInterrupt(() => controller.abort());
+      let endsWithNewline = true;
+      const answer = await collectAnswer(router.stream(request, controller.signal), (part) => {
+        if (part.type === 'text-delta' && !options.json) {
+          io.stdout(part.text);
+          endsWithNewline = part.text.endsWith('\n');
+        }
+      }).finally(stopListening);
+
+      if (options.json) {
+        printJson(
+          io,
+          answer.error
+            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }) }
+            : {
+                text: answer.text,
+                model: request.model,
+                provider: prefix,
+                usage: answer.finish?.usage ?? { inputTokens: null, outputTokens: null },
+                finishReason: answer.finish?.reason.unified ?? null,
+                ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
+                latencyMs: round(answer.latencyMs),
+              },
+        );
+      } else if (!endsWithNewline) {
+        io.stdout('\n');
+      }
+      if (answer.error) {
+        if (!options.json) {
+          io.stderr(`Error: ${answer.error.message}\n`);
+          if (answer.error.hint) io.stderr(`Hint: ${answer.error.hint}\n`);
+        }
+        throw new CliExit(answer.error.code === 'cancelled' ? EXIT_INTERRUPTED : EXIT_FAILED);
+      }
+    });
+}
+
+function number(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`--${name} needs a number.`);
+    return parsed;
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

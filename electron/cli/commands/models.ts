@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { resolveProviderConfig } from '../../core/config/provider-config';
+import { listModels } from '../../core/models/list-models';
+import { printJson, type CliIo } from '../cli-context';
+import { openSettingsStore } from './settings';
+
+export function registerModelsCommand(program: Command, io: CliIo): void {
+  program
+    .command('models')
+    .description('list the models each provider offers (live where Atelier can ask, a catalogue for Bedrock)')
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: { json?: boolean }) => {
+      const settings = (await openSettingsStore(io)).get().settings;
+      const providers = await listModels(resolveProviderConfig(settings, io.env));
+      if (options.json) {
+        printJson(io, providers);
+        return;
+      }
+      for (const entry of providers) {
+        const note = entry.source === 'catalogue' ? ' (Atelier’s catalogue)' : '';
+        io.stdout(`${entry.provider}${note}: ${entry.models.length} model${entry.models.length === 1 ? '' : 's'}\n`);
+        for (const model of entry.models) io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}\n`);
+        if (entry.error) io.stdout(`  ${entry.error.message}${entry.error.hint ? ` ${entry.error.hint}` : ''}\n`);
+      }
+    });
+}

@@ -1,0 +1,117 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Ollama } from 'ollama';
+import OpenAI from 'openai';
+import type { ErrorPayload } from '../../../shared/errors';
+import type { KeyedProviderConfig, ProviderConfig } from '../config/provider-config';
+import { geographyPrefix } from '../providers/bedrock';
+import { mapOllamaError } from '../providers/ollama';
+import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import { mapStainlessError } from '../providers/stainless-errors';
+import { bedrockCatalogue } from './bedrock-catalogue';
+
+export interface ListedModel {
+  /** The full Atelier id, ready for `atelier chat -m`. */
+  id: string;
+  name?: string;
+}
+
+export interface ProviderModels {
+  /** The model-id prefix: `local`, `anthropic`, …, or a custom endpoint's. */
+  provider: string;
+  /** `live`: asked the provider; `catalogue`: Atelier's bundled list; `not-configured`: no key set. */
+  source: 'live' | 'catalogue' | 'not-configured';
+  models: ListedModel[];
+  /** Why the list is empty: not configured, or the provider could not be asked. */
+  error?: ErrorPayload;
+}
+
+// OpenAI's list includes embedding, speech and image models; these never answer a chat.
+const NOT_CHAT = /(embedding|whisper|tts|dall-e|davinci|babbage|moderation|transcribe|realtime|audio|image|search)/i;
+
+/**
+ * What each provider offers: live lists where Atelier can ask (Ollama's /api/tags, the
+ * Anthropic, OpenAI and OpenRouter model endpoints where a key is set, custom endpoints' /models),
+ * and the bundled catalogue for Bedrock. One provider failing does not hide the others.
+ */
+export async function listModels(config: ProviderConfig, options: { fetch?: typeof fetch; signal?: AbortSignal } = {}): Promise<ProviderModels[]> {
+  const fetchImpl = options.fetch;
+  const tasks: Promise<ProviderModels>[] = [
+    live('local', async () => {
+      const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
+      const { models } = await client.list();
+      return models.map((model) => ({ id: `local/${model.name}` }));
+    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] })),
+    keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
+      const client = new Anthropic({ apiKey, baseURL: config.anthropic.baseUrl, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
+      const models: ListedModel[] = [];
+      for await (const model of client.models.list({ limit: 100 })) models.push({ id: `anthropic/${model.id}`, name: model.display_name });
+      return models;
+    }),
+    keyed('openai', 'OpenAI', config.openai, (apiKey) => openAiModels('openai', config.openai.baseUrl, apiKey, fetchImpl, NOT_CHAT)),
+    keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) =>
+      openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION),
+    ),
+    Promise.resolve(bedrockModels(config)),
+    ...[...config.endpoints.values()].map((endpoint) =>
+      live(
+        endpoint.prefix,
+        () => openAiModels(endpoint.prefix, endpoint.baseUrl, endpoint.apiKey ?? 'no-key-configured', fetchImpl, null),
+        (error) => mapStainlessError(error, contextFor(endpoint.name, endpoint), `Check the address (${endpoint.baseUrl}).`),
+      ),
+    ),
+  ];
+  return Promise.all(tasks);
+}
+
+async function live(provider: string, fetchList: () => Promise<ListedModel[]>, mapError: (error: unknown) => ErrorPayload): Promise<ProviderModels> {
+  try {
+    const models = await fetchList();
+    return { provider, source: 'live', models: models.sort((a, b) => a.id.localeCompare(b.id)) };
+  } catch (error) {
+    return { provider, source: 'live', models: [], error: mapError(error) };
+  }
+}
+
+function keyed(provider: string, name: string, config: KeyedProviderConfig, fetchList: (apiKey: string) => Promise<ListedModel[]>): Promise<ProviderModels> {
+  if (config.apiKey === null) {
+    return Promise.resolve({
+      provider,
+      source: 'not-configured',
+      models: [],
+      error: { code: 'credentials_missing', message: `No ${name} API key is set.`, hint: `Set ${config.keyVariable} to list and use ${name} models.` },
+    });
+  }
+  const apiKey = config.apiKey;
+  return live(provider, () => fetchList(apiKey), (error) => mapStainlessError(error, contextFor(name, config), `Check the internet connection and ${config.baseUrl}.`));
+}
+
+async function openAiModels(
+  prefix: string,
+  baseURL: string,
+  apiKey: string,
+  fetchImpl: typeof fetch | undefined,
+  exclude: RegExp | null,
+  defaultHeaders?: Record<string, string>,
+): Promise<ListedModel[]> {
+  const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, ...(defaultHeaders && { defaultHeaders }), ...(fetchImpl && { fetch: fetchImpl }) });
+  const models: ListedModel[] = [];
+  for await (const model of client.models.list()) {
+    if (!exclude?.test(model.id)) models.push({ id: `${prefix}/${model.id}` });
+  }
+  return models;
+}
+
+/** The catalogue, with ids as they work in the configured region: the geography's profile, or the base id. */
+function bedrockModels(config: ProviderConfig): ProviderModels {
+  const geography = geographyPrefix(config.bedrock.region);
+  const models = bedrockCatalogue.flatMap((model): ListedModel[] => {
+    if (model.profiles.includes(geography)) return [{ id: `bedrock/${geography}.${model.id}`, name: model.name }];
+    if (model.inRegion) return [{ id: `bedrock/${model.id}`, name: model.name }];
+    return [];
+  });
+  return { provider: 'bedrock', source: 'catalogue', models };
+}
+
+function contextFor(provider: string, config: KeyedProviderConfig) {
+  return { provider, model: '', keySource: config.keyVariable, address: config.baseUrl, secrets: config.apiKey ? [config.apiKey] : [] };
+}

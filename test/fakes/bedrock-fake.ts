@@ -1,0 +1,99 @@
+import type { ServerResponse } from 'node:http';
+import { eventMessage, exceptionMessage } from './aws-event-stream';
+import { dropConnection, LoopbackServer, sendJson, write } from './loopback-server';
+import { fakeUsage, sleep } from './scenario';
+
+export interface BedrockFakeOptions {
+  /** The access key id the fake accepts; anything else is UnrecognizedClientException. */
+  accessKeyId: string;
+  /** Model ids (as sent, profiles included) that exist; others are ResourceNotFoundException. */
+  models?: string[];
+}
+
+/** An AWS JSON error: the status, x-amzn-ErrorType, and a `message` body, as Bedrock sends them. */
+export function awsError(status: number, type: string, message: string) {
+  return {
+    kind: 'http-error' as const,
+    status,
+    body: { message },
+    headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': 'fake-request-id' },
+  };
+}
+
+/**
+ * Bedrock Runtime's ConverseStream as a loopback server, over HTTP/2 cleartext (the AWS SDK's
+ * default for this client) and HTTP/1.1: SigV4 Authorization checked for the access key id,
+ * region and service, answers as binary event-stream messages, errors as AWS JSON errors.
+ */
+export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
+  const fake: LoopbackServer = new LoopbackServer(async (request, response, body) => {
+    const match = /^\/model\/([^/]+)\/converse-stream$/.exec((request.url ?? '').split('?')[0] ?? '');
+    const credential = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(request.headers.authorization ?? ''));
+    if (!credential || !/Signature=[0-9a-f]{64}/.test(String(request.headers.authorization))) {
+      const missing = awsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+      sendJson(response, missing.status, missing.body, missing.headers);
+      return;
+    }
+    if (credential[1] !== options.accessKeyId || credential[3] !== 'bedrock') {
+      const denied = awsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      sendJson(response, denied.status, denied.body, denied.headers);
+      return;
+    }
+    if (request.method !== 'POST' || !match) {
+      const unknown = awsError(404, 'UnknownOperationException', 'Unknown operation');
+      sendJson(response, unknown.status, unknown.body, unknown.headers);
+      return;
+    }
+    const modelId = decodeURIComponent(match[1] ?? '');
+    if (options.models && !options.models.includes(modelId)) {
+      const invalid = awsError(400, 'ValidationException', 'The provided model identifier is invalid.');
+      sendJson(response, invalid.status, invalid.body, invalid.headers);
+      return;
+    }
+    const scenario = fake.nextScenario();
+    if (scenario.kind === 'http-error') {
+      sendJson(response, scenario.status, scenario.body, scenario.headers);
+      return;
+    }
+    const converse = JSON.parse(body) as { messages: { content: { text?: string }[] }[] };
+    const prompt = converse.messages.flatMap((m) => m.content.map((c) => c.text ?? '')).join(' ');
+
+    (response as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' });
+    write(response, eventMessage('messageStart', { p: 'abcd', role: 'assistant' }));
+    if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
+    for (const text of scenario.chunks) {
+      if (!write(response, eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }))) return;
+      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
+    }
+    switch (scenario.kind) {
+      case 'die-midway':
+        await dropConnection(response);
+        return;
+      case 'stall':
+        await new Promise<void>((done) => response.on('close', done));
+        return;
+      case 'stream-error': {
+        const error = scenario.error as { type: string; message: string };
+        write(response, exceptionMessage(error.type, error.message));
+        response.end();
+        return;
+      }
+      case 'answer': {
+        const usage = fakeUsage(prompt, scenario.chunks);
+        write(response, eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'ab' }));
+        write(response, eventMessage('messageStop', { stopReason: scenario.finish ?? 'end_turn', p: 'abc' }));
+        write(
+          response,
+          eventMessage('metadata', {
+            metrics: { latencyMs: 42 },
+            usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
+            p: 'abcdef',
+          }),
+        );
+        response.end();
+        return;
+      }
+    }
+  });
+  return fake;
+}

@@ -1,0 +1,121 @@
+import { dropConnection, LoopbackServer, sendJson, write, type FakeResponse } from './loopback-server';
+import { fakeUsage, sleep } from './scenario';
+
+export interface OpenAiFakeOptions {
+  /** The key the fake accepts; null accepts any (a keyless school proxy). */
+  validKey: string | null;
+  /** OpenRouter adds the cost to the usage chunk and words its errors its own way. */
+  flavor?: 'openai' | 'openrouter';
+  models?: string[];
+}
+
+/**
+ * OpenAI's Chat Completions API as a loopback server: server-sent events of
+ * `chat.completion.chunk` objects, a usage chunk when `stream_options.include_usage` is set,
+ * `data: [DONE]`, and OpenAI's (or OpenRouter's) error bodies.
+ */
+export function createOpenAiFake(options: OpenAiFakeOptions): LoopbackServer {
+  const flavor = options.flavor ?? 'openai';
+  const fake: LoopbackServer = new LoopbackServer(async (request, response, body) => {
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    const auth = request.headers.authorization;
+    if (options.validKey !== null && auth !== `Bearer ${options.validKey}`) {
+      sendJson(
+        response,
+        401,
+        flavor === 'openrouter'
+          ? { error: { message: 'No auth credentials found', code: 401 } }
+          : {
+              error: {
+                message: `Incorrect API key provided: ${maskKey(auth)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+                type: 'invalid_request_error',
+                param: null,
+                code: 'invalid_api_key',
+              },
+            },
+      );
+      return;
+    }
+    if (request.method === 'GET' && path.endsWith('/models')) {
+      sendJson(response, 200, {
+        object: 'list',
+        data: (options.models ?? ['gpt-fake-mini']).map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })),
+      });
+      return;
+    }
+    if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
+      sendJson(response, 404, { error: { message: `Unknown path ${path}`, type: 'invalid_request_error', code: null } });
+      return;
+    }
+    const chat = JSON.parse(body) as { model: string; messages: { content: unknown }[]; stream?: boolean; stream_options?: { include_usage?: boolean } };
+    const scenario = fake.nextScenario();
+    if (scenario.kind === 'http-error') {
+      sendJson(response, scenario.status, scenario.body, scenario.headers);
+      return;
+    }
+    const prompt = chat.messages.map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content))).join(' ');
+    const id = `chatcmpl-fake${fake.requests.length}`;
+    const chunk = (delta: object, finish: string | null, extra: object = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model: chat.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+
+    (response as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    write(response, chunk({ role: 'assistant', content: '' }, null));
+    if (flavor === 'openrouter') write(response, ': OPENROUTER PROCESSING\n\n');
+    const firstDelay = scenario.kind === 'answer' ? (scenario.firstTokenDelayMs ?? 0) : 0;
+    if (firstDelay > 0) await sleep(firstDelay);
+    for (const text of scenario.chunks) {
+      if (!write(response, chunk({ content: text }, null))) return;
+      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
+    }
+    await streamEnd(response, scenario, chunk, () => {
+      const usage = fakeUsage(prompt, scenario.chunks);
+      return {
+        prompt_tokens: usage.input,
+        completion_tokens: usage.output,
+        total_tokens: usage.input + usage.output,
+        ...(flavor === 'openrouter' && { cost: 0.00042 }),
+      };
+    }, chat.stream_options?.include_usage === true, id, chat.model);
+  });
+  return fake;
+}
+
+async function streamEnd(
+  response: FakeResponse,
+  scenario: ReturnType<LoopbackServer['nextScenario']>,
+  chunk: (delta: object, finish: string | null, extra?: object) => string,
+  usage: () => object,
+  includeUsage: boolean,
+  id: string,
+  model: string,
+): Promise<void> {
+  switch (scenario.kind) {
+    case 'die-midway':
+      await dropConnection(response);
+      return;
+    case 'stall':
+      await new Promise<void>((done) => response.on('close', done));
+      return;
+    case 'stream-error':
+      // OpenRouter's form: an `error` member in a chunk of a 200 stream.
+      write(response, chunk({ content: '' }, 'error', { error: scenario.error }));
+      response.end();
+      return;
+    case 'answer':
+      write(response, chunk({}, scenario.finish ?? 'stop'));
+      if (includeUsage) {
+        write(response, `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: usage() })}\n\n`);
+      }
+      write(response, 'data: [DONE]\n\n');
+      response.end();
+      return;
+    default:
+      response.end();
+  }
+}
+
+/** OpenAI shows the start and end of a wrong key in its message; a real one never shows more. */
+function maskKey(auth: string | undefined): string {
+  const key = auth?.replace(/^Bearer /, '') ?? '';
+  return key.length > 8 ? `${key.slice(0, 3)}*****${key.slice(-4)}` : '*****';
+}

@@ -1,0 +1,24 @@
+/**
+ * What a fake does with the next chat request. Every fake understands every scenario, in its
+ * own provider's wire format.
+ */
+export type Scenario =
+  /** A normal answer, streamed in these chunks. */
+  | { kind: 'answer'; chunks: string[]; firstTokenDelayMs?: number; chunkDelayMs?: number; finish?: string }
+  /** An HTTP error before any streaming, with the provider's real error body. */
+  | { kind: 'http-error'; status: number; body: unknown; headers?: Record<string, string> }
+  /** Streams these chunks, then drops the connection without finishing. */
+  | { kind: 'die-midway'; chunks: string[] }
+  /** Streams these chunks, then an error inside the 200 stream, in the provider's format. */
+  | { kind: 'stream-error'; chunks: string[]; error: unknown }
+  /** Streams these chunks, then waits forever (until the client goes away). */
+  | { kind: 'stall'; chunks: string[] };
+
+export const DEFAULT_ANSWER: Scenario = { kind: 'answer', chunks: ['Hello', ' from', ' the', ' fake', '!'] };
+
+/** Token counts the fakes report: a word per chunk in, one per chunk out. */
+export function fakeUsage(prompt: string, chunks: readonly string[]): { input: number; output: number } {
+  return { input: prompt.split(/\s+/).filter(Boolean).length, output: chunks.length };
+}
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

@@ -1,0 +1,36 @@
+import { runCli } from '../../electron/cli/program';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the `atelier` CLI in-process, as a user would from a terminal or a pipe: with its own
+ * environment (nothing from the test process leaks in), optional piped stdin, and an optional
+ * Ctrl-C sent when stdout first shows `interruptOn`.
+ */
+export async function runAtelier(
+  argv: string[],
+  options: { env: Record<string, string | undefined>; stdin?: string; interruptOn?: RegExp },
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const interruptHandlers = new Set<() => void>();
+  const code = await runCli(argv, {
+    env: options.env,
+    cwd: options.env.ATELIER_HOME ?? process.cwd(),
+    stdout: (text) => {
+      stdout += text;
+      if (options.interruptOn?.test(stdout)) for (const handler of interruptHandlers) handler();
+    },
+    stderr: (text) => (stderr += text),
+    stdin: { isTTY: options.stdin === undefined, readAll: () => Promise.resolve(options.stdin ?? '') },
+    onInterrupt: (handler) => {
+      interruptHandlers.add(handler);
+      return () => interruptHandlers.delete(handler);
+    },
+  });
+  return { code, stdout, stderr };
+}
