@@ -129,33 +129,39 @@ export function credentialsMissing(provider: string, hint: string): ErrorPayload
   return { code: 'credentials_missing', message: `No credentials are set up for ${provider}.`, hint };
 }
 
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
+/** Failures to connect at all: nothing listens, no such host, no network. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Failures after connecting: the connection broke off. */
+const MIDWAY_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
   'UND_ERR_SOCKET',
   'ERR_HTTP2_STREAM_CANCEL',
+  'ERR_HTTP2_STREAM_ERROR',
   'ERR_HTTP2_SESSION_ERROR',
   'ERR_HTTP2_GOAWAY_SESSION',
 ]);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** Finds a Node/undici network error code anywhere in an error's cause chain. */
+/** Every error code in an error's cause chain (and inside AggregateErrors), outermost first. */
+function errorCodesIn(error: unknown, depth = 0): string[] {
+  if (!error || typeof error !== 'object' || depth > 6) return [];
+  const own = (error as { code?: unknown }).code;
+  const nested = (error as { errors?: unknown }).errors;
+  return [
+    ...(typeof own === 'string' ? [own] : []),
+    ...(Array.isArray(nested) ? nested.flatMap((inner) => errorCodesIn(inner, depth + 1)) : []),
+    ...errorCodesIn((error as { cause?: unknown }).cause, depth + 1),
+  ];
+}
+
+/**
+ * The network failure behind an error, if any. A wrapper's code (an HTTP/2 stream cancelled)
+ * often hides the root cause (connection refused), so the most telling code in the chain wins.
+ */
 export function networkErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || TIMEOUT_CODES.has(code))) return code;
-    const errors = (current as { errors?: unknown }).errors; // AggregateError from happy-eyeballs
-    if (Array.isArray(errors)) {
-      const inner = errors.map(networkErrorCode).find(Boolean);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
+  const codes = errorCodesIn(error);
+  return codes.find((code) => CONNECT_CODES.has(code)) ?? codes.find((code) => TIMEOUT_CODES.has(code)) ?? codes.find((code) => MIDWAY_CODES.has(code));
 }
 
 /** A connection failure in words, or null if the error is not one. */
@@ -164,7 +170,7 @@ export function errorForNetwork(error: unknown, context: ErrorContext, unreachab
   if (code === undefined) return null;
   if (TIMEOUT_CODES.has(code)) return timedOut(context);
   const where = context.address ? ` at ${context.address}` : '';
-  const midway = code === 'ECONNRESET' || code === 'EPIPE' || code.startsWith('ERR_HTTP2') || code === 'UND_ERR_SOCKET';
+  const midway = MIDWAY_CODES.has(code);
   return {
     code: midway ? 'provider_error' : 'provider_unreachable',
     message: midway
