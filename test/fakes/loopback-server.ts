@@ -1,6 +1,6 @@
 import http from 'node:http';
 import http2 from 'node:http2';
-import net from 'node:net';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_ANSWER, type Scenario } from './scenario';
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { dropConnection, LoopbackServer, sendJson, write, type FakeResponse } from './loopback-server';
 import { fakeUsage, sleep } from './scenario';
 
@@ -58,7 +59,7 @@ export function createOpenAiFake(options: OpenAiFakeOptions): LoopbackServer {
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model: chat.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
 
-    (response as import('node:http').ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    (response as ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     write(response, chunk({ role: 'assistant', content: '' }, null));
     if (flavor === 'openrouter') write(response, ': OPENROUTER PROCESSING\n\n');
     const firstDelay = scenario.kind === 'answer' ? (scenario.firstTokenDelayMs ?? 0) : 0;

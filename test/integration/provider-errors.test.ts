@@ -53,10 +53,11 @@ interface ErrorCase {
   mentions?: RegExp;
 }
 
-const openAiError = (status: number, message: string, type: string, code: string | null): Scenario => ({
+const openAiError = (status: number, message: string, type: string, code: string | null, headers: Record<string, string> = {}): Scenario => ({
   kind: 'http-error',
   status,
   body: { error: { message, type, param: null, code } },
+  headers,
 });
 const anthropicError = (status: number, type: string, message: string): Scenario => ({
   kind: 'http-error',
@@ -147,7 +148,7 @@ const cases: ErrorCase[] = [
     expected: 'rate_limited',
     model: FAKE_MODELS.openai,
     fake: () => fakes.openai,
-    scenario: { ...(openAiError(429, 'Rate limit reached for gpt-fake-mini on requests per min (RPM): Limit 3.', 'requests', 'rate_limit_exceeded') as object), headers: { 'retry-after': '20' } } as Scenario,
+    scenario: openAiError(429, 'Rate limit reached for gpt-fake-mini on requests per min (RPM): Limit 3.', 'requests', 'rate_limit_exceeded', { 'retry-after': '20' }),
   },
   { title: 'Anthropic throttling', expected: 'rate_limited', model: FAKE_MODELS.anthropic, fake: () => fakes.anthropic, scenario: anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit') },
   { title: 'Bedrock throttling', expected: 'rate_limited', model: FAKE_MODELS.bedrock, fake: () => fakes.bedrock, scenario: awsError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.') },

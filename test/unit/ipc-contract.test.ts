@@ -24,11 +24,14 @@ describe('the IPC contract', () => {
         "app:get-info",
         "settings:get",
         "settings:update",
+        "chat:start-stream",
+        "chat:abort",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
       [
         "settings:changed",
+        "chat:stream-part",
       ]
     `);
     expect(surface).toMatchSnapshot();
@@ -39,9 +42,9 @@ describe('the IPC contract', () => {
     expect([...eventNames].sort()).toEqual(Object.keys(ipcEvents).sort());
   });
 
-  it('names channels namespace:verb-noun and events namespace:noun-changed', () => {
-    for (const name of channelNames) expect(name).toMatch(NAMING);
-    for (const name of eventNames) expect(name).toMatch(/^[a-z]+:([a-z]+-)*changed$/);
+  it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
+    for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

@@ -155,6 +155,11 @@ function errorCodesIn(error: unknown, depth = 0): string[] {
   ];
 }
 
+function causeMessages(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 6) return [];
+  return [error.message, ...causeMessages(error.cause, depth + 1)];
+}
+
 /**
  * The network failure behind an error, if any. A wrapper's code (an HTTP/2 stream cancelled)
  * often hides the root cause (connection refused), so the most telling code in the chain wins.
@@ -166,6 +171,14 @@ export function networkErrorCode(error: unknown): string | undefined {
 
 /** A connection failure in words, or null if the error is not one. */
 export function errorForNetwork(error: unknown, context: ErrorContext, unreachableHint: string): ErrorPayload | null {
+  if (causeMessages(error).includes('bad port')) {
+    // fetch refuses ports the web platform blocks (9, 6000, 6665–6669, …) before connecting.
+    return {
+      code: 'provider_unreachable',
+      message: `Atelier cannot connect to ${context.provider}${context.address ? ` at ${context.address}` : ''}: that port is blocked for web requests.`,
+      hint: 'Run the server on another port (Ollama uses 11434 by default) and update the address in Settings.',
+    };
+  }
   const code = networkErrorCode(error);
   if (code === undefined) return null;
   if (TIMEOUT_CODES.has(code)) return timedOut(context);

@@ -1,0 +1,158 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderModels } from '../../electron/core/models/list-models';
+import { runAtelier } from '../support/run-cli';
+import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { tempDir } from '../support/temp-dir';
+
+let fakes: ProviderFakes;
+beforeAll(async () => {
+  fakes = await startProviderFakes();
+});
+afterAll(() => fakes.close());
+beforeEach(() => {
+  for (const fake of [fakes.openai, fakes.openrouter, fakes.anthropic, fakes.ollama, fakes.bedrock, fakes.school]) fake.respondWith();
+});
+
+/** A data folder with the "school" endpoint added, as a teacher would with `atelier endpoints add`. */
+async function home(): Promise<string> {
+  const dir = await tempDir();
+  const endpoint = schoolEndpoint(fakes);
+  const added = await runAtelier(['endpoints', 'add', endpoint.prefix, endpoint.baseUrl, '--name', endpoint.name], { env: { ATELIER_HOME: dir } });
+  expect(added.code).toBe(0);
+  return dir;
+}
+
+async function atelier(argv: string[], options: { stdin?: string; interruptOn?: RegExp; env?: Record<string, string | undefined> } = {}) {
+  return runAtelier(argv, { ...options, env: { ...fakes.env, ATELIER_HOME: await home(), ...options.env } });
+}
+
+describe('atelier chat', () => {
+  it.each(Object.entries(FAKE_MODELS))('streams from %s', async (_provider, model) => {
+    const result = await atelier(['chat', '-m', model, 'Hallo,', 'wie', 'geht', 'es?']);
+    expect(result).toEqual({ code: 0, stdout: 'Hello from the fake!\n', stderr: '' });
+  });
+
+  it('--json prints one object with text, model, provider, usage and timings', async () => {
+    const result = await atelier(['chat', '--json', '-m', FAKE_MODELS.bedrock, '--system', 'Antworte kurz.', 'Was ist Photosynthese?']);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(output).toEqual({
+      text: 'Hello from the fake!',
+      model: FAKE_MODELS.bedrock,
+      provider: 'bedrock',
+      usage: { inputTokens: 3, outputTokens: 5 }, // the fake counts the words of the messages
+      finishReason: 'stop',
+      ttftMs: expect.any(Number) as unknown,
+      latencyMs: expect.any(Number) as unknown,
+    });
+    expect(output.latencyMs as number).toBeGreaterThanOrEqual(output.ttftMs as number);
+    expect(fakes.bedrock.lastRequest().body).toContain('Antworte kurz.');
+  });
+
+  it('reads the prompt from standard input', async () => {
+    const result = await atelier(['chat', '-m', FAKE_MODELS.local], { stdin: 'Erkläre den Wasserkreislauf.\n' });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(fakes.ollama.lastRequest().body).messages).toEqual([{ role: 'user', content: 'Erkläre den Wasserkreislauf.' }]);
+  });
+
+  it('passes temperature and answer length', async () => {
+    await atelier(['chat', '-m', FAKE_MODELS.openai, '-t', '0.3', '--max-tokens', '64', 'hi']);
+    expect(JSON.parse(fakes.openai.lastRequest().body)).toMatchObject({ temperature: 0.3, max_completion_tokens: 64 });
+  });
+
+  it('fails with exit 1, the message and the hint, and no key in sight', async () => {
+    const result = await atelier(['chat', '-m', FAKE_MODELS.openai, 'hi'], { env: { OPENAI_API_KEY: 'sk-proj-notTheRightKey0123456789' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: OpenAI did not accept the API key\..*\nHint: Check OPENAI_API_KEY/s);
+    expect(result.stderr + result.stdout).not.toContain('notTheRightKey');
+  });
+
+  it('--json reports a failure as { error } and exits non-zero', async () => {
+    fakes.anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    const result = await atelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown } });
+    expect(result.stderr).toBe('');
+  });
+
+  it('refuses a malformed model id with exit 2 before touching the network', async () => {
+    const before = fakes.openai.requests.length;
+    const result = await atelier(['chat', '-m', 'gpt-4o', 'hi']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Valid prefixes: local, bedrock, anthropic, openai, openrouter, school.');
+    expect(fakes.openai.requests.length).toBe(before);
+  });
+
+  it('Ctrl-C stops the answer: the text so far stays, the fake sees the connection close, exit 130', async () => {
+    fakes.openrouter.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
+    const closed = fakes.openrouter.waitForClientClose();
+    const result = await atelier(['chat', '-m', FAKE_MODELS.openrouter, 'Erzähl ein Märchen'], { interruptOn: /einmal/ });
+    await closed;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('Es war einmal\n');
+    expect(result.stderr).toMatch(/^Error: You stopped the answer\./);
+  });
+
+  it.each([
+    [['chat', 'hi'], /required option '-m, --model <id>' not specified/],
+    [['chat', '-m', FAKE_MODELS.local, '--bogus', 'hi'], /unknown option '--bogus'/],
+    [['chat', '-m', FAKE_MODELS.local, '-t', 'warm', 'hi'], /--temperature needs a number/],
+    [['chat', '-m', FAKE_MODELS.local], /no message to send/],
+  ])('usage errors exit 2 with a clear line: %j', async (argv, message) => {
+    const result = await atelier(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('--help explains every option', async () => {
+    const result = await atelier(['chat', '--help']);
+    expect(result.code).toBe(0);
+    for (const option of ['--model', '--system', '--temperature', '--max-tokens', '--json', 'Examples']) expect(result.stdout).toContain(option);
+  });
+});
+
+describe('atelier models', () => {
+  it('lists live models where keys are set, the Bedrock catalogue, and says what is not configured', async () => {
+    const result = await atelier(['models', '--json'], { env: { OPENAI_API_KEY: undefined } });
+    expect(result.code).toBe(0);
+    const listing = JSON.parse(result.stdout) as ProviderModels[];
+    const byProvider = Object.fromEntries(listing.map((entry) => [entry.provider, entry]));
+    expect(byProvider.local?.models.map((m) => m.id)).toEqual(['local/llama3.2:3b', 'local/qwen2.5:7b']);
+    expect(byProvider.anthropic?.models.map((m) => m.id)).toEqual(['anthropic/claude-fake-4-5']);
+    expect(byProvider.openrouter?.models.map((m) => m.id)).toEqual(['openrouter/anthropic/claude-sonnet-4.5']);
+    expect(byProvider.school?.models.map((m) => m.id)).toEqual(['school/llama-3.1-70b']);
+    expect(byProvider.openai).toMatchObject({ source: 'not-configured', models: [], error: { code: 'credentials_missing' } });
+    expect(byProvider.bedrock?.source).toBe('catalogue');
+    expect(byProvider.bedrock?.models.map((m) => m.id)).toContain('bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    // In an EU region, no US-only profile is offered.
+    expect(byProvider.bedrock?.models.every((m) => !m.id.startsWith('bedrock/us.'))).toBe(true);
+    expect(fakes.openrouter.lastRequest().headers['x-title']).toBe('Atelier');
+  });
+
+  it('keeps listing the others when one provider is down, and prints text by default', async () => {
+    const result = await atelier(['models'], { env: { OLLAMA_HOST: 'http://127.0.0.1:9' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^local: 0 models\n {2}Atelier cannot connect to Ollama at http:\/\/127\.0\.0\.1:9: that port is blocked/m);
+    expect(result.stdout).toMatch(/^anthropic: 1 model\n {2}anthropic\/claude-fake-4-5/m);
+    expect(result.stdout).not.toContain(FAKE_KEYS.anthropic);
+  });
+});
+
+describe('atelier endpoints', () => {
+  it('adds, lists and removes an endpoint, refusing bad ones', async () => {
+    const dir = await tempDir();
+    const env = { ATELIER_HOME: dir };
+    expect((await runAtelier(['endpoints', 'add', 'openai', 'http://x/v1'], { env })).stderr).toMatch(/built-in provider/);
+    expect((await runAtelier(['endpoints', 'add', 'lab', 'ftp://x/v1'], { env })).stderr).toMatch(/http:\/\/ or https:\/\//);
+    expect((await runAtelier(['endpoints', 'add', 'lab', 'http://10.0.0.5:8000/v1', '--name', 'Lab vLLM'], { env })).stdout).toContain(
+      'ATELIER_ENDPOINT_LAB_KEY',
+    );
+    expect((await runAtelier(['endpoints', 'list'], { env })).stdout).toContain('lab/…  http://10.0.0.5:8000/v1  Lab vLLM');
+    const saved = JSON.parse(await fs.readFile(path.join(dir, 'settings.json'), 'utf8')) as { endpoints: unknown[] };
+    expect(saved.endpoints).toEqual([{ prefix: 'lab', name: 'Lab vLLM', baseUrl: 'http://10.0.0.5:8000/v1' }]);
+    expect((await runAtelier(['endpoints', 'remove', 'lab'], { env })).code).toBe(0);
+    expect((await runAtelier(['endpoints', 'remove', 'lab'], { env })).code).toBe(2);
+  });
+});
