@@ -55,12 +55,15 @@ function pageBridge(): Promise<string> {
  * app's CSP, with window.atelier built by createAtelierApi and every call going through the
  * real dispatcher and handlers over a real data folder.
  */
-export async function launchApp(dataDir: string, options: { locale?: string } = {}): Promise<RunningApp> {
+export async function launchApp(
+  dataDir: string,
+  options: { locale?: string; env?: Record<string, string | undefined> } = {},
+): Promise<RunningApp> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: the e2e global setup builds it; run the e2e project with vitest.');
   }
   const server: StaticServer = await serveFolder(rendererDir, resolveRendererFile);
-  const main = await startMainProcess(dataDir, [server.origin]);
+  const main = await startMainProcess(dataDir, [server.origin], options.env ?? {});
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
