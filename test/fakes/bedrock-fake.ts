@@ -8,6 +8,8 @@ export interface BedrockFakeOptions {
   accessKeyId: string;
   /** Model ids (as sent, profiles included) that exist; others are ResourceNotFoundException. */
   models?: string[];
+  /** Models that answer only through Converse, as gpt-oss does on Bedrock. */
+  streamingUnsupported?: string[];
 }
 
 /** An AWS JSON error: the status, x-amzn-ErrorType, and a `message` body, as Bedrock sends them. */
@@ -27,7 +29,7 @@ export function awsError(status: number, type: string, message: string) {
  */
 export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
   const fake: LoopbackServer = new LoopbackServer(async (request, response, body) => {
-    const match = /^\/model\/([^/]+)\/converse-stream$/.exec((request.url ?? '').split('?')[0] ?? '');
+    const match = /^\/model\/([^/]+)\/(converse-stream|converse)$/.exec((request.url ?? '').split('?')[0] ?? '');
     const credential = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(request.headers.authorization ?? ''));
     if (!credential || !/Signature=[0-9a-f]{64}/.test(String(request.headers.authorization))) {
       const missing = awsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -50,13 +52,29 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
       sendJson(response, invalid.status, invalid.body, invalid.headers);
       return;
     }
+    const converse = JSON.parse(body) as { messages: { content: { text?: string }[] }[] };
+    const prompt = converse.messages.flatMap((m) => m.content.map((c) => c.text ?? '')).join(' ');
+    if (options.streamingUnsupported?.includes(modelId)) {
+      if (match[2] === 'converse-stream') {
+        const unsupported = awsError(400, 'ValidationException', 'The model is unsupported for streaming.');
+        sendJson(response, unsupported.status, unsupported.body, unsupported.headers);
+        return;
+      }
+      const chunks = ['Answered', ' all', ' at', ' once.'];
+      const usage = fakeUsage(prompt, chunks);
+      sendJson(response, 200, {
+        output: { message: { role: 'assistant', content: [{ text: chunks.join('') }] } },
+        stopReason: 'end_turn',
+        usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
+        metrics: { latencyMs: 42 },
+      });
+      return;
+    }
     const scenario = fake.nextScenario();
     if (scenario.kind === 'http-error') {
       sendJson(response, scenario.status, scenario.body, scenario.headers);
       return;
     }
-    const converse = JSON.parse(body) as { messages: { content: { text?: string }[] }[] };
-    const prompt = converse.messages.flatMap((m) => m.content.map((c) => c.text ?? '')).join(' ');
 
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' });
     write(response, eventMessage('messageStart', { p: 'abcd', role: 'assistant' }));

@@ -153,6 +153,13 @@ describe('what each SDK is told', () => {
     expect(fakes.bedrock.lastRequest().httpVersion).toBe('1.1');
   });
 
+  it('Bedrock falls back to Converse for a model that cannot stream', async () => {
+    const parts: StreamPart[] = [];
+    const answer = await collectAnswer(router().stream(ask('bedrock/openai.gpt-oss-120b-1:0')), (part) => parts.push(part));
+    expect(answer).toMatchObject({ text: 'Answered all at once.', error: null, finish: { usage: { outputTokens: 4 } } });
+    expect(fakes.bedrock.requests.slice(-2).map((request) => request.path.split('/').at(-1))).toEqual(['converse-stream', 'converse']);
+  });
+
   it('a keyless custom endpoint works without a key', async () => {
     const env: Record<string, string> = { ...fakes.env };
     delete env.ATELIER_ENDPOINT_SCHOOL_KEY;

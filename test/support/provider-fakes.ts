@@ -43,7 +43,7 @@ export async function startProviderFakes(): Promise<ProviderFakes> {
     openrouter: await createOpenAiFake({ validKey: FAKE_KEYS.openrouter, flavor: 'openrouter', models: ['anthropic/claude-sonnet-4.5'] }).start(),
     anthropic: await createAnthropicFake({ validKey: FAKE_KEYS.anthropic }).start(),
     ollama: await createOllamaFake({ models: ['llama3.2:3b', 'qwen2.5:7b'] }).start(),
-    bedrock: await createBedrockFake({ accessKeyId: FAKE_KEYS.awsAccessKeyId }).start({ http2: true }),
+    bedrock: await createBedrockFake({ accessKeyId: FAKE_KEYS.awsAccessKeyId, streamingUnsupported: ['openai.gpt-oss-120b-1:0'] }).start({ http2: true }),
     school: await createOpenAiFake({ validKey: FAKE_KEYS.school, models: ['llama-3.1-70b'] }).start(),
   };
   return {

@@ -1,6 +1,8 @@
 import {
   BedrockRuntimeClient,
+  ConverseCommand,
   ConverseStreamCommand,
+  type ConverseCommandInput,
   type BedrockRuntimeClientConfig,
   type ContentBlock,
   type ConverseStreamOutput,
@@ -28,7 +30,10 @@ export interface BedrockProviderOptions {
   requestHandler?: BedrockRuntimeClientConfig['requestHandler'];
 }
 
-/** AWS Bedrock Runtime through ConverseStream, one request shape for every model family. */
+/**
+ * AWS Bedrock Runtime through ConverseStream, one request shape for every model family; models
+ * that cannot stream are asked through Converse instead.
+ */
 export function createBedrockProvider(config: BedrockConfig, options: BedrockProviderOptions = {}): Provider {
   if (config.credentials === null) {
     return failingProvider(
@@ -70,18 +75,24 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
 }
 
 async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
-  const response = await client.send(
-    new ConverseStreamCommand({
-      modelId: request.model,
-      messages: toBedrockMessages(request),
-      ...(request.system && { system: [{ text: request.system }] }),
-      inferenceConfig: {
-        maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-        ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
-      },
-    }),
-    { abortSignal: signal },
-  );
+  const input: ConverseCommandInput = {
+    modelId: request.model,
+    messages: toBedrockMessages(request),
+    ...(request.system && { system: [{ text: request.system }] }),
+    inferenceConfig: {
+      maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+    },
+  };
+  let response;
+  try {
+    response = await client.send(new ConverseStreamCommand(input), { abortSignal: signal });
+  } catch (error) {
+    if (!isStreamingUnsupported(error)) throw error;
+    // Some models (gpt-oss, for one) answer only through Converse: the whole answer at once.
+    yield* converseOnce(client, input, signal);
+    return;
+  }
   let stopReason: string | null = null;
   let usage = { inputTokens: null as number | null, outputTokens: null as number | null };
   for await (const event of response.stream ?? []) {
@@ -94,6 +105,24 @@ async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRe
     }
   }
   if (stopReason !== null) yield { type: 'finish', reason: bedrockFinishReason(stopReason), usage };
+}
+
+async function* converseOnce(client: BedrockRuntimeClient, input: ConverseCommandInput, signal: AbortSignal): AsyncGenerator<StreamPart> {
+  const response = await client.send(new ConverseCommand(input), { abortSignal: signal });
+  const text = (response.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
+  if (text) yield { type: 'text-delta', text };
+  yield {
+    type: 'finish',
+    reason: bedrockFinishReason(response.stopReason ?? 'end_turn'),
+    usage: { inputTokens: response.usage?.inputTokens ?? null, outputTokens: response.usage?.outputTokens ?? null },
+  };
+}
+
+function isStreamingUnsupported(error: unknown): boolean {
+  return (
+    (error as { name?: unknown }).name === 'ValidationException' &&
+    /unsupported for streaming|does(n.t| not) support streaming/i.test(error instanceof Error ? error.message : '')
+  );
 }
 
 /** Modelled exception events arrive as union members; they end the stream like a thrown error. */

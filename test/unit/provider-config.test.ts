@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { endpointKeyVariable, normalizeOllamaHost, resolveProviderConfig } from '../../electron/core/config/provider-config';
+import { parseModelId } from '../../electron/core/models/model-id';
+import { redactSecrets } from '../../electron/core/providers/provider-errors';
+import { AtelierError } from '../../shared/errors';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+
+describe('normalizeOllamaHost', () => {
+  it.each([
+    ['0.0.0.0', 'http://127.0.0.1:11434'],
+    ['0.0.0.0:8080', 'http://127.0.0.1:8080'],
+    [':11434', 'http://127.0.0.1:11434'],
+    ['[::]:11434', 'http://127.0.0.1:11434'],
+    ['localhost', 'http://localhost:11434'],
+    ['gpu-server.school.local:11434', 'http://gpu-server.school.local:11434'],
+    ['http://10.0.0.7:11434/', 'http://10.0.0.7:11434'],
+    ['https://ollama.school.example', 'https://ollama.school.example:443'],
+    ['[fe80::1]:11434', 'http://[fe80::1]:11434'],
+  ])('%s → %s', (value, expected) => {
+    expect(normalizeOllamaHost(value)).toBe(expected);
+  });
+});
+
+describe('resolveProviderConfig', () => {
+  it('reads the standard variables itself and says where each value came from', () => {
+    const config = resolveProviderConfig(DEFAULT_SETTINGS, {
+      ANTHROPIC_API_KEY: ' sk-ant-x ',
+      OPENAI_BASE_URL: 'https://proxy.example/v1/',
+      OLLAMA_HOST: '0.0.0.0',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIAX',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+    });
+    expect(config.anthropic).toEqual({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-x', keyVariable: 'ANTHROPIC_API_KEY' });
+    expect(config.openai).toEqual({ baseUrl: 'https://proxy.example/v1', apiKey: null, keyVariable: 'OPENAI_API_KEY' });
+    expect(config.openrouter.baseUrl).toBe('https://openrouter.ai/api/v1');
+    expect(config.ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'environment', numCtx: 8192, keepAlive: '5m' });
+    expect(config.bedrock).toEqual({
+      region: 'eu-west-1',
+      regionSource: 'environment',
+      endpoint: null,
+      credentials: { accessKeyId: 'AKIAX', secretAccessKey: 'secret', sessionToken: 'token' },
+    });
+  });
+
+  it('prefers settings over the environment, and defaults to an EU region', () => {
+    const settings = { ...DEFAULT_SETTINGS, ollama: { ...DEFAULT_SETTINGS.ollama, host: 'gpu-box:11434' }, bedrock: { region: 'eu-north-1' } };
+    const config = resolveProviderConfig(settings, { OLLAMA_HOST: 'elsewhere', AWS_REGION: 'us-east-1' });
+    expect(config.ollama).toMatchObject({ host: 'http://gpu-box:11434', hostSource: 'settings' });
+    expect(config.bedrock).toMatchObject({ region: 'eu-north-1', regionSource: 'settings', credentials: null });
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).bedrock).toMatchObject({ region: 'eu-central-1', regionSource: 'default' });
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'default' });
+  });
+
+  it('gives custom endpoints their key from ATELIER_ENDPOINT_<PREFIX>_KEY', () => {
+    const settings = { ...DEFAULT_SETTINGS, endpoints: [{ prefix: 'school-proxy', name: 'School', baseUrl: 'https://llm.school.example/v1' }] };
+    const config = resolveProviderConfig(settings, { ATELIER_ENDPOINT_SCHOOL_PROXY_KEY: 'k-123' });
+    expect(endpointKeyVariable('school-proxy')).toBe('ATELIER_ENDPOINT_SCHOOL_PROXY_KEY');
+    expect(config.endpoints.get('school-proxy')).toMatchObject({ apiKey: 'k-123', baseUrl: 'https://llm.school.example/v1' });
+  });
+});
+
+describe('parseModelId', () => {
+  it('splits at the first slash only', () => {
+    expect(parseModelId('openrouter/anthropic/claude-sonnet-4.5')).toEqual({ prefix: 'openrouter', model: 'anthropic/claude-sonnet-4.5' });
+    expect(parseModelId('local/llama3.2:3b')).toEqual({ prefix: 'local', model: 'llama3.2:3b' });
+    expect(parseModelId('school/llama-3.1-70b', ['school'])).toEqual({ prefix: 'school', model: 'llama-3.1-70b' });
+  });
+
+  it.each(['', 'llama3', '/llama3', 'local/', 'local//x', ' local/x', 'local/x y', 'school/x'])('refuses %j with a hint listing the prefixes', (id) => {
+    let error: unknown;
+    try {
+      parseModelId(id);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AtelierError);
+    expect((error as AtelierError).code).toBe('invalid_request');
+    expect((error as AtelierError).hint).toContain('Valid prefixes: local, bedrock, anthropic, openai, openrouter.');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('removes known secrets and anything shaped like a key, token or signature', () => {
+    const text = [
+      'key sk-proj-abc123def456ghi789',
+      'aws AKIAIOSFODNN7EXAMPLE',
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig',
+      'Signature=0123456789abcdef0123456789abcdef',
+      'secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'custom my-school-key-42',
+    ].join(' | ');
+    const clean = redactSecrets(text, ['my-school-key-42']);
+    for (const secret of ['sk-proj-abc123', 'AKIAIOSFODNN7', 'eyJhbGci', '0123456789abcdef0123', 'wJalrXUtnFEMI', 'my-school-key-42']) {
+      expect(clean).not.toContain(secret);
+    }
+    expect(clean).toContain('key [redacted]');
+  });
+
+  it('keeps ordinary text and shortens long messages', () => {
+    expect(redactSecrets('model: claude-9 not found', [])).toBe('model: claude-9 not found');
+    expect(redactSecrets('x'.repeat(1000), []).length).toBeLessThanOrEqual(301);
+  });
+});
