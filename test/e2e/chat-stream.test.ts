@@ -1,15 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_MODELS, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
 import { launchApp, type RunningApp } from './harness/launch-app';
 
 let app: RunningApp | undefined;
-let fakes: ProviderFakes;
-
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-});
-afterAll(() => fakes.close());
+const useFakes = useProviderFakes();
 afterEach(async () => {
   await app?.close();
   app = undefined;
@@ -38,8 +33,8 @@ const streamInPage = async ([modelId, abortAfter]: [string, string | undefined])
 
 describe('chat streaming through the real bridge', () => {
   it('streams an answer to the page as chat:stream-part events', async () => {
-    fakes.bedrock.respondWith({ kind: 'answer', chunks: ['Guten', ' Morgen', '!'] });
-    app = await launchApp(await tempDir(), { env: fakes.env });
+    useFakes().bedrock.respondWith({ kind: 'answer', chunks: ['Guten', ' Morgen', '!'] });
+    app = await launchApp(await tempDir(), { env: useFakes().env });
     const { started, parts } = await app.page.evaluate(streamInPage, [FAKE_MODELS.bedrock, undefined] as [string, undefined]);
     expect(started.ok).toBe(true);
     expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('Guten Morgen!');
@@ -48,9 +43,9 @@ describe('chat streaming through the real bridge', () => {
   });
 
   it('stops a stream with chat:abort: cancelled, the text kept, the provider sees the close', async () => {
-    fakes.ollama.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
-    app = await launchApp(await tempDir(), { env: fakes.env });
-    const closed = fakes.ollama.waitForClientClose();
+    useFakes().ollama.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
+    app = await launchApp(await tempDir(), { env: useFakes().env });
+    const closed = useFakes().ollama.waitForClientClose();
     const { parts } = await app.page.evaluate(streamInPage, [FAKE_MODELS.local, 'einmal'] as [string, string]);
     await closed;
     expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('Es war einmal');

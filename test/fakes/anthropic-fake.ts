@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { dropConnection, LoopbackServer, sendJson, write } from './loopback-server';
-import { fakeUsage, sleep } from './scenario';
+import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { fakeUsage } from './scenario';
 
 /**
  * Anthropic's Messages API as a loopback server: the key as `x-api-key` or as a bearer token
@@ -52,29 +52,15 @@ export function createAnthropicFake(options: { validKey: string; models?: string
     );
     write(response, event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
     write(response, event('ping', {}));
-    if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
-    for (const text of scenario.chunks) {
-      if (!write(response, event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }))) return;
-      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
-    }
-    switch (scenario.kind) {
-      case 'die-midway':
-        await dropConnection(response);
-        return;
-      case 'stall':
-        await new Promise<void>((done) => response.on('close', done));
-        return;
-      case 'stream-error':
-        write(response, `event: error\ndata: ${JSON.stringify({ type: 'error', error: scenario.error })}\n\n`);
-        response.end();
-        return;
-      case 'answer':
-        write(response, event('content_block_stop', { index: 0 }));
-        write(response, event('message_delta', { delta: { stop_reason: scenario.finish ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }));
-        write(response, event('message_stop', {}));
-        response.end();
-        return;
-    }
+    await streamScenario(response, scenario, {
+      text: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+      streamError: (error) => `event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`,
+      finish: (reason) => [
+        event('content_block_stop', { index: 0 }),
+        event('message_delta', { delta: { stop_reason: reason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }),
+        event('message_stop', {}),
+      ],
+    });
   });
   return fake;
 }

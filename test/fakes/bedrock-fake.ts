@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { eventMessage, exceptionMessage } from './aws-event-stream';
-import { dropConnection, LoopbackServer, sendJson, write } from './loopback-server';
-import { fakeUsage, sleep } from './scenario';
+import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { fakeUsage } from './scenario';
 
 export interface BedrockFakeOptions {
   /** The access key id the fake accepts; anything else is UnrecognizedClientException. */
@@ -78,40 +78,20 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
 
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' });
     write(response, eventMessage('messageStart', { p: 'abcd', role: 'assistant' }));
-    if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
-    for (const text of scenario.chunks) {
-      if (!write(response, eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }))) return;
-      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
-    }
-    switch (scenario.kind) {
-      case 'die-midway':
-        await dropConnection(response);
-        return;
-      case 'stall':
-        await new Promise<void>((done) => response.on('close', done));
-        return;
-      case 'stream-error': {
-        const error = scenario.error as { type: string; message: string };
-        write(response, exceptionMessage(error.type, error.message));
-        response.end();
-        return;
-      }
-      case 'answer': {
-        const usage = fakeUsage(prompt, scenario.chunks);
-        write(response, eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'ab' }));
-        write(response, eventMessage('messageStop', { stopReason: scenario.finish ?? 'end_turn', p: 'abc' }));
-        write(
-          response,
-          eventMessage('metadata', {
-            metrics: { latencyMs: 42 },
-            usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
-            p: 'abcdef',
-          }),
-        );
-        response.end();
-        return;
-      }
-    }
+    const usage = fakeUsage(prompt, scenario.chunks);
+    await streamScenario(response, scenario, {
+      text: (text) => eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }),
+      streamError: (error) => exceptionMessage((error as { type: string }).type, (error as { message: string }).message),
+      finish: (reason) => [
+        eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'ab' }),
+        eventMessage('messageStop', { stopReason: reason ?? 'end_turn', p: 'abc' }),
+        eventMessage('metadata', {
+          metrics: { latencyMs: 42 },
+          usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
+          p: 'abcdef',
+        }),
+      ],
+    });
   });
   return fake;
 }

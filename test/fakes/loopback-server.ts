@@ -2,7 +2,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_ANSWER, type Scenario } from './scenario';
+import { DEFAULT_ANSWER, sleep, type Scenario } from './scenario';
 
 export type FakeRequest = http.IncomingMessage | http2.Http2ServerRequest;
 export type FakeResponse = http.ServerResponse | http2.Http2ServerResponse;
@@ -144,4 +144,47 @@ export async function dropConnection(response: FakeResponse): Promise<void> {
 export function sendJson(response: FakeResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   (response as http.ServerResponse).writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/** How a provider puts an answer on the wire; `streamScenario` does the rest. */
+export interface WireFormat {
+  /** The bytes for one chunk of answer text. */
+  text(text: string): string | Uint8Array;
+  /** What ends a complete answer (stop reason, usage, end markers). */
+  finish(finishReason: string | undefined): (string | Uint8Array)[];
+  /** An error inside the 200 stream, in the provider's form. */
+  streamError(error: unknown): string | Uint8Array;
+}
+
+/**
+ * Plays a streaming scenario after the provider's own preamble was written: a slow first token,
+ * the text chunks, then the scenario's ending (a proper finish, a dropped connection, an error
+ * inside the stream, or a stall until the client hangs up).
+ */
+export async function streamScenario(
+  response: FakeResponse,
+  scenario: Exclude<Scenario, { kind: 'http-error' }>,
+  format: WireFormat,
+): Promise<void> {
+  if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
+  for (const text of scenario.chunks) {
+    if (!write(response, format.text(text))) return;
+    if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
+  }
+  switch (scenario.kind) {
+    case 'die-midway':
+      await dropConnection(response);
+      return;
+    case 'stall':
+      await new Promise<void>((done) => response.on('close', done));
+      return;
+    case 'stream-error':
+      write(response, format.streamError(scenario.error));
+      response.end();
+      return;
+    case 'answer':
+      for (const piece of format.finish(scenario.finish)) write(response, piece);
+      response.end();
+      return;
+  }
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { dropConnection, LoopbackServer, sendJson, write } from './loopback-server';
-import { fakeUsage, sleep } from './scenario';
+import { LoopbackServer, sendJson, streamScenario } from './loopback-server';
+import { fakeUsage } from './scenario';
 
 /**
  * Ollama's REST API as a loopback server: /api/chat streaming newline-delimited JSON, /api/tags,
@@ -45,41 +45,23 @@ export function createOllamaFake(options: { models?: string[] } = {}): LoopbackS
     const line = (content: string, extra: object = {}) =>
       `${JSON.stringify({ model: chat.model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: false, ...extra })}\n`;
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/x-ndjson' });
-    if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
-    for (const text of scenario.chunks) {
-      if (!write(response, line(text))) return;
-      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
-    }
-    switch (scenario.kind) {
-      case 'die-midway':
-        await dropConnection(response);
-        return;
-      case 'stall':
-        await new Promise<void>((done) => response.on('close', done));
-        return;
-      case 'stream-error':
-        write(response, `${JSON.stringify(scenario.error)}\n`);
-        response.end();
-        return;
-      case 'answer': {
-        const usage = fakeUsage(chat.messages.map((m) => m.content).join(' '), scenario.chunks);
-        write(
-          response,
-          line('', {
-            done: true,
-            done_reason: scenario.finish ?? 'stop',
-            total_duration: 5_000_000,
-            load_duration: 1_000_000,
-            prompt_eval_count: usage.input,
-            prompt_eval_duration: 1_000_000,
-            eval_count: usage.output,
-            eval_duration: 3_000_000,
-          }),
-        );
-        response.end();
-        return;
-      }
-    }
+    const usage = fakeUsage(chat.messages.map((m) => m.content).join(' '), scenario.chunks);
+    await streamScenario(response, scenario, {
+      text: (text) => line(text),
+      streamError: (error) => `${JSON.stringify(error)}\n`,
+      finish: (reason) => [
+        line('', {
+          done: true,
+          done_reason: reason ?? 'stop',
+          total_duration: 5_000_000,
+          load_duration: 1_000_000,
+          prompt_eval_count: usage.input,
+          prompt_eval_duration: 1_000_000,
+          eval_count: usage.output,
+          eval_duration: 3_000_000,
+        }),
+      ],
+    });
   });
   return fake;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { dropConnection, LoopbackServer, sendJson, write, type FakeResponse } from './loopback-server';
-import { fakeUsage, sleep } from './scenario';
+import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { fakeUsage } from './scenario';
 
 export interface OpenAiFakeOptions {
   /** The key the fake accepts; null accepts any (a keyless school proxy). */
@@ -62,57 +62,34 @@ export function createOpenAiFake(options: OpenAiFakeOptions): LoopbackServer {
     (response as ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     write(response, chunk({ role: 'assistant', content: '' }, null));
     if (flavor === 'openrouter') write(response, ': OPENROUTER PROCESSING\n\n');
-    const firstDelay = scenario.kind === 'answer' ? (scenario.firstTokenDelayMs ?? 0) : 0;
-    if (firstDelay > 0) await sleep(firstDelay);
-    for (const text of scenario.chunks) {
-      if (!write(response, chunk({ content: text }, null))) return;
-      if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
-    }
-    await streamEnd(response, scenario, chunk, () => {
-      const usage = fakeUsage(prompt, scenario.chunks);
-      return {
-        prompt_tokens: usage.input,
-        completion_tokens: usage.output,
-        total_tokens: usage.input + usage.output,
-        ...(flavor === 'openrouter' && { cost: 0.00042 }),
-      };
-    }, chat.stream_options?.include_usage === true, id, chat.model);
+    await streamScenario(response, scenario, {
+      text: (text) => chunk({ content: text }, null),
+      // OpenRouter's form of an error inside a 200 stream: an `error` member in a chunk.
+      streamError: (error) => chunk({ content: '' }, 'error', { error }),
+      finish: (reason) => {
+        const usage = fakeUsage(prompt, scenario.chunks);
+        const usageChunk = {
+          id,
+          object: 'chat.completion.chunk',
+          created: 1_700_000_000,
+          model: chat.model,
+          choices: [],
+          usage: {
+            prompt_tokens: usage.input,
+            completion_tokens: usage.output,
+            total_tokens: usage.input + usage.output,
+            ...(flavor === 'openrouter' && { cost: 0.00042 }),
+          },
+        };
+        return [
+          chunk({}, reason ?? 'stop'),
+          ...(chat.stream_options?.include_usage ? [`data: ${JSON.stringify(usageChunk)}\n\n`] : []),
+          'data: [DONE]\n\n',
+        ];
+      },
+    });
   });
   return fake;
-}
-
-async function streamEnd(
-  response: FakeResponse,
-  scenario: ReturnType<LoopbackServer['nextScenario']>,
-  chunk: (delta: object, finish: string | null, extra?: object) => string,
-  usage: () => object,
-  includeUsage: boolean,
-  id: string,
-  model: string,
-): Promise<void> {
-  switch (scenario.kind) {
-    case 'die-midway':
-      await dropConnection(response);
-      return;
-    case 'stall':
-      await new Promise<void>((done) => response.on('close', done));
-      return;
-    case 'stream-error':
-      // OpenRouter's form: an `error` member in a chunk of a 200 stream.
-      write(response, chunk({ content: '' }, 'error', { error: scenario.error }));
-      response.end();
-      return;
-    case 'answer':
-      write(response, chunk({}, scenario.finish ?? 'stop'));
-      if (includeUsage) {
-        write(response, `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: usage() })}\n\n`);
-      }
-      write(response, 'data: [DONE]\n\n');
-      response.end();
-      return;
-    default:
-      response.end();
-  }
 }
 
 /** OpenAI shows the start and end of a wrong key in its message; a real one never shows more. */

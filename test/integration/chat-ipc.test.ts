@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../shared/chat';
 import { startMainProcess, type MainProcess } from '../support/main-process';
-import { FAKE_MODELS, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
 
 const APP = { url: 'app://atelier/index.html' };
 
-let fakes: ProviderFakes;
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-});
-afterAll(() => fakes.close());
+const useFakes = useProviderFakes();
 
 /** Main's real dispatcher and handlers, with every event main would send to the window. */
 async function mainWithEvents(): Promise<{ main: MainProcess; parts: (streamId: string) => StreamPart[]; ended: (streamId: string) => Promise<void> }> {
-  const main = await startMainProcess(await tempDir(), ['app://atelier'], fakes.env);
+  const main = await startMainProcess(await tempDir(), ['app://atelier'], useFakes().env);
   const events: { streamId: string; part: StreamPart }[] = [];
   const waiters: (() => void)[] = [];
   main.forwardEvents((event, payload) => {
@@ -33,7 +29,7 @@ describe('chat over IPC', () => {
   it('starts a stream, sends its parts as chat:stream-part events, coalesced, ending in finish', async () => {
     const { main, parts, ended } = await mainWithEvents();
     const chunks = Array.from({ length: 200 }, (_, i) => `w${i} `);
-    fakes.ollama.respondWith({ kind: 'answer', chunks });
+    useFakes().ollama.respondWith({ kind: 'answer', chunks });
     const result = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.local, messages: [{ role: 'user', content: 'count' }] }, APP);
     expect(result).toEqual({ ok: true, value: { streamId: expect.any(String) as unknown } });
     const { streamId } = (result as { value: { streamId: string } }).value;
@@ -63,8 +59,8 @@ describe('chat over IPC', () => {
 
   it('chat:abort stops a stream: cancelled last, text kept, the provider sees the connection closed', async () => {
     const { main, parts, ended } = await mainWithEvents();
-    fakes.anthropic.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
-    const closed = fakes.anthropic.waitForClientClose();
+    useFakes().anthropic.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
+    const closed = useFakes().anthropic.waitForClientClose();
     const started = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.anthropic, messages: [{ role: 'user', content: 'Erzähl' }] }, APP);
     const { streamId } = (started as { value: { streamId: string } }).value;
     while (!parts(streamId).some((part) => part.type === 'text-delta')) await new Promise((done) => setTimeout(done, 5));
@@ -80,7 +76,7 @@ describe('chat over IPC', () => {
 
   it('reports a provider error as the only part of the stream', async () => {
     const { main, parts, ended } = await mainWithEvents();
-    fakes.openai.respondWith({ kind: 'http-error', status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } } });
+    useFakes().openai.respondWith({ kind: 'http-error', status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } } });
     const started = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'hi' }] }, APP);
     const { streamId } = (started as { value: { streamId: string } }).value;
     await ended(streamId);

@@ -1,31 +1,24 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProviderModels } from '../../electron/core/models/list-models';
 import { runAtelier } from '../support/run-cli';
-import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
 
-let fakes: ProviderFakes;
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-});
-afterAll(() => fakes.close());
-beforeEach(() => {
-  for (const fake of [fakes.openai, fakes.openrouter, fakes.anthropic, fakes.ollama, fakes.bedrock, fakes.school]) fake.respondWith();
-});
+const useFakes = useProviderFakes();
 
 /** A data folder with the "school" endpoint added, as a teacher would with `atelier endpoints add`. */
 async function home(): Promise<string> {
   const dir = await tempDir();
-  const endpoint = schoolEndpoint(fakes);
+  const endpoint = schoolEndpoint(useFakes());
   const added = await runAtelier(['endpoints', 'add', endpoint.prefix, endpoint.baseUrl, '--name', endpoint.name], { env: { ATELIER_HOME: dir } });
   expect(added.code).toBe(0);
   return dir;
 }
 
 async function atelier(argv: string[], options: { stdin?: string; interruptOn?: RegExp; env?: Record<string, string | undefined> } = {}) {
-  return runAtelier(argv, { ...options, env: { ...fakes.env, ATELIER_HOME: await home(), ...options.env } });
+  return runAtelier(argv, { ...options, env: { ...useFakes().env, ATELIER_HOME: await home(), ...options.env } });
 }
 
 describe('atelier chat', () => {
@@ -48,18 +41,18 @@ describe('atelier chat', () => {
       latencyMs: expect.any(Number) as unknown,
     });
     expect(output.latencyMs as number).toBeGreaterThanOrEqual(output.ttftMs as number);
-    expect(fakes.bedrock.lastRequest().body).toContain('Antworte kurz.');
+    expect(useFakes().bedrock.lastRequest().body).toContain('Antworte kurz.');
   });
 
   it('reads the prompt from standard input', async () => {
     const result = await atelier(['chat', '-m', FAKE_MODELS.local], { stdin: 'Erkläre den Wasserkreislauf.\n' });
     expect(result.code).toBe(0);
-    expect(JSON.parse(fakes.ollama.lastRequest().body).messages).toEqual([{ role: 'user', content: 'Erkläre den Wasserkreislauf.' }]);
+    expect(JSON.parse(useFakes().ollama.lastRequest().body).messages).toEqual([{ role: 'user', content: 'Erkläre den Wasserkreislauf.' }]);
   });
 
   it('passes temperature and answer length', async () => {
     await atelier(['chat', '-m', FAKE_MODELS.openai, '-t', '0.3', '--max-tokens', '64', 'hi']);
-    expect(JSON.parse(fakes.openai.lastRequest().body)).toMatchObject({ temperature: 0.3, max_completion_tokens: 64 });
+    expect(JSON.parse(useFakes().openai.lastRequest().body)).toMatchObject({ temperature: 0.3, max_completion_tokens: 64 });
   });
 
   it('fails with exit 1, the message and the hint, and no key in sight', async () => {
@@ -70,7 +63,7 @@ describe('atelier chat', () => {
   });
 
   it('--json reports a failure as { error } and exits non-zero', async () => {
-    fakes.anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    useFakes().anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
     const result = await atelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown } });
@@ -78,16 +71,16 @@ describe('atelier chat', () => {
   });
 
   it('refuses a malformed model id with exit 2 before touching the network', async () => {
-    const before = fakes.openai.requests.length;
+    const before = useFakes().openai.requests.length;
     const result = await atelier(['chat', '-m', 'gpt-4o', 'hi']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Valid prefixes: local, bedrock, anthropic, openai, openrouter, school.');
-    expect(fakes.openai.requests.length).toBe(before);
+    expect(useFakes().openai.requests.length).toBe(before);
   });
 
   it('Ctrl-C stops the answer: the text so far stays, the fake sees the connection close, exit 130', async () => {
-    fakes.openrouter.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
-    const closed = fakes.openrouter.waitForClientClose();
+    useFakes().openrouter.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
+    const closed = useFakes().openrouter.waitForClientClose();
     const result = await atelier(['chat', '-m', FAKE_MODELS.openrouter, 'Erzähl ein Märchen'], { interruptOn: /einmal/ });
     await closed;
     expect(result.code).toBe(130);
@@ -128,7 +121,7 @@ describe('atelier models', () => {
     expect(byProvider.bedrock?.models.map((m) => m.id)).toContain('bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
     // In an EU region, no US-only profile is offered.
     expect(byProvider.bedrock?.models.every((m) => !m.id.startsWith('bedrock/us.'))).toBe(true);
-    expect(fakes.openrouter.lastRequest().headers['x-title']).toBe('Atelier');
+    expect(useFakes().openrouter.lastRequest().headers['x-title']).toBe('Atelier');
   });
 
   it('keeps listing the others when one provider is down, and prints text by default', async () => {

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../shared/chat';
 import { errorCodes, type ErrorCode } from '../../shared/errors';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
@@ -9,26 +9,19 @@ import { resolveProviderConfig } from '../../electron/core/config/provider-confi
 import { awsError } from '../fakes/bedrock-fake';
 import type { LoopbackServer } from '../fakes/loopback-server';
 import type { Scenario } from '../fakes/scenario';
-import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 
-let fakes: ProviderFakes;
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-});
-afterAll(() => fakes.close());
-beforeEach(() => {
-  for (const fake of [fakes.openai, fakes.openrouter, fakes.anthropic, fakes.ollama, fakes.bedrock, fakes.school]) fake.respondWith();
-});
+const useFakes = useProviderFakes();
 
-async function ask(model: string, env: Record<string, string> = fakes.env, signal?: AbortSignal): Promise<CollectedAnswer> {
-  const settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(fakes)] };
+async function ask(model: string, env: Record<string, string> = useFakes().env, signal?: AbortSignal): Promise<CollectedAnswer> {
+  const settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(useFakes())] };
   const router = new ChatRouter({ config: () => resolveProviderConfig(settings, env) });
   const request: ChatRequest = { model, messages: [{ role: 'user', content: 'Erkläre bitte die Photosynthese.' }] };
   return collectAnswer(router.stream(request, signal));
 }
 
 const withEnv = (changes: Record<string, string | undefined>) => {
-  const env = { ...fakes.env, ...changes };
+  const env = { ...useFakes().env, ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete env[key];
   return env as Record<string, string>;
 };
@@ -72,7 +65,7 @@ const cases: ErrorCase[] = [
     title: 'OpenAI 400 (context too long)',
     expected: 'invalid_request',
     model: FAKE_MODELS.openai,
-    fake: () => fakes.openai,
+    fake: () => useFakes().openai,
     scenario: openAiError(400, "This model's maximum context length is 128000 tokens.", 'invalid_request_error', 'context_length_exceeded'),
     mentions: /maximum context length/,
   },
@@ -86,21 +79,21 @@ const cases: ErrorCase[] = [
     title: 'expired AWS session credentials',
     expected: 'credentials_expired',
     model: FAKE_MODELS.bedrock,
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: awsError(403, 'ExpiredTokenException', 'The security token included in the request is expired'),
   },
   {
     title: 'an OpenAI key from an unsupported region',
     expected: 'permission_denied',
     model: FAKE_MODELS.openai,
-    fake: () => fakes.openai,
+    fake: () => useFakes().openai,
     scenario: openAiError(403, 'Country, region, or territory not supported', 'request_forbidden', 'unsupported_country_region_territory'),
   },
   {
     title: 'an IAM user without bedrock:InvokeModelWithResponseStream',
     expected: 'permission_denied',
     model: FAKE_MODELS.bedrock,
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: awsError(
       403,
       'AccessDeniedException',
@@ -111,7 +104,7 @@ const cases: ErrorCase[] = [
     title: 'a Bedrock model the account was not granted',
     expected: 'model_access_denied',
     model: FAKE_MODELS.bedrock,
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: awsError(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID."),
     mentions: /Model access|access to/,
   },
@@ -120,22 +113,22 @@ const cases: ErrorCase[] = [
     title: 'an OpenAI model that does not exist',
     expected: 'model_not_found',
     model: 'openai/gpt-9',
-    fake: () => fakes.openai,
+    fake: () => useFakes().openai,
     scenario: openAiError(404, 'The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'),
   },
-  { title: 'an Anthropic model that does not exist', expected: 'model_not_found', model: 'anthropic/claude-9', fake: () => fakes.anthropic, scenario: anthropicError(404, 'not_found_error', 'model: claude-9') },
+  { title: 'an Anthropic model that does not exist', expected: 'model_not_found', model: 'anthropic/claude-9', fake: () => useFakes().anthropic, scenario: anthropicError(404, 'not_found_error', 'model: claude-9') },
   {
     title: 'a Bedrock model id that is invalid',
     expected: 'model_not_found',
     model: 'bedrock/eu.anthropic.claude-nonexistent-v1:0',
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: awsError(400, 'ValidationException', 'The provided model identifier is invalid.'),
   },
   {
     title: 'a Bedrock base id that needs an inference profile',
     expected: 'inference_profile_required',
     model: 'bedrock/anthropic.claude-haiku-4-5-20251001-v1:0',
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: awsError(
       400,
       'ValidationException',
@@ -147,52 +140,52 @@ const cases: ErrorCase[] = [
     title: 'OpenAI throttling',
     expected: 'rate_limited',
     model: FAKE_MODELS.openai,
-    fake: () => fakes.openai,
+    fake: () => useFakes().openai,
     scenario: openAiError(429, 'Rate limit reached for gpt-fake-mini on requests per min (RPM): Limit 3.', 'requests', 'rate_limit_exceeded', { 'retry-after': '20' }),
   },
-  { title: 'Anthropic throttling', expected: 'rate_limited', model: FAKE_MODELS.anthropic, fake: () => fakes.anthropic, scenario: anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit') },
-  { title: 'Bedrock throttling', expected: 'rate_limited', model: FAKE_MODELS.bedrock, fake: () => fakes.bedrock, scenario: awsError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.') },
+  { title: 'Anthropic throttling', expected: 'rate_limited', model: FAKE_MODELS.anthropic, fake: () => useFakes().anthropic, scenario: anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit') },
+  { title: 'Bedrock throttling', expected: 'rate_limited', model: FAKE_MODELS.bedrock, fake: () => useFakes().bedrock, scenario: awsError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.') },
   {
     title: 'Bedrock throttling inside the stream',
     expected: 'rate_limited',
     model: FAKE_MODELS.bedrock,
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: { kind: 'stream-error', chunks: ['Die'], error: { type: 'throttlingException', message: 'Too many tokens, please wait before trying again.' } },
   },
   {
     title: 'an OpenAI account without credit',
     expected: 'quota_exceeded',
     model: FAKE_MODELS.openai,
-    fake: () => fakes.openai,
+    fake: () => useFakes().openai,
     scenario: openAiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'),
   },
   {
     title: 'an OpenRouter account without credit',
     expected: 'quota_exceeded',
     model: FAKE_MODELS.openrouter,
-    fake: () => fakes.openrouter,
+    fake: () => useFakes().openrouter,
     scenario: { kind: 'http-error', status: 402, body: { error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } } },
   },
-  { title: 'Anthropic overloaded (529)', expected: 'provider_error', model: FAKE_MODELS.anthropic, fake: () => fakes.anthropic, scenario: anthropicError(529, 'overloaded_error', 'Overloaded') },
+  { title: 'Anthropic overloaded (529)', expected: 'provider_error', model: FAKE_MODELS.anthropic, fake: () => useFakes().anthropic, scenario: anthropicError(529, 'overloaded_error', 'Overloaded') },
   {
     title: 'Anthropic overloaded inside the stream',
     expected: 'provider_error',
     model: FAKE_MODELS.anthropic,
-    fake: () => fakes.anthropic,
+    fake: () => useFakes().anthropic,
     scenario: { kind: 'stream-error', chunks: ['Die'], error: { type: 'overloaded_error', message: 'Overloaded' } },
   },
   {
     title: 'an upstream failure inside an OpenRouter stream',
     expected: 'provider_error',
     model: FAKE_MODELS.openrouter,
-    fake: () => fakes.openrouter,
+    fake: () => useFakes().openrouter,
     scenario: { kind: 'stream-error', chunks: ['Die'], error: { code: 502, message: 'Provider returned error' } },
   },
   {
     title: 'an error line inside an Ollama stream',
     expected: 'provider_error',
     model: FAKE_MODELS.local,
-    fake: () => fakes.ollama,
+    fake: () => useFakes().ollama,
     scenario: { kind: 'stream-error', chunks: ['Die'], error: { error: 'an error was encountered while running the model: CUDA error: out of memory' } },
     mentions: /out of memory/,
   },
@@ -200,11 +193,11 @@ const cases: ErrorCase[] = [
     title: 'a Bedrock model error inside the stream',
     expected: 'provider_error',
     model: FAKE_MODELS.bedrock,
-    fake: () => fakes.bedrock,
+    fake: () => useFakes().bedrock,
     scenario: { kind: 'stream-error', chunks: ['Die'], error: { type: 'modelStreamErrorException', message: 'The model encountered an error while streaming.' } },
   },
-  { title: 'Bedrock model timeout', expected: 'timeout', model: FAKE_MODELS.bedrock, fake: () => fakes.bedrock, scenario: awsError(408, 'ModelTimeoutException', 'Model has timed out in processing the request.') },
-  { title: 'Anthropic request timeout (408)', expected: 'timeout', model: FAKE_MODELS.anthropic, fake: () => fakes.anthropic, scenario: anthropicError(408, 'timeout_error', 'Request timed out') },
+  { title: 'Bedrock model timeout', expected: 'timeout', model: FAKE_MODELS.bedrock, fake: () => useFakes().bedrock, scenario: awsError(408, 'ModelTimeoutException', 'Model has timed out in processing the request.') },
+  { title: 'Anthropic request timeout (408)', expected: 'timeout', model: FAKE_MODELS.anthropic, fake: () => useFakes().anthropic, scenario: anthropicError(408, 'timeout_error', 'Request timed out') },
 ];
 
 describe('provider errors, from realistic server responses', () => {
@@ -233,10 +226,10 @@ describe('provider errors, from realistic server responses', () => {
   });
 
   it('cancelled: the user stops the answer', async () => {
-    fakes.anthropic.respondWith({ kind: 'stall', chunks: ['Die'] });
+    useFakes().anthropic.respondWith({ kind: 'stall', chunks: ['Die'] });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const answer = await ask(FAKE_MODELS.anthropic, fakes.env, controller.signal);
+    const answer = await ask(FAKE_MODELS.anthropic, useFakes().env, controller.signal);
     expect(answer.error).toMatchObject({ code: 'cancelled', hint: expect.stringMatching(/kept/) as unknown });
     expect(answer.text).toBe('Die');
   });
@@ -248,7 +241,7 @@ describe('provider errors, from realistic server responses', () => {
   });
 
   it('scrubs a key that a misbehaving server echoes back', async () => {
-    fakes.school.respondWith({
+    useFakes().school.respondWith({
       kind: 'http-error',
       status: 400,
       body: { error: { message: `Bad request from key ${FAKE_KEYS.school} with header Authorization: Bearer ${FAKE_KEYS.school}`, type: 'invalid_request_error' } },

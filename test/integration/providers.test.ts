@@ -1,38 +1,32 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../shared/chat';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { collectAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter, type RouterOptions } from '../../electron/core/chat/router';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import type { LoopbackServer } from '../fakes/loopback-server';
-import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
+import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 
-let fakes: ProviderFakes;
+const useFakes = useProviderFakes();
 let settings: Settings;
-
-beforeAll(async () => {
-  fakes = await startProviderFakes();
-});
-afterAll(() => fakes.close());
 beforeEach(() => {
-  settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(fakes)] };
-  for (const fake of [fakes.openai, fakes.openrouter, fakes.anthropic, fakes.ollama, fakes.bedrock, fakes.school]) fake.respondWith();
+  settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(useFakes())] };
 });
 
-function router(options: Omit<RouterOptions, 'config'> = {}, env: Record<string, string> = fakes.env) {
+function router(options: Omit<RouterOptions, 'config'> = {}, env: Record<string, string> = useFakes().env) {
   return new ChatRouter({ ...options, config: () => resolveProviderConfig(settings, env) });
 }
 
 const ask = (model: string, content = 'say hello please') => ({ model, messages: [{ role: 'user' as const, content }] });
 
 const cases: { name: string; model: string; fake: () => LoopbackServer }[] = [
-  { name: 'OpenAI', model: FAKE_MODELS.openai, fake: () => fakes.openai },
-  { name: 'OpenRouter', model: FAKE_MODELS.openrouter, fake: () => fakes.openrouter },
-  { name: 'Anthropic', model: FAKE_MODELS.anthropic, fake: () => fakes.anthropic },
-  { name: 'Ollama', model: FAKE_MODELS.local, fake: () => fakes.ollama },
-  { name: 'Bedrock', model: FAKE_MODELS.bedrock, fake: () => fakes.bedrock },
-  { name: 'a custom endpoint', model: FAKE_MODELS.school, fake: () => fakes.school },
+  { name: 'OpenAI', model: FAKE_MODELS.openai, fake: () => useFakes().openai },
+  { name: 'OpenRouter', model: FAKE_MODELS.openrouter, fake: () => useFakes().openrouter },
+  { name: 'Anthropic', model: FAKE_MODELS.anthropic, fake: () => useFakes().anthropic },
+  { name: 'Ollama', model: FAKE_MODELS.local, fake: () => useFakes().ollama },
+  { name: 'Bedrock', model: FAKE_MODELS.bedrock, fake: () => useFakes().bedrock },
+  { name: 'a custom endpoint', model: FAKE_MODELS.school, fake: () => useFakes().school },
 ];
 
 describe.each(cases)('$name through its real SDK', ({ model, fake }) => {
@@ -99,7 +93,7 @@ describe('what each SDK is told', () => {
   it('Ollama always gets num_ctx and keep_alive from the settings', async () => {
     settings = { ...settings, ollama: { host: null, numCtx: 16384, keepAlive: '30m' } };
     await collectAnswer(router().stream({ ...ask(FAKE_MODELS.local), temperature: 0.2, maxTokens: 100 }));
-    expect(JSON.parse(fakes.ollama.lastRequest().body)).toMatchObject({
+    expect(JSON.parse(useFakes().ollama.lastRequest().body)).toMatchObject({
       model: 'llama3.2:3b',
       keep_alive: '30m',
       options: { num_ctx: 16384, temperature: 0.2, num_predict: 100 },
@@ -108,7 +102,7 @@ describe('what each SDK is told', () => {
 
   it('OpenRouter gets the attribution headers and reports the cost of the call', async () => {
     const answer = await collectAnswer(router().stream(ask(FAKE_MODELS.openrouter)));
-    const { headers, body, path } = fakes.openrouter.lastRequest();
+    const { headers, body, path } = useFakes().openrouter.lastRequest();
     expect(path).toBe('/api/v1/chat/completions');
     expect(headers['x-title']).toBe('Atelier');
     expect(headers['http-referer']).toMatch(/^https:\/\//);
@@ -118,50 +112,50 @@ describe('what each SDK is told', () => {
 
   it('OpenAI gets max_completion_tokens; compatible servers get max_tokens', async () => {
     await collectAnswer(router().stream({ ...ask(FAKE_MODELS.openai), maxTokens: 50 }));
-    expect(JSON.parse(fakes.openai.lastRequest().body)).toMatchObject({ max_completion_tokens: 50 });
+    expect(JSON.parse(useFakes().openai.lastRequest().body)).toMatchObject({ max_completion_tokens: 50 });
     await collectAnswer(router().stream({ ...ask(FAKE_MODELS.school), maxTokens: 50 }));
-    expect(JSON.parse(fakes.school.lastRequest().body)).toMatchObject({ max_tokens: 50 });
-    expect(fakes.school.lastRequest().headers.authorization).toBe(`Bearer ${FAKE_KEYS.school}`);
+    expect(JSON.parse(useFakes().school.lastRequest().body)).toMatchObject({ max_tokens: 50 });
+    expect(useFakes().school.lastRequest().headers.authorization).toBe(`Bearer ${FAKE_KEYS.school}`);
   });
 
   it('images reach each provider in its own format', async () => {
     const image = { type: 'image' as const, mediaType: 'image/png' as const, data: 'iVBORw0KGgoAAAANSUhEUg==' };
     const request = (model: string) => ({ model, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'What is this?' }, image] }] });
     await collectAnswer(router().stream(request(FAKE_MODELS.openai)));
-    expect(fakes.openai.lastRequest().body).toContain('"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="');
+    expect(useFakes().openai.lastRequest().body).toContain('"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="');
     await collectAnswer(router().stream(request(FAKE_MODELS.anthropic)));
-    expect(JSON.parse(fakes.anthropic.lastRequest().body).messages[0].content[1]).toEqual({
+    expect(JSON.parse(useFakes().anthropic.lastRequest().body).messages[0].content[1]).toEqual({
       type: 'image',
       source: { type: 'base64', media_type: 'image/png', data: image.data },
     });
     await collectAnswer(router().stream(request(FAKE_MODELS.local)));
-    expect(JSON.parse(fakes.ollama.lastRequest().body).messages[0]).toMatchObject({ content: 'What is this?', images: [image.data] });
+    expect(JSON.parse(useFakes().ollama.lastRequest().body).messages[0]).toMatchObject({ content: 'What is this?', images: [image.data] });
     await collectAnswer(router().stream(request(FAKE_MODELS.bedrock)));
-    expect(JSON.parse(fakes.bedrock.lastRequest().body).messages[0].content[1]).toEqual({ image: { format: 'png', source: { bytes: image.data } } });
+    expect(JSON.parse(useFakes().bedrock.lastRequest().body).messages[0].content[1]).toEqual({ image: { format: 'png', source: { bytes: image.data } } });
   });
 
   it('Bedrock speaks HTTP/2 by default, HTTP/1.1 with a NodeHttpHandler, and signs for bedrock in the region', async () => {
     await collectAnswer(router().stream(ask(FAKE_MODELS.bedrock)));
-    const h2 = fakes.bedrock.lastRequest();
+    const h2 = useFakes().bedrock.lastRequest();
     expect(h2.httpVersion).toBe('2.0');
     expect(h2.path).toBe('/model/eu.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream');
     expect(String(h2.headers.authorization)).toMatch(new RegExp(`Credential=${FAKE_KEYS.awsAccessKeyId}/\\d{8}/eu-central-1/bedrock/aws4_request`));
 
-    const http1Env = { ...fakes.env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakes.bedrock.http1Url };
+    const http1Env = { ...useFakes().env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: useFakes().bedrock.http1Url };
     const answer = await collectAnswer(router({ bedrock: { requestHandler: new NodeHttpHandler() } }, http1Env).stream(ask(FAKE_MODELS.bedrock)));
     expect(answer.text).toBe('Hello from the fake!');
-    expect(fakes.bedrock.lastRequest().httpVersion).toBe('1.1');
+    expect(useFakes().bedrock.lastRequest().httpVersion).toBe('1.1');
   });
 
   it('Bedrock falls back to Converse for a model that cannot stream', async () => {
     const parts: StreamPart[] = [];
     const answer = await collectAnswer(router().stream(ask('bedrock/openai.gpt-oss-120b-1:0')), (part) => parts.push(part));
     expect(answer).toMatchObject({ text: 'Answered all at once.', error: null, finish: { usage: { outputTokens: 4 } } });
-    expect(fakes.bedrock.requests.slice(-2).map((request) => request.path.split('/').at(-1))).toEqual(['converse-stream', 'converse']);
+    expect(useFakes().bedrock.requests.slice(-2).map((request) => request.path.split('/').at(-1))).toEqual(['converse-stream', 'converse']);
   });
 
   it('a keyless custom endpoint works without a key', async () => {
-    const env: Record<string, string> = { ...fakes.env };
+    const env: Record<string, string> = { ...useFakes().env };
     delete env.ATELIER_ENDPOINT_SCHOOL_KEY;
     const keyless = await (await import('../fakes/openai-fake')).createOpenAiFake({ validKey: null }).start();
     try {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAnthropicFake } from '../fakes/anthropic-fake';
 import { createBedrockFake } from '../fakes/bedrock-fake';
 import type { LoopbackServer } from '../fakes/loopback-server';
@@ -71,4 +72,24 @@ export async function startProviderFakes(): Promise<ProviderFakes> {
 /** The settings that add the "school" endpoint, pointing at its fake. */
 export function schoolEndpoint(fakes: ProviderFakes) {
   return { prefix: 'school', name: 'School proxy', baseUrl: `${fakes.school.url}/v1` };
+}
+
+/**
+ * Starts the fakes once for a test file and resets every fake to its default answer before
+ * each test. Returns a getter, since the fakes exist only once beforeAll has run.
+ */
+export function useProviderFakes(): () => ProviderFakes {
+  let fakes: ProviderFakes | undefined;
+  beforeAll(async () => {
+    fakes = await startProviderFakes();
+  });
+  afterAll(() => fakes?.close());
+  beforeEach(() => {
+    if (!fakes) return;
+    for (const fake of [fakes.openai, fakes.openrouter, fakes.anthropic, fakes.ollama, fakes.bedrock, fakes.school]) fake.respondWith();
+  });
+  return () => {
+    if (!fakes) throw new Error('The provider fakes start in beforeAll; use them inside a test.');
+    return fakes;
+  };
 }
