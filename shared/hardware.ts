@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const gpuVendors = ['nvidia', 'amd', 'intel', 'apple', 'other'] as const;
+
+/** Where a VRAM number came from, so the UI and `atelier doctor` can say how far to trust it. */
+export const vramSources = [
+  'nvidia-smi', // the NVIDIA driver's own count (memory.total / memory.free)
+  'sysfs', // Linux amdgpu: /sys/class/drm/card*/device/mem_info_vram_total
+  'systeminformation', // what systeminformation reported (Windows registry, macOS, …)
+  'unified-memory', // Apple Silicon: the GPU's share of system RAM
+  'override', // set by the user in Settings
+  'none', // no usable GPU memory: models run on the CPU
+] as const;
+export type VramSource = (typeof vramSources)[number];
+
+export const GpuSchema = z.object({
+  name: z.string(),
+  vendor: z.enum(gpuVendors),
+  /** Dedicated video memory in bytes; null when it cannot be known. */
+  vramBytes: z.number().int().nonnegative().nullable(),
+  /** Free video memory in bytes, where the driver says (nvidia-smi, sysfs). */
+  freeVramBytes: z.number().int().nonnegative().nullable(),
+  /** Shares system memory; its "VRAM" does not hold models. */
+  integrated: z.boolean(),
+  vramSource: z.enum(vramSources),
+  /** Why the number is missing or uncertain, in words. */
+  note: z.string().optional(),
+});
+export type Gpu = z.infer<typeof GpuSchema>;
+
+export const HardwareReportSchema = z.object({
+  gpus: z.array(GpuSchema),
+  /** Index into `gpus` of the GPU models run on; null when none counts (CPU only). */
+  primaryGpu: z.number().int().nonnegative().nullable(),
+  /** Memory for model weights and context, in bytes: the primary GPU's VRAM, Apple's GPU share, or 0. */
+  usableVramBytes: z.number().int().nonnegative(),
+  vramSource: z.enum(vramSources),
+  /** System memory in bytes. */
+  ramBytes: z.number().int().nonnegative(),
+  cpu: z.object({ brand: z.string(), cores: z.number().int().nonnegative() }),
+  os: z.object({ platform: z.string(), arch: z.string(), release: z.string() }),
+  /** What went wrong while detecting (a tool missing, a timeout); detection still answers. */
+  problems: z.array(z.string()),
+  detectedAt: z.string(),
+  /** How long detection took, in milliseconds. */
+  durationMs: z.number().nonnegative(),
+});
+export type HardwareReport = z.infer<typeof HardwareReportSchema>;
