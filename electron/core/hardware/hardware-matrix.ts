@@ -1,5 +1,5 @@
 import type { HardwareAdvice, HardwareReport, HardwareTier, ModelFit, ModelRole, Recommendation } from '../../../shared/hardware';
-import { ollamaModels, requiredBytes, type OllamaModelSpec, type OllamaModelTag } from './ollama-models';
+import { ollamaModels, requiredBytes, type ModelShape, type OllamaModelTag } from './ollama-models';
 
 const GIB = 1024 ** 3;
 
@@ -66,7 +66,7 @@ export function chooseTier(usableVramBytes: number): HardwareTier {
 /** On the CPU, leave a quarter of the RAM to the system and the apps around the model. */
 const CPU_RAM_SHARE = 0.75;
 
-export function estimateFit(model: OllamaModelSpec, numCtx: number, usableVramBytes: number, ramBytes: number): { fit: ModelFit; requiredBytes: number } {
+export function estimateFit(model: ModelShape, numCtx: number, usableVramBytes: number, ramBytes: number): { fit: ModelFit; requiredBytes: number } {
   const required = requiredBytes(model, numCtx);
   if (usableVramBytes <= 0) return { fit: required <= ramBytes * CPU_RAM_SHARE ? 'cpu' : 'too-big', requiredBytes: required };
   if (required <= usableVramBytes) return { fit: 'fits', requiredBytes: required };

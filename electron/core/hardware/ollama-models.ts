@@ -39,8 +39,11 @@ export const ollamaModels = {
 
 export type OllamaModelTag = keyof typeof ollamaModels;
 
+/** What a fit estimate needs to know of a model. */
+export type ModelShape = Pick<OllamaModelSpec, 'sizeBytes' | 'layers' | 'kvHeads' | 'headDim'>;
+
 /** KV-cache bytes per token of context at f16: keys and values, for every layer and KV head. */
-export function kvBytesPerToken(model: OllamaModelSpec): number {
+export function kvBytesPerToken(model: ModelShape): number {
   return 2 * model.layers * model.kvHeads * model.headDim * 2;
 }
 
@@ -49,11 +52,11 @@ export function kvBytesPerToken(model: OllamaModelSpec): number {
  * own estimate grows with the model; 512 MiB plus 8 % of the weights keeps us on the safe side
  * of what it reports for these models.
  */
-export function overheadBytes(model: OllamaModelSpec): number {
+export function overheadBytes(model: ModelShape): number {
   return 512 * 1024 * 1024 + 0.08 * model.sizeBytes;
 }
 
 /** What running the model at `numCtx` needs in memory, in bytes. */
-export function requiredBytes(model: OllamaModelSpec, numCtx: number): number {
+export function requiredBytes(model: ModelShape, numCtx: number): number {
   return Math.round(model.sizeBytes + kvBytesPerToken(model) * numCtx + overheadBytes(model));
 }

@@ -1,0 +1,189 @@
+import { Ollama, type ShowResponse } from 'ollama';
+import type { ErrorPayload } from '../../../shared/errors';
+import { AtelierError } from '../../../shared/errors';
+import type { ModelFit } from '../../../shared/hardware';
+import type { InstalledModel, OllamaStatus, PullProgress } from '../../../shared/ollama';
+import type { OllamaConfig } from '../config/provider-config';
+import { estimateFit } from '../hardware/hardware-matrix';
+import type { ModelShape } from '../hardware/ollama-models';
+import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
+import { mapOllamaError } from '../providers/ollama';
+import { findOllamaBinary } from './find-ollama';
+
+/** The machine a fit badge is judged against. */
+export interface MachineMemory {
+  usableVramBytes: number;
+  ramBytes: number;
+}
+
+/**
+ * Managing the local Ollama: is it running, which models are installed (with size, fit and
+ * whether loaded), pulling with progress (cancel, and resume by pulling again: Ollama keeps the
+ * partial download), deleting, and preloading a model so the first answer is not a cold start.
+ */
+export class OllamaService {
+  constructor(
+    private readonly config: () => OllamaConfig,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  private client(signal?: AbortSignal): Ollama {
+    const fetchImpl = this.fetchImpl;
+    return new Ollama({
+      host: this.config().host,
+      fetch: signal ? (input, init) => fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : fetchImpl,
+    });
+  }
+
+  private context(model = ''): ErrorContext {
+    return { provider: 'Ollama', model, address: this.config().host, secrets: [] };
+  }
+
+  async status(): Promise<OllamaStatus> {
+    const { host, hostSource } = this.config();
+    try {
+      const { version } = await this.client(AbortSignal.timeout(3000)).version();
+      return { running: true, version, host, hostSource, problem: null };
+    } catch (error) {
+      return { running: false, version: null, host, hostSource, problem: await this.notRunning(error) };
+    }
+  }
+
+  /** Not running, or not even installed? On this machine we can tell; on another host we cannot. */
+  private async notRunning(error: unknown): Promise<ErrorPayload> {
+    const host = this.config().host;
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(host);
+    if (local && (await findOllamaBinary()) === null) {
+      return {
+        code: 'provider_unreachable',
+        message: 'Ollama is not installed on this computer.',
+        hint: 'Install it from https://ollama.com/download, start it, then come back here.',
+      };
+    }
+    return (
+      errorForNetwork(error, this.context(), local ? 'Start Ollama (open the Ollama app, or run "ollama serve").' : `Check that Ollama runs on ${host} and accepts connections from this computer.`) ??
+      mapOllamaError(error, this.context())
+    );
+  }
+
+  /** Installed models, largest first, each with its fit on `machine` at the configured context. */
+  async list(machine: MachineMemory): Promise<InstalledModel[]> {
+    const client = this.client(AbortSignal.timeout(10_000));
+    try {
+      const [{ models }, running] = await Promise.all([client.list(), client.ps().catch(() => ({ models: [] }))]);
+      const loaded = new Set(running.models.map((model) => model.name));
+      const numCtx = this.config().numCtx;
+      const listed = await Promise.all(
+        models.map(async (model): Promise<InstalledModel> => {
+          const shape = await client
+            .show({ model: model.name })
+            .then((show) => shapeFromShow(show, model.size))
+            .catch(() => null);
+          const estimate: { fit: ModelFit; requiredBytes: number } | null = shape ? estimateFit(shape, numCtx, machine.usableVramBytes, machine.ramBytes) : null;
+          return {
+            name: model.name,
+            sizeBytes: model.size,
+            modifiedAt: new Date(model.modified_at).toISOString(),
+            parameterSize: model.details?.parameter_size ?? null,
+            quantization: model.details?.quantization_level ?? null,
+            loaded: loaded.has(model.name),
+            fit: estimate?.fit ?? null,
+            requiredBytes: estimate?.requiredBytes ?? null,
+          };
+        }),
+      );
+      return listed.sort((a, b) => b.sizeBytes - a.sizeBytes);
+    } catch (error) {
+      throw this.failure(error, '');
+    }
+  }
+
+  /**
+   * Pulls a model, reporting progress as bytes over all layers, percent and speed. Abort to
+   * cancel; pulling again resumes, because Ollama keeps what it had downloaded.
+   */
+  async pull(model: string, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<void> {
+    const layers = new Map<string, { total: number; completed: number }>();
+    const speed = new SpeedMeter();
+    try {
+      const stream = await this.client(signal).pull({ model, stream: true });
+      for await (const part of stream) {
+        if (part.digest && part.total) layers.set(part.digest, { total: part.total, completed: part.completed ?? 0 });
+        let totalBytes = 0;
+        let completedBytes = 0;
+        for (const layer of layers.values()) {
+          totalBytes += layer.total;
+          completedBytes += layer.completed;
+        }
+        onProgress({
+          model,
+          status: part.status,
+          completedBytes,
+          totalBytes,
+          percent: totalBytes > 0 ? Math.min(100, Math.round((completedBytes / totalBytes) * 1000) / 10) : null,
+          bytesPerSecond: speed.update(completedBytes),
+          done: part.status === 'success',
+        });
+      }
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) throw new AtelierError(CANCELLED.code, `The download of ${model} was stopped.`, 'Pull it again to continue where it stopped.');
+      throw this.failure(error, model);
+    }
+  }
+
+  async delete(model: string): Promise<void> {
+    try {
+      await this.client(AbortSignal.timeout(30_000)).delete({ model });
+    } catch (error) {
+      throw this.failure(error, model);
+    }
+  }
+
+  /** Loads a model into memory now (an empty generate request), so the first answer comes fast. */
+  async preload(model: string): Promise<void> {
+    try {
+      await this.client(AbortSignal.timeout(5 * 60_000)).generate({ model, prompt: '', keep_alive: this.config().keepAlive, stream: false });
+    } catch (error) {
+      throw this.failure(error, model);
+    }
+  }
+
+  private failure(error: unknown, model: string): AtelierError {
+    const payload = mapOllamaError(error, this.context(model));
+    if (/file does not exist|manifest/i.test(error instanceof Error ? error.message : '')) {
+      return new AtelierError('model_not_found', `Ollama’s library has no model called “${model}”.`, 'Check the name on https://ollama.com/library (for example llama3.2:3b).');
+    }
+    if (/not found/i.test(payload.message) && payload.code !== 'provider_unreachable') {
+      return new AtelierError('model_not_found', `The model “${model}” is not installed.`, 'Run "atelier ollama list" to see the installed models.');
+    }
+    return new AtelierError(payload.code, payload.message, payload.hint);
+  }
+}
+
+/** The architecture numbers of an installed model, from /api/show's GGUF metadata. */
+export function shapeFromShow(show: ShowResponse, sizeBytes: number): ModelShape | null {
+  const info = show.model_info instanceof Map ? Object.fromEntries(show.model_info) : (show.model_info as unknown as Record<string, unknown>);
+  const arch = info['general.architecture'];
+  if (typeof arch !== 'string') return null;
+  const number = (key: string) => (typeof info[`${arch}.${key}`] === 'number' ? (info[`${arch}.${key}`] as number) : null);
+  const layers = number('block_count');
+  const heads = number('attention.head_count');
+  const kvHeads = number('attention.head_count_kv') ?? heads;
+  const headDim = number('attention.key_length') ?? (number('embedding_length') && heads ? number('embedding_length')! / heads : null);
+  if (!layers || !kvHeads || !headDim) return null;
+  return { sizeBytes, layers, kvHeads, headDim };
+}
+
+/** Download speed over the last few seconds, so the number does not jump with every line. */
+class SpeedMeter {
+  private samples: { at: number; bytes: number }[] = [];
+
+  update(bytes: number): number | null {
+    const now = performance.now();
+    this.samples.push({ at: now, bytes });
+    while (this.samples.length > 2 && now - (this.samples[0]?.at ?? now) > 3000) this.samples.shift();
+    const first = this.samples[0];
+    if (!first || now - first.at < 200) return null;
+    return Math.max(0, Math.round(((bytes - first.bytes) * 1000) / (now - first.at)));
+  }
+}
