@@ -14,7 +14,11 @@ const nodeSide = { ...common, format: 'esm', packages: 'external' };
 
 const targets = {
   main: () =>
-    esbuild({ ...nodeSide, entryPoints: ['electron/main/index.ts'], outfile: 'out/main/index.js' }),
+    esbuild({
+      ...nodeSide,
+      entryPoints: { index: 'electron/main/index.ts', 'probe-worker': 'electron/core/hardware/probe-worker.ts' },
+      outdir: 'out/main',
+    }),
   preload: () =>
     esbuild({
       ...common,

@@ -24,6 +24,11 @@ export const BedrockSettingsSchema = z.strictObject({
     .nullable(),
 });
 
+export const HardwareSettingsSchema = z.strictObject({
+  /** The GPU memory to plan with, in GB, when detection gets it wrong; null trusts detection. */
+  vramOverrideGb: z.number().min(0).max(1024).nullable(),
+});
+
 /** An OpenAI-compatible server the user adds: a school's LiteLLM proxy, vLLM, … */
 export const EndpointSchema = z.strictObject({
   /** What model ids start with: `school` → `school/llama-3.1-70b`. */
@@ -57,6 +62,7 @@ export const SettingsSchema = z.strictObject({
   theme: z.enum(themes),
   ollama: OllamaSettingsSchema,
   bedrock: BedrockSettingsSchema,
+  hardware: HardwareSettingsSchema,
   endpoints: EndpointsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -67,6 +73,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
   bedrock: { region: null },
+  hardware: { vramOverrideGb: null },
   endpoints: [],
 };
 
@@ -76,6 +83,7 @@ export const SettingsPatchSchema = z.strictObject({
   theme: SettingsSchema.shape.theme.optional(),
   ollama: OllamaSettingsSchema.partial().optional(),
   bedrock: BedrockSettingsSchema.partial().optional(),
+  hardware: HardwareSettingsSchema.partial().optional(),
   endpoints: EndpointsSchema.optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
@@ -88,6 +96,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.theme !== undefined && { theme: patch.theme }),
     ...(patch.ollama !== undefined && { ollama: { ...base.ollama, ...withoutUndefined(patch.ollama) } }),
     ...(patch.bedrock !== undefined && { bedrock: { ...base.bedrock, ...withoutUndefined(patch.bedrock) } }),
+    ...(patch.hardware !== undefined && { hardware: { ...base.hardware, ...withoutUndefined(patch.hardware) } }),
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
   };
 }

@@ -7,6 +7,8 @@ export interface CliIo {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stdout is a terminal: progress bars redraw there, and print plain lines when piped. */
+  stdoutIsTTY: boolean;
   /** Standard input: whether it is a terminal, and all of it as text. */
   stdin: { isTTY: boolean; readAll: () => Promise<string> };
   /** Calls `handler` on Ctrl-C until the returned function is called. */
@@ -19,6 +21,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
     stdin: {
       isTTY: process.stdin.isTTY === true,
       readAll: async () => {
@@ -41,4 +44,11 @@ export function dataDirFor(io: CliIo): string {
 
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** 1.2 GB, 850 MB: decimal units, as Ollama and disk makers count. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(0)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
 }

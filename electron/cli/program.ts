@@ -3,7 +3,9 @@ import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
 import type { CliIo } from './cli-context';
 import { registerChatCommand } from './commands/chat';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerModelsCommand } from './commands/models';
+import { registerOllamaCommand } from './commands/ollama';
 import { CliExit, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
@@ -22,6 +24,8 @@ function buildProgram(io: CliIo): Command {
   registerEndpointsCommand(program, io);
   registerChatCommand(program, io);
   registerModelsCommand(program, io);
+  registerDoctorCommand(program, io);
+  registerOllamaCommand(program, io);
   return program;
 }
 

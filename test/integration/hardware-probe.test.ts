@@ -29,3 +29,26 @@ describe('hardware detection on this machine (real systeminformation)', () => {
     expect(await readSysfsGpus(path.join(root, 'missing'))).toEqual([]);
   });
 });
+
+describe('probing in a worker thread, as the app does', () => {
+  it('runs the built probe-worker bundle and answers with this machine', async () => {
+    const { build } = await import('esbuild');
+    const { probeInWorker } = await import('../../electron/core/hardware/probe-in-worker');
+    const outfile = path.join(await tempDir(), 'probe-worker.js');
+    await build({ entryPoints: [path.resolve(import.meta.dirname, '../../electron/core/hardware/probe-worker.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+    // The bundle sits outside the repo, so give it the repo's node_modules to import from.
+    await fs.symlink(path.resolve(import.meta.dirname, '../../node_modules'), path.join(path.dirname(outfile), 'node_modules'));
+    const probe = await probeInWorker(outfile, 8000);
+    expect(probe.platform).toBe(process.platform);
+    expect(probe.ramBytes).toBeGreaterThan(0);
+    expect(probe.problems.filter((problem) => /detection (failed|gave no answer)/.test(problem))).toEqual([]);
+  }, 30_000);
+
+  it('answers from Node alone when the worker cannot run', async () => {
+    const { probeInWorker } = await import('../../electron/core/hardware/probe-in-worker');
+    const probe = await probeInWorker(path.join(await tempDir(), 'missing-worker.js'), 1000);
+    expect(probe.controllers).toEqual([]);
+    expect(probe.ramBytes).toBeGreaterThan(0);
+    expect(probe.problems[0]).toMatch(/^detection failed/);
+  });
+});

@@ -13,7 +13,7 @@ export interface CliRun {
  */
 export async function runAtelier(
   argv: string[],
-  options: { env: Record<string, string | undefined>; stdin?: string; interruptOn?: RegExp },
+  options: { env: Record<string, string | undefined>; stdin?: string; interruptOn?: RegExp; tty?: boolean },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -26,6 +26,7 @@ export async function runAtelier(
       if (options.interruptOn?.test(stdout)) for (const handler of interruptHandlers) handler();
     },
     stderr: (text) => (stderr += text),
+    stdoutIsTTY: options.tty === true,
     stdin: { isTTY: options.stdin === undefined, readAll: () => Promise.resolve(options.stdin ?? '') },
     onInterrupt: (handler) => {
       interruptHandlers.add(handler);

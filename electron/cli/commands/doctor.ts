@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { modelRoles } from '../../../shared/hardware';
+import { resolveProviderConfig, type ProviderConfig } from '../../core/config/provider-config';
+import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
+import { detectHardware } from '../../core/hardware/system-probe';
+import { OllamaService } from '../../core/ollama/ollama-service';
+import { formatBytes, printJson, type CliIo } from '../cli-context';
+import { openSettingsStore } from './settings';
+
+export function registerDoctorCommand(program: Command, io: CliIo): void {
+  program
+    .command('doctor')
+    .description('what this machine can run: GPUs and VRAM, the tier, recommended models, Ollama, providers')
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: { json?: boolean }) => {
+      const settings = (await openSettingsStore(io)).get().settings;
+      const config = resolveProviderConfig(settings, io.env);
+      const override = settings.hardware.vramOverrideGb;
+      const [hardware, ollama] = await Promise.all([
+        detectHardware({ vramOverrideBytes: override === null ? null : override * 1e9 }),
+        new OllamaService(() => config.ollama).status(),
+      ]);
+      const advice = adviseLocalModels(hardware, config.ollama.numCtx);
+      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config) };
+      if (options.json) {
+        printJson(io, report);
+        return;
+      }
+      const lines: string[] = [];
+      lines.push(`Computer: ${hardware.cpu.brand}, ${hardware.cpu.cores} cores, ${formatBytes(hardware.ramBytes)} RAM (${hardware.os.platform} ${hardware.os.arch})`);
+      if (hardware.gpus.length === 0) lines.push('GPUs: none found');
+      hardware.gpus.forEach((gpu, index) => {
+        const vram = gpu.vramBytes === null ? 'VRAM unknown' : `${formatBytes(gpu.vramBytes)} VRAM (${gpu.vramSource})`;
+        const role = index === hardware.primaryGpu ? ', used for models' : gpu.integrated ? ', integrated' : '';
+        lines.push(`GPU ${index}: ${gpu.name} [${gpu.vendor}], ${vram}${role}${gpu.note ? `\n       ${gpu.note}` : ''}`);
+      });
+      lines.push(
+        `Tier: ${advice.tier} (${hardware.usableVramBytes > 0 ? `${formatBytes(hardware.usableVramBytes)} for models, from ${hardware.vramSource}` : 'no GPU memory: models run on the CPU'})`,
+      );
+      lines.push(`Recommended local models at ${advice.numCtx} tokens of context:`);
+      for (const role of modelRoles) {
+        const pick = advice.local[role];
+        lines.push(`  ${role.padEnd(9)} ${pick.model.padEnd(24)} needs ~${formatBytes(pick.requiredBytes)}, ${pick.fit}`);
+      }
+      lines.push(
+        ollama.running
+          ? `Ollama: running ${ollama.version} at ${ollama.host}`
+          : `Ollama: not available at ${ollama.host}. ${ollama.problem?.message ?? ''} ${ollama.problem?.hint ?? ''}`.trimEnd(),
+      );
+      lines.push('Providers:');
+      for (const provider of report.providers) lines.push(`  ${provider.provider.padEnd(11)} ${provider.configured ? 'configured' : 'not configured'} (${provider.detail})`);
+      for (const problem of hardware.problems) lines.push(`Note: ${problem}`);
+      io.stdout(`${lines.join('\n')}\n`);
+    });
+}
+
+/** Which providers have what they need, and where it comes from; never the key itself. */
+function configuredProviders(config: ProviderConfig) {
+  const keyed = (provider: string, entry: ProviderConfig['anthropic']) => ({
+    provider,
+    configured: entry.apiKey !== null,
+    detail: entry.apiKey !== null ? `key from ${entry.keyVariable}, ${entry.baseUrl}` : `set ${entry.keyVariable}`,
+  });
+  return [
+    { provider: 'local', configured: true, detail: `Ollama at ${config.ollama.host} (${config.ollama.hostSource})` },
+    {
+      provider: 'bedrock',
+      configured: config.bedrock.credentials !== null,
+      detail: `${config.bedrock.credentials ? 'keys from AWS_ACCESS_KEY_ID' : 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'}, region ${config.bedrock.region} (${config.bedrock.regionSource})`,
+    },
+    keyed('anthropic', config.anthropic),
+    keyed('openai', config.openai),
+    keyed('openrouter', config.openrouter),
+    ...[...config.endpoints.values()].map((endpoint) => ({
+      provider: endpoint.prefix,
+      configured: true,
+      detail: `${endpoint.name} at ${endpoint.baseUrl}${endpoint.apiKey ? `, key from ${endpoint.keyVariable}` : ''}`,
+    })),
+  ];
+}
