@@ -39,3 +39,20 @@ export const PullProgressSchema = z.object({
   done: z.boolean(),
 });
 export type PullProgress = z.infer<typeof PullProgressSchema>;
+
+/** An Ollama model name: `llama3.2:3b`, `hf.co/user/repo:Q4_K_M`, `library/qwen2.5`. */
+export const OllamaModelNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$/, 'use a model name such as llama3.2:3b');
+
+/** One event of a pull: progress, or its end (finished, with an error when it failed or was stopped). */
+export const PullEventSchema = z.object({
+  model: z.string(),
+  progress: PullProgressSchema.nullable(),
+  finished: z.boolean(),
+  error: ErrorPayloadSchema.nullable(),
+});
+export type PullEvent = z.infer<typeof PullEventSchema>;

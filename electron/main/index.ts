@@ -1,15 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
-import { describeApp } from '../core/app-info';
+import { probeInWorker } from '../core/hardware/probe-in-worker';
 import { resolveDataDir } from '../core/paths';
-import { createRouterFor } from '../core/chat/settings-router';
-import { SettingsStore } from '../core/settings/settings-store';
 import { APP_ORIGIN } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
-import { ChatStreams } from './ipc/chat-streams';
 import { createIpcDispatcher } from './ipc/dispatch';
-import { createHandlers, forwardEvents, type MainServices } from './ipc/handlers';
+import { createHandlers, forwardEvents } from './ipc/handlers';
+import { createMainServices } from './ipc/main-services';
 import { emitToAllWindows, registerIpc } from './register-ipc';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
@@ -17,6 +15,7 @@ import { createMainWindow } from './window';
 const here = import.meta.dirname;
 const preloadPath = path.join(here, '../preload/index.cjs');
 const rendererDir = path.join(here, '../renderer');
+const probeWorker = path.join(here, 'probe-worker.js');
 
 // Same folder as the CLI: ATELIER_HOME, else the platform's user-data folder for "Atelier".
 const dataDir = resolveDataDir({ env: process.env, platform: process.platform, homedir: os.homedir(), cwd: process.cwd() });
@@ -45,18 +44,16 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveRenderer(rendererDir);
 
-  const settings = await SettingsStore.open(dataDir);
-  const chat = new ChatStreams(createRouterFor(settings, process.env));
-  const services: MainServices = {
-    appInfo: describeApp(dataDir, {
-      node: process.versions.node,
-      electron: process.versions.electron ?? null,
-      chrome: process.versions.chrome ?? null,
-    }),
-    settings,
-    chat,
-  };
-  app.on('before-quit', () => chat.abortAll());
+  const services = await createMainServices({
+    dataDir,
+    env: process.env,
+    runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    probe: () => probeInWorker(probeWorker),
+  });
+  app.on('before-quit', () => {
+    services.chat.abortAll();
+    services.pulls.cancelAll();
+  });
   registerIpc(
     createIpcDispatcher({
       handlers: createHandlers(services),
@@ -66,7 +63,9 @@ async function start(): Promise<void> {
   );
   forwardEvents(services, emitToAllWindows);
 
-  createMainWindow(preloadPath);
+  const window = createMainWindow(preloadPath);
+  // Hardware detection starts once the window is up, in a worker thread: it never delays it.
+  window.once('ready-to-show', () => services.hardware.warmUp());
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath);
   });

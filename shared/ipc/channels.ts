@@ -9,8 +9,14 @@ export const channelNames = [
   'settings:update',
   'chat:start-stream',
   'chat:abort',
+  'hardware:get',
+  'ollama:status',
+  'ollama:list',
+  'ollama:pull',
+  'ollama:cancel-pull',
+  'ollama:delete',
 ] as const;
-export const eventNames = ['settings:changed', 'chat:stream-part'] as const;
+export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AppInfoSchema } from '../app-info';
 import { ChatRequestSchema, StreamPartSchema } from '../chat';
+import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
+import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
 
@@ -28,6 +30,17 @@ export const ipcChannels = {
   'chat:start-stream': { input: ChatRequestSchema, output: z.object({ streamId: z.string() }) },
   /** Stops an answer; it ends with a `cancelled` part. `aborted` is false if it had ended already. */
   'chat:abort': { input: z.strictObject({ streamId: z.string() }), output: z.object({ aborted: z.boolean() }) },
+  /** This machine's hardware (detected once, kept) and the models recommended for it. */
+  'hardware:get': {
+    input: z.strictObject({ refresh: z.boolean().optional() }).optional(),
+    output: z.object({ report: HardwareReportSchema, advice: HardwareAdviceSchema }),
+  },
+  'ollama:status': { input: NoInput, output: OllamaStatusSchema },
+  'ollama:list': { input: NoInput, output: z.object({ models: z.array(InstalledModelSchema) }) },
+  /** Starts a download; progress arrives as `ollama:pull-progress` events. */
+  'ollama:pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ started: z.boolean() }) },
+  'ollama:cancel-pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ cancelled: z.boolean() }) },
+  'ollama:delete': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ deleted: z.literal(true) }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */
@@ -36,6 +49,8 @@ export const ipcEvents = {
   'settings:changed': SettingsStateSchema,
   /** A part of a streamed answer: text (coalesced to about one event per frame), then finish or error. */
   'chat:stream-part': z.object({ streamId: z.string(), part: StreamPartSchema }),
+  /** Progress of a pull (at most ten a second), then one event with `finished`. */
+  'ollama:pull-progress': PullEventSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What a caller passes (before parsing). */

@@ -1,9 +1,9 @@
-import { describeApp, nodeRuntime } from '../../electron/core/app-info';
-import { createRouterFor } from '../../electron/core/chat/settings-router';
-import { SettingsStore } from '../../electron/core/settings/settings-store';
-import { ChatStreams } from '../../electron/main/ipc/chat-streams';
+import { nodeRuntime } from '../../electron/core/app-info';
+import type { ProbeResults } from '../../electron/core/hardware/interpret-hardware';
+import { probeSystem } from '../../electron/core/hardware/system-probe';
 import { createIpcDispatcher, type IpcDispatch } from '../../electron/main/ipc/dispatch';
 import { createHandlers, forwardEvents, type EmitEvent, type MainServices } from '../../electron/main/ipc/handlers';
+import { createMainServices } from '../../electron/main/ipc/main-services';
 
 export interface MainProcess {
   services: MainServices;
@@ -22,13 +22,9 @@ export async function startMainProcess(
   dataDir: string,
   trustedOrigins: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  probe: () => Promise<ProbeResults> = () => probeSystem(),
 ): Promise<MainProcess> {
-  const settings = await SettingsStore.open(dataDir);
-  const services: MainServices = {
-    appInfo: describeApp(dataDir, nodeRuntime()),
-    settings,
-    chat: new ChatStreams(createRouterFor(settings, env)),
-  };
+  const services: MainServices = await createMainServices({ dataDir, env, runtime: nodeRuntime(), probe });
   const internalErrors: unknown[] = [];
   const dispatch = createIpcDispatcher({
     handlers: createHandlers(services),

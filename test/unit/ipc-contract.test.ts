@@ -26,12 +26,19 @@ describe('the IPC contract', () => {
         "settings:update",
         "chat:start-stream",
         "chat:abort",
+        "hardware:get",
+        "ollama:status",
+        "ollama:list",
+        "ollama:pull",
+        "ollama:cancel-pull",
+        "ollama:delete",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
       [
         "settings:changed",
         "chat:stream-part",
+        "ollama:pull-progress",
       ]
     `);
     expect(surface).toMatchSnapshot();
@@ -44,7 +51,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

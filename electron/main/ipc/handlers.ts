@@ -1,7 +1,11 @@
 import type { AppInfo } from '../../../shared/app-info';
 import type { EventName, EventPayload } from '../../../shared/ipc/contract';
+import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
+import type { HardwareService } from '../../core/hardware/hardware-service';
+import type { OllamaService } from '../../core/ollama/ollama-service';
 import type { SettingsStore } from '../../core/settings/settings-store';
 import type { ChatStreams } from './chat-streams';
+import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
 
 /** What the handlers need from the running app; the e2e harness builds the same services. */
@@ -9,6 +13,9 @@ export interface MainServices {
   appInfo: AppInfo;
   settings: SettingsStore;
   chat: ChatStreams;
+  hardware: HardwareService;
+  ollama: OllamaService;
+  pulls: OllamaPulls;
 }
 
 /** Pushes an event to every window of the app. */
@@ -22,6 +29,18 @@ export function createHandlers(services: MainServices): HandlerTable {
     'settings:update': (patch) => services.settings.update(patch),
     'chat:start-stream': (request) => services.chat.start(request),
     'chat:abort': ({ streamId }) => services.chat.abort(streamId),
+    'hardware:get': async (input) => {
+      const report = await services.hardware.get({ refresh: input?.refresh === true });
+      return { report, advice: adviseLocalModels(report, services.settings.get().settings.ollama.numCtx) };
+    },
+    'ollama:status': () => services.ollama.status(),
+    'ollama:list': async () => ({ models: await services.ollama.list(await services.hardware.get()) }),
+    'ollama:pull': ({ model }) => services.pulls.start(model),
+    'ollama:cancel-pull': ({ model }) => services.pulls.cancel(model),
+    'ollama:delete': async ({ model }) => {
+      await services.ollama.delete(model);
+      return { deleted: true as const };
+    },
   };
 }
 
@@ -30,6 +49,7 @@ export function forwardEvents(services: MainServices, emit: EmitEvent): () => vo
   const unsubscribers = [
     services.settings.subscribe((state) => emit('settings:changed', state)),
     services.chat.subscribe((event) => emit('chat:stream-part', event)),
+    services.pulls.subscribe((event) => emit('ollama:pull-progress', event)),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();

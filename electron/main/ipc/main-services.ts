@@ -1,0 +1,34 @@
+import type { AppInfo } from '../../../shared/app-info';
+import { describeApp } from '../../core/app-info';
+import { createRouterFor } from '../../core/chat/settings-router';
+import { resolveProviderConfig } from '../../core/config/provider-config';
+import { HardwareService } from '../../core/hardware/hardware-service';
+import type { ProbeResults } from '../../core/hardware/interpret-hardware';
+import { OllamaService } from '../../core/ollama/ollama-service';
+import { SettingsStore } from '../../core/settings/settings-store';
+import { ChatStreams } from './chat-streams';
+import type { MainServices } from './handlers';
+import { OllamaPulls } from './ollama-pulls';
+
+export interface MainServicesOptions {
+  dataDir: string;
+  /** The environment provider keys and addresses are read from (process.env in the app). */
+  env: Readonly<Record<string, string | undefined>>;
+  runtime: AppInfo['runtime'];
+  /** How hardware is probed: a worker thread in the app, anything in tests. */
+  probe: () => Promise<ProbeResults>;
+}
+
+/** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
+export async function createMainServices({ dataDir, env, runtime, probe }: MainServicesOptions): Promise<MainServices> {
+  const settings = await SettingsStore.open(dataDir);
+  const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
+  return {
+    appInfo: describeApp(dataDir, runtime),
+    settings,
+    chat: new ChatStreams(createRouterFor(settings, env)),
+    hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
+    ollama,
+    pulls: new OllamaPulls(ollama),
+  };
+}
