@@ -5,7 +5,7 @@ import { Sidebar, type ViewName } from './components/Sidebar';
 import { useSettings } from './settings/SettingsProvider';
 import { useApplyPreferences } from './settings/use-apply-preferences';
 import { ChatView } from './views/ChatView';
-import { SettingsView } from './views/SettingsView';
+import { SettingsView } from './views/settings/SettingsView';
 import { UsageView } from './views/UsageView';
 
 export function App() {

@@ -29,6 +29,13 @@ export const HardwareSettingsSchema = z.strictObject({
   vramOverrideGb: z.number().min(0).max(1024).nullable(),
 });
 
+/** The model id (`provider/model`) used for each role; null leaves the choice to the matrix. */
+export const RolesSettingsSchema = z.strictObject({
+  fast: z.string().min(3).nullable(),
+  advanced: z.string().min(3).nullable(),
+  extreme: z.string().min(3).nullable(),
+});
+
 /** An OpenAI-compatible server the user adds: a school's LiteLLM proxy, vLLM, … */
 export const EndpointSchema = z.strictObject({
   /** What model ids start with: `school` → `school/llama-3.1-70b`. */
@@ -63,6 +70,7 @@ export const SettingsSchema = z.strictObject({
   ollama: OllamaSettingsSchema,
   bedrock: BedrockSettingsSchema,
   hardware: HardwareSettingsSchema,
+  roles: RolesSettingsSchema,
   endpoints: EndpointsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -74,6 +82,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
   bedrock: { region: null },
   hardware: { vramOverrideGb: null },
+  roles: { fast: null, advanced: null, extreme: null },
   endpoints: [],
 };
 
@@ -84,6 +93,7 @@ export const SettingsPatchSchema = z.strictObject({
   ollama: OllamaSettingsSchema.partial().optional(),
   bedrock: BedrockSettingsSchema.partial().optional(),
   hardware: HardwareSettingsSchema.partial().optional(),
+  roles: RolesSettingsSchema.partial().optional(),
   endpoints: EndpointsSchema.optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
@@ -97,6 +107,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.ollama !== undefined && { ollama: { ...base.ollama, ...withoutUndefined(patch.ollama) } }),
     ...(patch.bedrock !== undefined && { bedrock: { ...base.bedrock, ...withoutUndefined(patch.bedrock) } }),
     ...(patch.hardware !== undefined && { hardware: { ...base.hardware, ...withoutUndefined(patch.hardware) } }),
+    ...(patch.roles !== undefined && { roles: { ...base.roles, ...withoutUndefined(patch.roles) } }),
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
   };
 }

@@ -19,7 +19,7 @@ describe('a corrupt settings file', () => {
 
     app = await launchApp(dataDir);
     const { page } = app;
-    const banner = page.getByRole('alert');
+    const banner = page.getByRole('alert').filter({ hasText: 'Your settings file could not be used as it was' });
     await banner.getByText('Your settings file could not be used as it was').waitFor();
 
     // The original bytes are kept, under the name the banner shows.

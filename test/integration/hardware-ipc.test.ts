@@ -45,7 +45,7 @@ describe('hardware and Ollama over IPC', () => {
 
     await app.dispatch('settings:update', { hardware: { vramOverrideGb: 16 } }, APP);
     const overridden = await app.dispatch('hardware:get', {}, APP);
-    expect(overridden).toMatchObject({ ok: true, value: { report: { usableVramBytes: 16e9, vramSource: 'override' }, advice: { tier: 'vram-12' } } });
+    expect(overridden).toMatchObject({ ok: true, value: { report: { usableVramBytes: 16 * GIB, vramSource: 'override' }, advice: { tier: 'vram-16' } } });
     expect(probes).toBe(1);
 
     await app.dispatch('hardware:get', { refresh: true }, APP);

@@ -4,7 +4,8 @@ import { resolveProviderConfig, type ProviderConfig } from '../../core/config/pr
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
 import { detectHardware } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
-import { formatBytes, printJson, type CliIo } from '../cli-context';
+import { formatMemory } from '../../../shared/format';
+import { printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerDoctorCommand(program: Command, io: CliIo): void {
@@ -17,7 +18,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const config = resolveProviderConfig(settings, io.env);
       const override = settings.hardware.vramOverrideGb;
       const [hardware, ollama] = await Promise.all([
-        detectHardware({ vramOverrideBytes: override === null ? null : override * 1e9 }),
+        detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 }),
         new OllamaService(() => config.ollama).status(),
       ]);
       const advice = adviseLocalModels(hardware, config.ollama.numCtx);
@@ -27,20 +28,20 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         return;
       }
       const lines: string[] = [];
-      lines.push(`Computer: ${hardware.cpu.brand}, ${hardware.cpu.cores} cores, ${formatBytes(hardware.ramBytes)} RAM (${hardware.os.platform} ${hardware.os.arch})`);
+      lines.push(`Computer: ${hardware.cpu.brand}, ${hardware.cpu.cores} cores, ${formatMemory(hardware.ramBytes)} RAM (${hardware.os.platform} ${hardware.os.arch})`);
       if (hardware.gpus.length === 0) lines.push('GPUs: none found');
       hardware.gpus.forEach((gpu, index) => {
-        const vram = gpu.vramBytes === null ? 'VRAM unknown' : `${formatBytes(gpu.vramBytes)} VRAM (${gpu.vramSource})`;
+        const vram = gpu.vramBytes === null ? 'VRAM unknown' : `${formatMemory(gpu.vramBytes)} VRAM (${gpu.vramSource})`;
         const role = index === hardware.primaryGpu ? ', used for models' : gpu.integrated ? ', integrated' : '';
         lines.push(`GPU ${index}: ${gpu.name} [${gpu.vendor}], ${vram}${role}${gpu.note ? `\n       ${gpu.note}` : ''}`);
       });
       lines.push(
-        `Tier: ${advice.tier} (${hardware.usableVramBytes > 0 ? `${formatBytes(hardware.usableVramBytes)} for models, from ${hardware.vramSource}` : 'no GPU memory: models run on the CPU'})`,
+        `Tier: ${advice.tier} (${hardware.usableVramBytes > 0 ? `${formatMemory(hardware.usableVramBytes)} for models, from ${hardware.vramSource}` : 'no GPU memory: models run on the CPU'})`,
       );
       lines.push(`Recommended local models at ${advice.numCtx} tokens of context:`);
       for (const role of modelRoles) {
         const pick = advice.local[role];
-        lines.push(`  ${role.padEnd(9)} ${pick.model.padEnd(24)} needs ~${formatBytes(pick.requiredBytes)}, ${pick.fit}`);
+        lines.push(`  ${role.padEnd(9)} ${pick.model.padEnd(24)} needs ~${formatMemory(pick.requiredBytes)}, ${pick.fit}`);
       }
       lines.push(
         ollama.running

@@ -24,7 +24,7 @@ export function registerOllamaCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const { ollama: client, vramOverrideGb } = await service(io);
-      const hardware = await detectHardware({ vramOverrideBytes: vramOverrideGb === null ? null : vramOverrideGb * 1e9 });
+      const hardware = await detectHardware({ vramOverrideBytes: vramOverrideGb === null ? null : vramOverrideGb * 1024 ** 3 });
       const models = await client.list(hardware);
       if (options.json) {
         printJson(io, models);

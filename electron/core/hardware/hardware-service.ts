@@ -2,7 +2,8 @@ import os from 'node:os';
 import type { HardwareReport } from '../../../shared/hardware';
 import { interpretHardware, type ProbeResults } from './interpret-hardware';
 
-const GB = 1e9;
+/** VRAM is sold in binary units: a "12 GB" card has 12 GiB. */
+const GB = 1024 ** 3;
 
 interface ProbeRun {
   probe: ProbeResults;

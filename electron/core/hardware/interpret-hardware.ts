@@ -103,6 +103,8 @@ export function interpretHardware(
       return { ...base, vramBytes: null, freeVramBytes: null, vramSource: 'unified-memory', note: 'Shares the Mac’s memory with the system.' };
     }
     if (linux || controller.vram === null || controller.vram <= 0) {
+      // An integrated GPU's memory is system RAM and holds no models: nothing to explain.
+      if (base.integrated) return { ...base, vramBytes: null, freeVramBytes: null, vramSource: 'none' };
       return {
         ...base,
         vramBytes: null,

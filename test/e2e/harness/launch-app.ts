@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ProbeResults } from '../../../electron/core/hardware/interpret-hardware';
 import { resolveRendererFile } from '../../../electron/main/app-origin';
 import { ipcEvents } from '../../../shared/ipc/contract';
 import { startMainProcess, type MainProcess } from '../../support/main-process';
@@ -57,13 +58,13 @@ function pageBridge(): Promise<string> {
  */
 export async function launchApp(
   dataDir: string,
-  options: { locale?: string; env?: Record<string, string | undefined> } = {},
+  options: { locale?: string; env?: Record<string, string | undefined>; probe?: () => Promise<ProbeResults> } = {},
 ): Promise<RunningApp> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: the e2e global setup builds it; run the e2e project with vitest.');
   }
   const server: StaticServer = await serveFolder(rendererDir, resolveRendererFile);
-  const main = await startMainProcess(dataDir, [server.origin], options.env ?? {});
+  const main = await startMainProcess(dataDir, [server.origin], options.env ?? {}, options.probe);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo } from '../../shared/app-info';
-import { languages, themes } from '../../shared/preferences';
-import type { SettingsPatch } from '../../shared/settings';
-import { ChoiceField } from '../components/ChoiceField';
-import { ViewSection } from '../components/ViewSection';
-import { call, IpcCallError } from '../ipc/client';
-import { useSettings } from '../settings/SettingsProvider';
+import type { AppInfo } from '../../../shared/app-info';
+import { languages, themes } from '../../../shared/preferences';
+import type { SettingsPatch } from '../../../shared/settings';
+import { ChoiceField } from '../../components/ChoiceField';
+import { ViewSection } from '../../components/ViewSection';
+import { call, IpcCallError } from '../../ipc/client';
+import { useSettings } from '../../settings/SettingsProvider';
+import { HardwarePanel } from './HardwarePanel';
+import { OllamaPanel } from './OllamaPanel';
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
@@ -64,6 +66,9 @@ export function SettingsView() {
         {status.kind === 'saved' && t('settings.saved')}
         {status.kind === 'failed' && t('settings.saveFailed', { message: status.message })}
       </p>
+
+      <HardwarePanel />
+      <OllamaPanel />
 
       {info && (
         <fieldset className="card">
