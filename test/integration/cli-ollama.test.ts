@@ -49,6 +49,12 @@ describe('atelier doctor', () => {
     expect(Object.values(report.recommendations.cloud.bedrockEu).every((id) => id.startsWith('bedrock/eu.'))).toBe(true);
   }, 30_000);
 
+  it('--raw prints the probe results in the fixture format', async () => {
+    const { atelier } = await withOllama();
+    const raw = JSON.parse((await atelier(['doctor', '--raw'])).stdout) as Record<string, unknown>;
+    expect(Object.keys(raw).sort()).toEqual(['arch', 'controllers', 'cpu', 'nvidiaSmi', 'osRelease', 'platform', 'problems', 'ramBytes', 'sysfs']);
+  }, 30_000);
+
   it('prints the tier, each role and Ollama’s status as text', async () => {
     const { atelier } = await withOllama();
     const { stdout } = await atelier(['doctor']);
@@ -95,6 +101,13 @@ describe('atelier ollama', () => {
     const resumed = await atelier(['ollama', 'pull', 'llama3.2:3b']);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).not.toMatch(/^downloading 10% /m);
+  });
+
+  it('load puts a model into memory', async () => {
+    const { atelier, fake: server } = await withOllama({ models: ['llama3.2:3b'] });
+    expect(await atelier(['ollama', 'load', 'llama3.2:3b'])).toMatchObject({ code: 0, stdout: 'llama3.2:3b is loaded and ready.\n' });
+    expect(server.loaded.has('llama3.2:3b')).toBe(true);
+    expect((await atelier(['ollama', 'load', 'mistral:7b'])).code).toBe(1);
   });
 
   it('rm deletes; an unknown model or library name gets a clear error', async () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { modelRoles } from '../../../shared/hardware';
 import { resolveProviderConfig, type ProviderConfig } from '../../core/config/provider-config';
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
-import { detectHardware } from '../../core/hardware/system-probe';
+import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { formatMemory } from '../../../shared/format';
 import { printJson, type CliIo } from '../cli-context';
@@ -13,7 +13,12 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     .command('doctor')
     .description('what this machine can run: GPUs and VRAM, the tier, recommended models, Ollama, providers')
     .option('--json', 'print JSON instead of text')
-    .action(async (options: { json?: boolean }) => {
+    .option('--raw', 'print what the hardware probes return, unchanged (to record a test fixture or a bug report)')
+    .action(async (options: { json?: boolean; raw?: boolean }) => {
+      if (options.raw) {
+        printJson(io, await probeSystem());
+        return;
+      }
       const settings = (await openSettingsStore(io)).get().settings;
       const config = resolveProviderConfig(settings, io.env);
       const override = settings.hardware.vramOverrideGb;

@@ -16,7 +16,7 @@ async function service(io: CliIo): Promise<{ ollama: OllamaService; vramOverride
 }
 
 export function registerOllamaCommand(program: Command, io: CliIo): void {
-  const ollama = program.command('ollama').description('manage local models in Ollama: list, pull, rm');
+  const ollama = program.command('ollama').description('manage local models in Ollama: list, pull, load, rm');
 
   ollama
     .command('list')
@@ -59,6 +59,15 @@ export function registerOllamaCommand(program: Command, io: CliIo): void {
       } finally {
         stopListening();
       }
+    });
+
+  ollama
+    .command('load')
+    .description('load a model into memory now, so the first answer does not wait for it')
+    .argument('<model>', 'an installed model')
+    .action(async (model: string) => {
+      await (await service(io)).ollama.preload(model);
+      io.stdout(`${model} is loaded and ready.\n`);
     });
 
   ollama
