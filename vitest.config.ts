@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'node',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
+          // A private Secret Service for the keychain tests, never the developer's own.
+          globalSetup: ['test/support/keyring-session.ts'],
         },
       },
       {
@@ -24,7 +26,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/e2e/harness/global-setup.ts'],
+          globalSetup: ['test/support/keyring-session.ts', 'test/e2e/harness/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One Chromium at a time: these machines have two cores.

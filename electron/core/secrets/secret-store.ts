@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { AsyncEntry } from '@napi-rs/keyring';
+import { AtelierError } from '../../../shared/errors';
+import { builtinSecretNames, maskSecret, type KeychainStatus, type StoredSecret } from '../../../shared/secrets';
+
+export const DEFAULT_KEYCHAIN_SERVICE = 'Atelier';
+const PROBE_ACCOUNT = '__atelier_probe__';
+
+function backendName(): KeychainStatus['backend'] {
+  if (process.platform === 'darwin') return 'macos-keychain';
+  if (process.platform === 'win32') return 'windows-credential-manager';
+  return 'secret-service';
+}
+
+/**
+ * Secrets in the OS keychain: service "Atelier" (ATELIER_KEYCHAIN_SERVICE for tests), one account
+ * per secret. On Linux only the Secret Service is used: the library's silent fallback, the kernel
+ * keyring, forgets everything at reboot, so instead Atelier says the keychain is unavailable and
+ * offers to keep a secret for this session only, in memory. A secret never goes to a file, a log
+ * or an error message.
+ */
+export class SecretStore {
+  private readonly session = new Map<string, string>();
+  private status: Promise<KeychainStatus> | null = null;
+
+  constructor(readonly service: string = DEFAULT_KEYCHAIN_SERVICE) {}
+
+  static fromEnvironment(env: Readonly<Record<string, string | undefined>>): SecretStore {
+    return new SecretStore(env.ATELIER_KEYCHAIN_SERVICE?.trim() || DEFAULT_KEYCHAIN_SERVICE);
+  }
+
+  private entry(account: string): AsyncEntry {
+    return new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
+  }
+
+  /**
+   * Whether the keychain works: written, read back and deleted once. Reading alone cannot tell
+   * "not set" from "cannot reach the keychain".
+   */
+  keychainStatus(): Promise<KeychainStatus> {
+    this.status ??= this.probe();
+    return this.status;
+  }
+
+  private async probe(): Promise<KeychainStatus> {
+    const backend = backendName();
+    try {
+      const entry = this.entry(PROBE_ACCOUNT);
+      const token = randomUUID();
+      await entry.setPassword(token);
+      const read = await entry.getPassword();
+      await entry.deletePassword();
+      if (read !== token) throw new Error('the value read back differs');
+      return { available: true, backend, problem: null, hint: null };
+    } catch (error) {
+      return {
+        available: false,
+        backend: 'none',
+        problem: `The ${describe(backend)} cannot be used: ${firstLine(error)}.`,
+        hint:
+          backend === 'secret-service'
+            ? 'Start a Secret Service (GNOME Keyring or KWallet, normally part of the desktop) and unlock it. Until then Atelier can keep keys for this session only; they are forgotten when it quits.'
+            : 'Unlock the keychain and try again. Until then Atelier can keep keys for this session only; they are forgotten when it quits.',
+      };
+    }
+  }
+
+  /** The secret, from this session's memory or the keychain; null when it is not set. */
+  async get(name: string): Promise<string | null> {
+    const kept = this.session.get(name);
+    if (kept !== undefined) return kept;
+    if (!(await this.keychainStatus()).available) return null;
+    try {
+      return await this.entry(name).getPassword();
+    } catch (error) {
+      throw new AtelierError('credentials_missing', `Atelier could not read “${name}” from the keychain: ${firstLine(error)}.`, 'Unlock the keychain and try again.');
+    }
+  }
+
+  /**
+   * Saves a secret in the keychain, or, with `sessionOnly` (or when the keychain is unavailable
+   * and the user agreed), in memory until Atelier quits.
+   */
+  async set(name: string, value: string, options: { sessionOnly?: boolean } = {}): Promise<StoredSecret> {
+    const secret = value.trim();
+    if (secret === '') throw new AtelierError('invalid_request', `The value for “${name}” is empty.`, 'Paste the key itself, without quotes.');
+    if (/\s/.test(secret)) throw new AtelierError('invalid_request', `The value for “${name}” contains spaces or line breaks.`, 'Paste only the key, on one line.');
+    if (options.sessionOnly) {
+      this.session.set(name, secret);
+      return { name, storage: 'session', masked: maskSecret(secret) };
+    }
+    const status = await this.keychainStatus();
+    if (!status.available) throw new AtelierError('credentials_missing', status.problem ?? 'The keychain cannot be used.', status.hint ?? undefined);
+    try {
+      await this.entry(name).setPassword(secret);
+    } catch (error) {
+      throw new AtelierError('credentials_missing', `Atelier could not save “${name}” in the keychain: ${firstLine(error)}.`, 'Unlock the keychain and try again.');
+    }
+    this.session.delete(name);
+    return { name, storage: 'keychain', masked: maskSecret(secret) };
+  }
+
+  /** Removes a secret from memory and the keychain; false if it was in neither. */
+  async delete(name: string): Promise<boolean> {
+    const inSession = this.session.delete(name);
+    if (!(await this.keychainStatus()).available) return inSession;
+    try {
+      return (await this.entry(name).deletePassword()) || inSession;
+    } catch {
+      return inSession;
+    }
+  }
+
+  /** The secrets that are set, masked. `extraNames`: custom endpoints' `endpoint:<prefix>`. */
+  async list(extraNames: readonly string[] = []): Promise<StoredSecret[]> {
+    const names = [...builtinSecretNames, ...extraNames];
+    const listed: StoredSecret[] = [];
+    for (const name of names) {
+      const kept = this.session.get(name);
+      if (kept !== undefined) {
+        listed.push({ name, storage: 'session', masked: maskSecret(kept) });
+        continue;
+      }
+      const value = await this.get(name).catch(() => null);
+      if (value !== null) listed.push({ name, storage: 'keychain', masked: maskSecret(value) });
+    }
+    return listed;
+  }
+}
+
+function describe(backend: KeychainStatus['backend']): string {
+  return backend === 'macos-keychain' ? 'macOS Keychain' : backend === 'windows-credential-manager' ? 'Windows Credential Manager' : 'Secret Service (the desktop keyring)';
+}
+
+/** The first line of an error's message: keychain errors can be long, and never hold the secret. */
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/[.\s]+$/, '') ?? 'unknown error';
+}

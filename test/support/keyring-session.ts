@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Vitest global setup: a private D-Bus session bus with gnome-keyring's Secret Service,
+ * unlocked, its keyring files in a temporary folder. Tests then use the real keychain API
+ * against it, and never the developer's own keyring. The variables it sets are inherited by
+ * the test workers and by the processes the tests start (the CLI, secret-tool).
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  process.env.ATELIER_KEYCHAIN_SERVICE = 'Atelier-test';
+  if (process.platform !== 'linux') return async () => undefined;
+
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-keyring-'));
+  const children: ChildProcess[] = [];
+  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(bus);
+  const address = await new Promise<string>((resolve, reject) => {
+    bus.once('error', reject);
+    bus.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim().split('\n')[0] ?? ''));
+  });
+  process.env.DBUS_SESSION_BUS_ADDRESS = address;
+
+  const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+    env: { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, 'data'), XDG_RUNTIME_DIR: home, DBUS_SESSION_BUS_ADDRESS: address },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  children.push(keyring);
+  keyring.stdin?.end('atelier-test-keyring-password');
+  await waitForSecretService(address);
+
+  return async () => {
+    for (const child of children.reverse()) child.kill();
+    await fs.rm(home, { recursive: true, force: true });
+  };
+}
+
+/** Polls until the Secret Service answers on the bus (gnome-keyring takes a moment to register). */
+async function waitForSecretService(address: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const probe = spawn('secret-tool', ['search', '--all', 'service', 'atelier-probe'], {
+        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
+        stdio: 'ignore',
+      });
+      probe.on('close', (code) => resolve(code === 0 || code === 1));
+      probe.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('gnome-keyring did not start: install gnome-keyring, dbus and libsecret-tools (see .ci/run).');
+}
