@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { nodeRuntime } from '../../electron/core/app-info';
+import { SecretStore } from '../../electron/core/secrets/secret-store';
 import type { ProbeResults } from '../../electron/core/hardware/interpret-hardware';
 import { probeSystem } from '../../electron/core/hardware/system-probe';
 import { createIpcDispatcher, type IpcDispatch } from '../../electron/main/ipc/dispatch';
@@ -24,7 +26,9 @@ export async function startMainProcess(
   env: Readonly<Record<string, string | undefined>> = {},
   probe: () => Promise<ProbeResults> = () => probeSystem(),
 ): Promise<MainProcess> {
-  const services: MainServices = await createMainServices({ dataDir, env, runtime: nodeRuntime(), probe });
+  // A keychain service of its own, so parallel tests never see each other's keys.
+  const secrets = new SecretStore(`Atelier-test-${randomUUID()}`);
+  const services: MainServices = await createMainServices({ dataDir, env, runtime: nodeRuntime(), probe, secrets });
   const internalErrors: unknown[] = [];
   const dispatch = createIpcDispatcher({
     handlers: createHandlers(services),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { runCli } from '../../electron/cli/program';
 
 export interface CliRun {
@@ -18,9 +19,11 @@ export async function runAtelier(
   let stdout = '';
   let stderr = '';
   const interruptHandlers = new Set<() => void>();
+  // A keychain service of its own unless the test names one, so parallel tests never share keys.
+  const env: Record<string, string | undefined> = { ATELIER_KEYCHAIN_SERVICE: `Atelier-test-${randomUUID()}`, ...options.env };
   const code = await runCli(argv, {
-    env: options.env,
-    cwd: options.env.ATELIER_HOME ?? process.cwd(),
+    env,
+    cwd: env.ATELIER_HOME ?? process.cwd(),
     stdout: (text) => {
       stdout += text;
       if (options.interruptOn?.test(stdout)) for (const handler of interruptHandlers) handler();

@@ -32,8 +32,14 @@ describe('resolveProviderConfig', () => {
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_SESSION_TOKEN: 'token',
     });
-    expect(config.anthropic).toEqual({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-x', keyVariable: 'ANTHROPIC_API_KEY' });
-    expect(config.openai).toEqual({ baseUrl: 'https://proxy.example/v1', apiKey: null, keyVariable: 'OPENAI_API_KEY' });
+    expect(config.anthropic).toEqual({
+      baseUrl: 'https://api.anthropic.com',
+      apiKey: 'sk-ant-x',
+      keyVariable: 'ANTHROPIC_API_KEY',
+      secretName: 'anthropic',
+      keySource: 'ANTHROPIC_API_KEY',
+    });
+    expect(config.openai).toMatchObject({ baseUrl: 'https://proxy.example/v1', apiKey: null, keyVariable: 'OPENAI_API_KEY' });
     expect(config.openrouter.baseUrl).toBe('https://openrouter.ai/api/v1');
     expect(config.ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'environment', numCtx: 8192, keepAlive: '5m' });
     expect(config.bedrock).toEqual({
@@ -51,6 +57,17 @@ describe('resolveProviderConfig', () => {
     expect(config.bedrock).toMatchObject({ region: 'eu-north-1', regionSource: 'settings', credentials: null });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).bedrock).toMatchObject({ region: 'eu-central-1', regionSource: 'default' });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'default' });
+  });
+
+  it('takes a key saved in the keychain before the environment variable, and says so', () => {
+    const secrets = new Map([
+      ['anthropic', 'sk-ant-from-keychain'],
+      ['endpoint:school', 'k-from-keychain'],
+    ]);
+    const settings = { ...DEFAULT_SETTINGS, endpoints: [{ prefix: 'school', name: 'School', baseUrl: 'https://llm.school.example/v1' }] };
+    const config = resolveProviderConfig(settings, { ANTHROPIC_API_KEY: 'sk-ant-from-env', ATELIER_ENDPOINT_SCHOOL_KEY: 'k-env' }, secrets);
+    expect(config.anthropic).toMatchObject({ apiKey: 'sk-ant-from-keychain', keySource: 'the key saved in Atelier (anthropic)' });
+    expect(config.endpoints.get('school')).toMatchObject({ apiKey: 'k-from-keychain', keySource: 'the key saved in Atelier (endpoint:school)' });
   });
 
   it('gives custom endpoints their key from ATELIER_ENDPOINT_<PREFIX>_KEY', () => {

@@ -3,6 +3,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { AtelierError } from '../../../shared/errors';
 import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
+import { SecretStore } from '../../core/secrets/secret-store';
 import { printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
@@ -38,8 +39,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         ...(options.temperature !== undefined && { temperature: options.temperature }),
         ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
       };
-      const router = createRouterFor(await openSettingsStore(io), io.env);
-      const { prefix } = router.resolve(request.model); // a bad id fails here, before any network I/O
+      const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env));
+      const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
 
       const controller = new AbortController();
       const stopListening = io.onInterrupt(() => controller.abort());

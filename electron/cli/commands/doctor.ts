@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { modelRoles } from '../../../shared/hardware';
-import { resolveProviderConfig, type ProviderConfig } from '../../core/config/provider-config';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
+import type { ProviderConfig } from '../../core/config/provider-config';
+import { SecretStore } from '../../core/secrets/secret-store';
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
@@ -20,7 +22,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         return;
       }
       const settings = (await openSettingsStore(io)).get().settings;
-      const config = resolveProviderConfig(settings, io.env);
+      const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
       const override = settings.hardware.vramOverrideGb;
       const [hardware, ollama] = await Promise.all([
         detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 }),
@@ -65,7 +67,7 @@ function configuredProviders(config: ProviderConfig) {
   const keyed = (provider: string, entry: ProviderConfig['anthropic']) => ({
     provider,
     configured: entry.apiKey !== null,
-    detail: entry.apiKey !== null ? `key from ${entry.keyVariable}, ${entry.baseUrl}` : `set ${entry.keyVariable}`,
+    detail: entry.apiKey !== null ? `key from ${entry.keySource}, ${entry.baseUrl}` : `no key: "atelier auth set ${entry.secretName}" or ${entry.keyVariable}`,
   });
   return [
     { provider: 'local', configured: true, detail: `Ollama at ${config.ollama.host} (${config.ollama.hostSource})` },
@@ -80,7 +82,7 @@ function configuredProviders(config: ProviderConfig) {
     ...[...config.endpoints.values()].map((endpoint) => ({
       provider: endpoint.prefix,
       configured: true,
-      detail: `${endpoint.name} at ${endpoint.baseUrl}${endpoint.apiKey ? `, key from ${endpoint.keyVariable}` : ''}`,
+      detail: `${endpoint.name} at ${endpoint.baseUrl}${endpoint.apiKey ? `, key from ${endpoint.keySource}` : ''}`,
     })),
   ];
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { resolveProviderConfig } from '../../core/config/provider-config';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
+import { SecretStore } from '../../core/secrets/secret-store';
 import { listModels } from '../../core/models/list-models';
 import { printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
@@ -11,7 +12,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
-      const providers = await listModels(resolveProviderConfig(settings, io.env));
+      const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)));
       if (options.json) {
         printJson(io, providers);
         return;

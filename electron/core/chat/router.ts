@@ -1,6 +1,6 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { AtelierError } from '../../../shared/errors';
-import type { ProviderConfig } from '../config/provider-config';
+import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
 import { createAnthropicProvider } from '../providers/anthropic';
 import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
@@ -10,8 +10,8 @@ import { errorPart } from '../providers/provider-errors';
 import type { Provider } from '../providers/provider';
 
 export interface RouterOptions {
-  /** Read for every request, so a change in settings applies to the next message. */
-  config: () => ProviderConfig;
+  /** Read for every request, so a change in settings or keys applies to the next message. */
+  config: () => ProviderConfig | Promise<ProviderConfig>;
   /** For HTTP providers; the global fetch by default. */
   fetch?: typeof fetch;
   bedrock?: BedrockProviderOptions;
@@ -31,9 +31,9 @@ export class ChatRouter {
 
   constructor(private readonly options: RouterOptions) {}
 
-  /** Resolves a model id to its provider; throws `invalid_request` for a bad id or prefix. */
-  resolve(modelId: string): RoutedModel {
-    const config = this.options.config();
+  /** Resolves a model id to its provider; rejects with `invalid_request` for a bad id or prefix. */
+  async resolve(modelId: string): Promise<RoutedModel> {
+    const config = await this.options.config();
     const ref = parseModelId(modelId, config.endpoints.keys());
     return { ...ref, provider: this.provider(ref.prefix, config) };
   }
@@ -45,7 +45,7 @@ export class ChatRouter {
   async *stream(request: ChatRequest, signal: AbortSignal = new AbortController().signal): AsyncGenerator<StreamPart> {
     let routed: RoutedModel;
     try {
-      routed = this.resolve(request.model);
+      routed = await this.resolve(request.model);
     } catch (error) {
       if (error instanceof AtelierError) {
         yield errorPart(error.toPayload());
@@ -84,7 +84,8 @@ export class ChatRouter {
               displayName: 'OpenAI',
               baseUrl: config.openai.baseUrl,
               apiKey: config.openai.apiKey,
-              keySource: config.openai.keyVariable,
+              keySource: config.openai.keySource,
+              missingKeyHint: missingKeyHint(config.openai, 'OpenAI'),
               keyRequired: true,
               maxTokensField: 'max_completion_tokens',
               ...(fetchImpl && { fetch: fetchImpl }),
@@ -99,7 +100,8 @@ export class ChatRouter {
               displayName: 'OpenRouter',
               baseUrl: config.openrouter.baseUrl,
               apiKey: config.openrouter.apiKey,
-              keySource: config.openrouter.keyVariable,
+              keySource: config.openrouter.keySource,
+              missingKeyHint: missingKeyHint(config.openrouter, 'OpenRouter'),
               keyRequired: true,
               maxTokensField: 'max_tokens',
               defaultHeaders: OPENROUTER_ATTRIBUTION,
@@ -117,7 +119,8 @@ export class ChatRouter {
               displayName: endpoint.name,
               baseUrl: endpoint.baseUrl,
               apiKey: endpoint.apiKey,
-              keySource: endpoint.keyVariable,
+              keySource: endpoint.keySource,
+              missingKeyHint: missingKeyHint(endpoint, endpoint.name),
               keyRequired: false,
               maxTokensField: 'max_tokens',
               ...(fetchImpl && { fetch: fetchImpl }),

@@ -1,16 +1,17 @@
-import type { ProviderConfig } from '../config/provider-config';
-import { resolveProviderConfig } from '../config/provider-config';
-import { ChatRouter, type RouterOptions } from './router';
+import { loadProviderConfig } from '../config/load-provider-config';
+import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
+import { ChatRouter, type RouterOptions } from './router';
 
 /**
- * The router as the app and the CLI build it: provider configuration from the current settings
- * and the process environment, read afresh for every request.
+ * The router as the app and the CLI build it: provider configuration from the current settings,
+ * the keychain and the process environment, read afresh for every request.
  */
 export function createRouterFor(
   settings: SettingsStore,
   env: Readonly<Record<string, string | undefined>>,
+  secrets: SecretStore | null,
   options: Omit<RouterOptions, 'config'> = {},
 ): ChatRouter {
-  return new ChatRouter({ ...options, config: (): ProviderConfig => resolveProviderConfig(settings.get().settings, env) });
+  return new ChatRouter({ ...options, config: () => loadProviderConfig(settings.get().settings, env, secrets) });
 }

@@ -16,8 +16,12 @@ export interface KeyedProviderConfig {
   baseUrl: string;
   /** null when no key is configured: requests fail with credentials_missing before any I/O. */
   apiKey: string | null;
-  /** The variable the key is read from, for hints. */
+  /** The environment variable the key may come from. */
   keyVariable: string;
+  /** The keychain entry the key may come from (`atelier auth set <name>`). */
+  secretName: string;
+  /** Where the key in use came from, in words for hints: "ANTHROPIC_API_KEY", "the keychain". */
+  keySource: string;
 }
 
 export interface BedrockConfig {
@@ -52,7 +56,7 @@ export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
  * here, once, and hands every SDK explicit values, so no SDK picks up a variable or a config file
  * on its own and sends a prompt somewhere the user did not choose.
  */
-export function resolveProviderConfig(settings: Settings, env: Env): ProviderConfig {
+export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map()): ProviderConfig {
   const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
   const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
@@ -66,9 +70,9 @@ export function resolveProviderConfig(settings: Settings, env: Env): ProviderCon
       numCtx: settings.ollama.numCtx,
       keepAlive: settings.ollama.keepAlive,
     },
-    anthropic: keyed(env, 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
-    openai: keyed(env, 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
-    openrouter: keyed(env, 'OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL', 'https://openrouter.ai/api/v1'),
+    anthropic: keyed(env, secrets, 'anthropic', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+    openai: keyed(env, secrets, 'openai', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+    openrouter: keyed(env, secrets, 'openrouter', 'OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL', 'https://openrouter.ai/api/v1'),
     bedrock: {
       region: region ?? DEFAULT_BEDROCK_REGION,
       regionSource: settings.bedrock.region !== null ? 'settings' : region !== undefined ? 'environment' : 'default',
@@ -81,12 +85,16 @@ export function resolveProviderConfig(settings: Settings, env: Env): ProviderCon
     endpoints: new Map(
       settings.endpoints.map((endpoint) => {
         const keyVariable = endpointKeyVariable(endpoint.prefix);
+        const secretName = `endpoint:${endpoint.prefix}`;
+        const fromKeychain = secrets.get(secretName);
         const config: EndpointConfig = {
           prefix: endpoint.prefix,
           name: endpoint.name,
           baseUrl: endpoint.baseUrl,
-          apiKey: nonEmpty(env[keyVariable]) ?? null,
+          apiKey: fromKeychain ?? nonEmpty(env[keyVariable]) ?? null,
           keyVariable,
+          secretName,
+          keySource: fromKeychain ? `the key saved in Atelier (${secretName})` : keyVariable,
         };
         return [endpoint.prefix, config];
       }),
@@ -116,15 +124,24 @@ export function normalizeOllamaHost(value: string): string {
   return `${scheme}://${host}:${port}${path}`;
 }
 
-function keyed(env: Env, keyVariable: string, urlVariable: string, defaultUrl: string): KeyedProviderConfig {
+/** The keychain first (what the user saved in Atelier), then the environment variable. */
+function keyed(env: Env, secrets: ReadonlyMap<string, string>, secretName: string, keyVariable: string, urlVariable: string, defaultUrl: string): KeyedProviderConfig {
+  const fromKeychain = secrets.get(secretName);
   return {
     baseUrl: (nonEmpty(env[urlVariable]) ?? defaultUrl).replace(/\/+$/, ''),
-    apiKey: nonEmpty(env[keyVariable]) ?? null,
+    apiKey: fromKeychain ?? nonEmpty(env[keyVariable]) ?? null,
     keyVariable,
+    secretName,
+    keySource: fromKeychain ? `the key saved in Atelier (${secretName})` : keyVariable,
   };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/** What to tell a user whose key is missing: save it in Atelier, or set the variable. */
+export function missingKeyHint(config: Pick<KeyedProviderConfig, 'secretName' | 'keyVariable'>, provider: string): string {
+  return `Save your ${provider} key with "atelier auth set ${config.secretName}" (or in Settings), or set ${config.keyVariable} for the app.`;
 }

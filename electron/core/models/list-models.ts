@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import type { ErrorPayload } from '../../../shared/errors';
-import type { KeyedProviderConfig, ProviderConfig } from '../config/provider-config';
+import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
 import { geographyPrefix } from '../providers/bedrock';
 import { mapOllamaError } from '../providers/ollama';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
@@ -78,7 +78,7 @@ function keyed(provider: string, name: string, config: KeyedProviderConfig, fetc
       provider,
       source: 'not-configured',
       models: [],
-      error: { code: 'credentials_missing', message: `No ${name} API key is set.`, hint: `Set ${config.keyVariable} to list and use ${name} models.` },
+      error: { code: 'credentials_missing', message: `No ${name} API key is set.`, hint: missingKeyHint(config, name) },
     });
   }
   const apiKey = config.apiKey;
@@ -113,5 +113,5 @@ function bedrockModels(config: ProviderConfig): ProviderModels {
 }
 
 function contextFor(provider: string, config: KeyedProviderConfig) {
-  return { provider, model: '', keySource: config.keyVariable, address: config.baseUrl, secrets: config.apiKey ? [config.apiKey] : [] };
+  return { provider, model: '', keySource: config.keySource, address: config.baseUrl, secrets: config.apiKey ? [config.apiKey] : [] };
 }

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
-import type { KeyedProviderConfig } from '../config/provider-config';
+import { missingKeyHint, type KeyedProviderConfig } from '../config/provider-config';
 import { credentialsMissing, type ErrorContext } from './provider-errors';
 import { DEFAULT_MAX_TOKENS, failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
 import { mapStainlessError } from './stainless-errors';
@@ -9,7 +9,7 @@ import { mapStainlessError } from './stainless-errors';
 /** Anthropic's API through `@anthropic-ai/sdk`, with the key and base URL Atelier resolved. */
 export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?: typeof fetch): Provider {
   if (config.apiKey === null) {
-    return failingProvider('anthropic', credentialsMissing('Anthropic', `Set ${config.keyVariable} to your Anthropic API key, then try again.`));
+    return failingProvider('anthropic', credentialsMissing('Anthropic', missingKeyHint(config, 'Anthropic')));
   }
   const client = new Anthropic({
     apiKey: config.apiKey,
@@ -26,7 +26,7 @@ export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?:
       const context: ErrorContext = {
         provider: 'Anthropic',
         model: request.model,
-        keySource: config.keyVariable,
+        keySource: config.keySource,
         address: config.baseUrl,
         secrets,
       };

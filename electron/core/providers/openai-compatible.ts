@@ -14,7 +14,10 @@ export interface OpenAiCompatibleOptions {
   displayName: string;
   baseUrl: string;
   apiKey: string | null;
+  /** Where the key in use came from, for "check your key" hints. */
   keySource: string;
+  /** What to do when there is no key. */
+  missingKeyHint: string;
   /** Custom endpoints (a school proxy) may need no key; OpenAI and OpenRouter always do. */
   keyRequired: boolean;
   /** OpenAI's own API wants `max_completion_tokens`; compatible servers know `max_tokens`. */
@@ -28,7 +31,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   if (options.apiKey === null && options.keyRequired) {
     return failingProvider(
       options.prefix,
-      credentialsMissing(options.displayName, `Set ${options.keySource} to your ${options.displayName} API key, then try again.`),
+      credentialsMissing(options.displayName, options.missingKeyHint),
     );
   }
   const client = new OpenAI({

@@ -22,6 +22,7 @@ function backendName(): KeychainStatus['backend'] {
 export class SecretStore {
   private readonly session = new Map<string, string>();
   private status: Promise<KeychainStatus> | null = null;
+  private cached: { at: number; names: string; values: Promise<ReadonlyMap<string, string>> } | null = null;
 
   constructor(readonly service: string = DEFAULT_KEYCHAIN_SERVICE) {}
 
@@ -85,6 +86,7 @@ export class SecretStore {
     const secret = value.trim();
     if (secret === '') throw new AtelierError('invalid_request', `The value for “${name}” is empty.`, 'Paste the key itself, without quotes.');
     if (/\s/.test(secret)) throw new AtelierError('invalid_request', `The value for “${name}” contains spaces or line breaks.`, 'Paste only the key, on one line.');
+    this.cached = null;
     if (options.sessionOnly) {
       this.session.set(name, secret);
       return { name, storage: 'session', masked: maskSecret(secret) };
@@ -102,6 +104,7 @@ export class SecretStore {
 
   /** Removes a secret from memory and the keychain; false if it was in neither. */
   async delete(name: string): Promise<boolean> {
+    this.cached = null;
     const inSession = this.session.delete(name);
     if (!(await this.keychainStatus()).available) return inSession;
     try {
@@ -109,6 +112,27 @@ export class SecretStore {
     } catch {
       return inSession;
     }
+  }
+
+  /**
+   * The values of `names` that are set, read at most every `maxAgeMs`: a keychain read is a D-Bus
+   * (or XPC) round trip per entry, too slow for every request. A change made in this process
+   * shows at once; one made by another process (the CLI) within `maxAgeMs`.
+   */
+  snapshot(names: readonly string[], maxAgeMs = 10_000): Promise<ReadonlyMap<string, string>> {
+    const key = names.join('\n');
+    const now = performance.now();
+    if (this.cached && this.cached.names === key && now - this.cached.at < maxAgeMs) return this.cached.values;
+    const values = (async () => {
+      const found = new Map<string, string>();
+      for (const name of names) {
+        const value = await this.get(name).catch(() => null);
+        if (value !== null) found.set(name, value);
+      }
+      return found;
+    })();
+    this.cached = { at: now, names: key, values };
+    return values;
   }
 
   /** The secrets that are set, masked. `extraNames`: custom endpoints' `endpoint:<prefix>`. */

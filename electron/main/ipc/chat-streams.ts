@@ -24,8 +24,8 @@ export class ChatStreams {
     private readonly frameMs?: number,
   ) {}
 
-  start(request: ChatRequest): { streamId: string } {
-    this.router.resolve(request.model); // throws invalid_request before anything starts
+  async start(request: ChatRequest): Promise<{ streamId: string }> {
+    await this.router.resolve(request.model); // rejects with invalid_request before anything starts
     const streamId = randomUUID();
     const controller = new AbortController();
     this.running.set(streamId, controller);

@@ -3,6 +3,7 @@ import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { HardwareService } from '../../core/hardware/hardware-service';
 import type { OllamaService } from '../../core/ollama/ollama-service';
+import type { SecretStore } from '../../core/secrets/secret-store';
 import type { SettingsStore } from '../../core/settings/settings-store';
 import type { ChatStreams } from './chat-streams';
 import type { OllamaPulls } from './ollama-pulls';
@@ -12,6 +13,7 @@ import type { HandlerTable } from './dispatch';
 export interface MainServices {
   appInfo: AppInfo;
   settings: SettingsStore;
+  secrets: SecretStore;
   chat: ChatStreams;
   hardware: HardwareService;
   ollama: OllamaService;

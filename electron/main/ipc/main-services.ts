@@ -5,6 +5,7 @@ import { resolveProviderConfig } from '../../core/config/provider-config';
 import { HardwareService } from '../../core/hardware/hardware-service';
 import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { OllamaService } from '../../core/ollama/ollama-service';
+import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { ChatStreams } from './chat-streams';
 import type { MainServices } from './handlers';
@@ -17,16 +18,20 @@ export interface MainServicesOptions {
   runtime: AppInfo['runtime'];
   /** How hardware is probed: a worker thread in the app, anything in tests. */
   probe: () => Promise<ProbeResults>;
+  /** The keychain; by default the service ATELIER_KEYCHAIN_SERVICE names, else "Atelier". */
+  secrets?: SecretStore;
 }
 
 /** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
-export async function createMainServices({ dataDir, env, runtime, probe }: MainServicesOptions): Promise<MainServices> {
+export async function createMainServices({ dataDir, env, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
   const settings = await SettingsStore.open(dataDir);
+  const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
   return {
     appInfo: describeApp(dataDir, runtime),
     settings,
-    chat: new ChatStreams(createRouterFor(settings, env)),
+    secrets,
+    chat: new ChatStreams(createRouterFor(settings, env, secrets)),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),
