@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
 import type { CliIo } from './cli-context';
+import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerModelsCommand } from './commands/models';
@@ -22,6 +23,7 @@ function buildProgram(io: CliIo): Command {
   registerInfoCommand(program, io);
   registerSettingsCommand(program, io);
   registerEndpointsCommand(program, io);
+  registerAuthCommand(program, io);
   registerChatCommand(program, io);
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);

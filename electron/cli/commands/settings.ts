@@ -15,10 +15,14 @@ export const settingPaths: readonly string[] = Object.entries(DEFAULT_SETTINGS).
 });
 
 export function registerSettingsCommand(program: Command, io: CliIo): void {
-  const settings = program.command('settings').description('show or change settings (the same file the app uses)');
+  const settings = program
+    .command('settings')
+    .alias('config')
+    .description('show or change settings, never secrets (the same file the app uses); also: atelier config');
 
   settings
     .command('get')
+    .alias('list')
     .description('print all settings, or the value of one')
     .argument('[key]', `one of: ${settingPaths.join(', ')}`)
     .option('--json', 'print JSON instead of text')

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { AtelierError, describeIssues } from '../../../shared/errors';
+import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
+import { secretNamesFor } from '../../core/config/load-provider-config';
+import { SecretStore } from '../../core/secrets/secret-store';
+import { printJson, type CliIo } from '../cli-context';
+import { openSettingsStore } from './settings';
+
+/** The environment variable each secret may also come from, for `auth list`. */
+const ENV_FOR: Record<string, string> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  openrouter: 'OPENROUTER_API_KEY',
+  'bedrock-api-key': 'AWS_BEARER_TOKEN_BEDROCK',
+  'aws-access-key-id': 'AWS_ACCESS_KEY_ID',
+  'aws-secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  'aws-session-token': 'AWS_SESSION_TOKEN',
+};
+
+function checkName(name: string): string {
+  const parsed = SecretNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new AtelierError(
+      'invalid_request',
+      `"${name}" is not a credential Atelier keeps: ${describeIssues(parsed.error.issues)}.`,
+      `Names: ${Object.keys(ENV_FOR).join(', ')}, or endpoint:<prefix> for an endpoint you added.`,
+    );
+  }
+  return parsed.data;
+}
+
+export function registerAuthCommand(program: Command, io: CliIo): void {
+  const auth = program.command('auth').description('credentials in the OS keychain: set, list, remove (never on the command line)');
+
+  auth
+    .command('set')
+    .description('save a credential in the keychain, read from standard input')
+    .argument('<name>', `${Object.keys(ENV_FOR).join(', ')}, or endpoint:<prefix>`)
+    .addHelpText('after', '\nThe secret is read from standard input, so it never appears in your shell history or the process list:\n  atelier auth set anthropic < key.txt\n  pbpaste | atelier auth set openai\n')
+    .action(async (name: string) => {
+      const secretName = checkName(name);
+      if (io.stdin.isTTY) io.stderr(`Paste the value for ${secretName}, then press Enter and Ctrl-D:\n`);
+      const value = (await io.stdin.readAll()).trim();
+      const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
+      io.stdout(`Saved ${secretName} in the keychain (${stored.masked}).\n`);
+    });
+
+  auth
+    .command('list')
+    .description('each credential: where it comes from, masked')
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: { json?: boolean }) => {
+      const settings = (await openSettingsStore(io)).get().settings;
+      const store = SecretStore.fromEnvironment(io.env);
+      const keychain = await store.keychainStatus();
+      const saved = keychain.available ? await store.list(secretNamesFor(settings).filter((name) => name.startsWith('endpoint:'))) : [];
+      const credentials = [
+        ...saved.map((secret) => ({ name: secret.name, source: secret.storage, masked: secret.masked })),
+        ...Object.entries(ENV_FOR).flatMap(([name, variable]) => {
+          const value = io.env[variable]?.trim();
+          return value ? [{ name, source: `environment (${variable})`, masked: maskSecret(value) }] : [];
+        }),
+      ];
+      if (options.json) {
+        printJson(io, { keychain, credentials });
+        return;
+      }
+      io.stdout(keychain.available ? `Keychain: ${keychain.backend}\n` : `Keychain: unavailable. ${keychain.problem} ${keychain.hint}\n`);
+      if (credentials.length === 0) io.stdout('No credentials yet. Save one with: atelier auth set anthropic < key.txt\n');
+      for (const credential of credentials) io.stdout(`${credential.name.padEnd(22)} ${credential.masked.padEnd(12)} ${credential.source}\n`);
+    });
+
+  auth
+    .command('remove')
+    .description('delete a credential from the keychain')
+    .argument('<name>', 'the credential to delete')
+    .action(async (name: string) => {
+      const secretName = checkName(name);
+      const removed = await SecretStore.fromEnvironment(io.env).delete(secretName);
+      if (!removed) throw new AtelierError('invalid_request', `There is no ${secretName} in the keychain.`, 'Run "atelier auth list" to see what is saved.');
+      io.stdout(`Removed ${secretName} from the keychain.\n`);
+    });
+}
