@@ -16,11 +16,21 @@ export const OllamaSettingsSchema = z.strictObject({
   keepAlive: z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'use a duration such as 5m, 1h, 0 or -1'),
 });
 
+/** Where Bedrock's AWS credentials come from; `auto` tries them in this order. */
+export const awsCredentialSources = ['auto', 'keychain', 'api-key', 'environment', 'profile', 'default-chain'] as const;
+
 export const BedrockSettingsSchema = z.strictObject({
   /** AWS region such as `eu-central-1`; null means AWS_REGION, else eu-central-1. */
   region: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'use an AWS region such as eu-central-1')
+    .nullable(),
+  /** Which credentials to use; `auto`: keychain keys, Bedrock API key, environment, profile, default chain. */
+  credentialSource: z.enum(awsCredentialSources),
+  /** A profile from ~/.aws/config or ~/.aws/credentials (SSO and role profiles too); null: AWS_PROFILE if set. */
+  profile: z
+    .string()
+    .regex(/^[A-Za-z0-9_.+=,@-]{1,64}$/, 'use a profile name as in ~/.aws/config')
     .nullable(),
 });
 
@@ -35,6 +45,8 @@ export const RolesSettingsSchema = z.strictObject({
   advanced: z.string().min(3).nullable(),
   extreme: z.string().min(3).nullable(),
 });
+
+export type BedrockSettings = z.infer<typeof BedrockSettingsSchema>;
 
 /** An OpenAI-compatible server the user adds: a school's LiteLLM proxy, vLLM, … */
 export const EndpointSchema = z.strictObject({
@@ -80,7 +92,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
-  bedrock: { region: null },
+  bedrock: { region: null, credentialSource: 'auto', profile: null },
   hardware: { vramOverrideGb: null },
   roles: { fast: null, advanced: null, extreme: null },
   endpoints: [],

@@ -42,19 +42,19 @@ describe('resolveProviderConfig', () => {
     expect(config.openai).toMatchObject({ baseUrl: 'https://proxy.example/v1', apiKey: null, keyVariable: 'OPENAI_API_KEY' });
     expect(config.openrouter.baseUrl).toBe('https://openrouter.ai/api/v1');
     expect(config.ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'environment', numCtx: 8192, keepAlive: '5m' });
-    expect(config.bedrock).toEqual({
+    expect(config.bedrock).toMatchObject({
       region: 'eu-west-1',
       regionSource: 'environment',
       endpoint: null,
-      credentials: { accessKeyId: 'AKIAX', secretAccessKey: 'secret', sessionToken: 'token' },
+      auth: { kind: 'keys', accessKeyId: 'AKIAX', secretAccessKey: 'secret', sessionToken: 'token', from: 'environment' },
     });
   });
 
   it('prefers settings over the environment, and defaults to an EU region', () => {
-    const settings = { ...DEFAULT_SETTINGS, ollama: { ...DEFAULT_SETTINGS.ollama, host: 'gpu-box:11434' }, bedrock: { region: 'eu-north-1' } };
+    const settings = { ...DEFAULT_SETTINGS, ollama: { ...DEFAULT_SETTINGS.ollama, host: 'gpu-box:11434' }, bedrock: { ...DEFAULT_SETTINGS.bedrock, region: 'eu-north-1' } };
     const config = resolveProviderConfig(settings, { OLLAMA_HOST: 'elsewhere', AWS_REGION: 'us-east-1' });
     expect(config.ollama).toMatchObject({ host: 'http://gpu-box:11434', hostSource: 'settings' });
-    expect(config.bedrock).toMatchObject({ region: 'eu-north-1', regionSource: 'settings', credentials: null });
+    expect(config.bedrock).toMatchObject({ region: 'eu-north-1', regionSource: 'settings', auth: { kind: 'default-chain' } });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).bedrock).toMatchObject({ region: 'eu-central-1', regionSource: 'default' });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'default' });
   });
@@ -75,6 +75,35 @@ describe('resolveProviderConfig', () => {
     const config = resolveProviderConfig(settings, { ATELIER_ENDPOINT_SCHOOL_PROXY_KEY: 'k-123' });
     expect(endpointKeyVariable('school-proxy')).toBe('ATELIER_ENDPOINT_SCHOOL_PROXY_KEY');
     expect(config.endpoints.get('school-proxy')).toMatchObject({ apiKey: 'k-123', baseUrl: 'https://llm.school.example/v1' });
+  });
+});
+
+describe('Bedrock credential sources', () => {
+  const keychain = new Map([
+    ['aws-access-key-id', 'AKIAKEYCHAIN00000001'],
+    ['aws-secret-access-key', 'keychainSecret'],
+  ]);
+  const env = { AWS_ACCESS_KEY_ID: 'AKIAENVIRONMENT00001', AWS_SECRET_ACCESS_KEY: 'envSecret', AWS_BEARER_TOKEN_BEDROCK: 'bedrock-api-key-env', AWS_PROFILE: 'school' };
+  const withSource = (credentialSource: (typeof DEFAULT_SETTINGS)['bedrock']['credentialSource'], profile: string | null = null) => ({
+    ...DEFAULT_SETTINGS,
+    bedrock: { ...DEFAULT_SETTINGS.bedrock, credentialSource, profile },
+  });
+
+  it('takes them in order: keychain keys, API key, environment, profile, default chain', () => {
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, env, keychain).bedrock.auth).toMatchObject({ kind: 'keys', from: 'keychain', accessKeyId: 'AKIAKEYCHAIN00000001' });
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, env).bedrock.auth).toEqual({ kind: 'api-key', token: 'bedrock-api-key-env', from: 'environment' });
+    const { AWS_BEARER_TOKEN_BEDROCK: _token, ...noApiKey } = env;
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, noApiKey).bedrock.auth).toMatchObject({ kind: 'keys', from: 'environment' });
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, { AWS_PROFILE: 'school' }).bedrock.auth).toMatchObject({ kind: 'profile', profile: 'school' });
+    const fallback = resolveProviderConfig(DEFAULT_SETTINGS, {}).bedrock;
+    expect(fallback.auth).toEqual({ kind: 'default-chain' });
+    expect(fallback.authReason).toMatch(/default credential chain/);
+  });
+
+  it('uses the source chosen in Settings, and says where it looked when that has nothing', () => {
+    expect(resolveProviderConfig(withSource('environment'), env, keychain).bedrock).toMatchObject({ auth: { kind: 'keys', from: 'environment' }, authReason: 'chosen in Settings' });
+    expect(resolveProviderConfig(withSource('profile', 'teacher'), env).bedrock.auth).toMatchObject({ kind: 'profile', profile: 'teacher' });
+    expect(resolveProviderConfig(withSource('keychain'), env).bedrock.auth).toEqual({ kind: 'none', looked: [expect.stringContaining('access keys saved in Atelier') as unknown] });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { modelRoles } from '../../../shared/hardware';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
-import type { ProviderConfig } from '../../core/config/provider-config';
+import { describeAwsAuth, type ProviderConfig } from '../../core/config/provider-config';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
@@ -73,8 +73,8 @@ function configuredProviders(config: ProviderConfig) {
     { provider: 'local', configured: true, detail: `Ollama at ${config.ollama.host} (${config.ollama.hostSource})` },
     {
       provider: 'bedrock',
-      configured: config.bedrock.credentials !== null,
-      detail: `${config.bedrock.credentials ? 'keys from AWS_ACCESS_KEY_ID' : 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'}, region ${config.bedrock.region} (${config.bedrock.regionSource})`,
+      configured: config.bedrock.auth.kind !== 'none' && config.bedrock.auth.kind !== 'default-chain',
+      detail: `${config.bedrock.auth.kind === 'none' ? `nothing found (${config.bedrock.authReason})` : `${describeAwsAuth(config.bedrock.auth)}, ${config.bedrock.authReason}`}; region ${config.bedrock.region} (${config.bedrock.regionSource})`,
     },
     keyed('anthropic', config.anthropic),
     keyed('openai', config.openai),

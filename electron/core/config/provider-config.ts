@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/settings';
+import type { BedrockSettings, Settings } from '../../../shared/settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,12 +24,23 @@ export interface KeyedProviderConfig {
   keySource: string;
 }
 
+/** The AWS credentials Bedrock calls use. Secrets are here only in memory, never written out. */
+export type AwsAuth =
+  | { kind: 'keys'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; from: 'keychain' | 'environment' }
+  | { kind: 'api-key'; token: string; from: 'keychain' | 'environment' }
+  | { kind: 'profile'; profile: string; configFile: string | null; credentialsFile: string | null }
+  | { kind: 'default-chain' }
+  /** The source chosen in Settings has nothing: `looked` says where Atelier looked. */
+  | { kind: 'none'; looked: string[] };
+
 export interface BedrockConfig {
   region: string;
   regionSource: Source;
   /** An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or null for AWS's own. */
   endpoint: string | null;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+  auth: AwsAuth;
+  /** Why this source: "chosen in Settings", or that it was the first one found. */
+  authReason: string;
 }
 
 export interface EndpointConfig extends KeyedProviderConfig {
@@ -59,10 +70,6 @@ export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
 export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map()): ProviderConfig {
   const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
   const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
-  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
-  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
-
   return {
     ollama: {
       host: ollamaHost === undefined ? DEFAULT_OLLAMA_HOST : normalizeOllamaHost(ollamaHost),
@@ -77,10 +84,7 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
       region: region ?? DEFAULT_BEDROCK_REGION,
       regionSource: settings.bedrock.region !== null ? 'settings' : region !== undefined ? 'environment' : 'default',
       endpoint: nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? null,
-      credentials:
-        accessKeyId && secretAccessKey
-          ? { accessKeyId, secretAccessKey, ...(sessionToken !== undefined && { sessionToken }) }
-          : null,
+      ...resolveAwsAuth(settings, env, secrets),
     },
     endpoints: new Map(
       settings.endpoints.map((endpoint) => {
@@ -100,6 +104,72 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
       }),
     ),
   };
+}
+
+/**
+ * Bedrock's credentials, in Atelier's order unless the user picked one: access keys saved in the
+ * keychain, a Bedrock API key, the AWS_* variables, a named profile (settings, else AWS_PROFILE),
+ * the AWS default chain.
+ */
+function resolveAwsAuth(settings: Settings, env: Env, secrets: ReadonlyMap<string, string>): Pick<BedrockConfig, 'auth' | 'authReason'> {
+  const keychainKeys = keysFrom(secrets.get('aws-access-key-id'), secrets.get('aws-secret-access-key'), secrets.get('aws-session-token'), 'keychain');
+  const apiKeyInKeychain = secrets.get('bedrock-api-key');
+  const apiKeyInEnv = nonEmpty(env.AWS_BEARER_TOKEN_BEDROCK);
+  const apiKey: AwsAuth | null = apiKeyInKeychain
+    ? { kind: 'api-key', token: apiKeyInKeychain, from: 'keychain' }
+    : apiKeyInEnv
+      ? { kind: 'api-key', token: apiKeyInEnv, from: 'environment' }
+      : null;
+  const envKeys = keysFrom(nonEmpty(env.AWS_ACCESS_KEY_ID), nonEmpty(env.AWS_SECRET_ACCESS_KEY), nonEmpty(env.AWS_SESSION_TOKEN), 'environment');
+  const profileName = settings.bedrock.profile ?? nonEmpty(env.AWS_PROFILE) ?? null;
+  const profile: AwsAuth | null = profileName
+    ? { kind: 'profile', profile: profileName, configFile: nonEmpty(env.AWS_CONFIG_FILE) ?? null, credentialsFile: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? null }
+    : null;
+  const looked: Record<Exclude<BedrockSettings['credentialSource'], 'auto'>, string> = {
+    keychain: 'access keys saved in Atelier ("atelier auth set aws-access-key-id" and aws-secret-access-key)',
+    'api-key': 'a Bedrock API key (saved in Atelier as bedrock-api-key, or AWS_BEARER_TOKEN_BEDROCK)',
+    environment: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment of the app',
+    profile: 'an AWS profile (set one in Settings, or AWS_PROFILE)',
+    'default-chain': 'the AWS default credential chain',
+  };
+  const chosen = settings.bedrock.credentialSource;
+  const options: Record<Exclude<BedrockSettings['credentialSource'], 'auto'>, AwsAuth | null> = {
+    keychain: keychainKeys,
+    'api-key': apiKey,
+    environment: envKeys,
+    profile,
+    'default-chain': { kind: 'default-chain' },
+  };
+  if (chosen !== 'auto') {
+    const auth = options[chosen];
+    return auth ? { auth, authReason: 'chosen in Settings' } : { auth: { kind: 'none', looked: [looked[chosen]] }, authReason: 'chosen in Settings' };
+  }
+  for (const source of ['keychain', 'api-key', 'environment', 'profile'] as const) {
+    const auth = options[source];
+    if (auth) return { auth, authReason: `the first found, in this order: ${Object.keys(looked).join(', ')}` };
+  }
+  return { auth: { kind: 'default-chain' }, authReason: 'nothing else was found, so the AWS default credential chain is asked' };
+}
+
+function keysFrom(accessKeyId: string | undefined, secretAccessKey: string | undefined, sessionToken: string | undefined, from: 'keychain' | 'environment'): AwsAuth | null {
+  if (!accessKeyId || !secretAccessKey) return null;
+  return { kind: 'keys', accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }), from };
+}
+
+/** The credentials in use, in words, with a key id masked: for the UI, doctor, and hints. */
+export function describeAwsAuth(auth: AwsAuth): string {
+  switch (auth.kind) {
+    case 'keys':
+      return `${auth.sessionToken ? 'temporary ' : ''}access keys ${auth.from === 'keychain' ? 'saved in Atelier' : 'from AWS_ACCESS_KEY_ID'} (${auth.accessKeyId.slice(0, 4)}…${auth.accessKeyId.slice(-4)})`;
+    case 'api-key':
+      return `a Bedrock API key ${auth.from === 'keychain' ? 'saved in Atelier' : 'from AWS_BEARER_TOKEN_BEDROCK'}`;
+    case 'profile':
+      return `the AWS profile “${auth.profile}”`;
+    case 'default-chain':
+      return 'the AWS default credential chain';
+    case 'none':
+      return 'none';
+  }
 }
 
 /** `school-proxy` → `ATELIER_ENDPOINT_SCHOOL_PROXY_KEY`. */

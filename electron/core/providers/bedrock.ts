@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
-import type { BedrockConfig } from '../config/provider-config';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
 import {
   CANCELLED,
   credentialsMissing,
@@ -35,24 +36,23 @@ export interface BedrockProviderOptions {
  * that cannot stream are asked through Converse instead.
  */
 export function createBedrockProvider(config: BedrockConfig, options: BedrockProviderOptions = {}): Provider {
-  if (config.credentials === null) {
+  const { auth } = config;
+  if (auth.kind === 'none') {
     return failingProvider(
       'bedrock',
-      credentialsMissing(
-        'AWS Bedrock',
-        'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys) for the app, then try again.',
-      ),
+      credentialsMissing('AWS Bedrock', `Atelier looked for ${auth.looked.join('; ')}, and found nothing. Save access keys with "atelier auth set aws-access-key-id" (or import the AWS CSV in Settings), or pick another source.`),
     );
   }
   const client = new BedrockRuntimeClient({
     region: config.region,
-    credentials: config.credentials,
     // One attempt: retries are Atelier's decision, visible and (later) checked by the privacy policy.
     maxAttempts: 1,
+    ...awsIdentity(auth, config.region),
     ...(config.endpoint !== null && { endpoint: config.endpoint }),
     ...(options.requestHandler && { requestHandler: options.requestHandler }),
   });
-  const secrets = [config.credentials.secretAccessKey, config.credentials.accessKeyId, config.credentials.sessionToken ?? ''];
+  const secrets =
+    auth.kind === 'keys' ? [auth.secretAccessKey, auth.accessKeyId, auth.sessionToken ?? ''] : auth.kind === 'api-key' ? [auth.token] : [];
 
   return {
     prefix: 'bedrock',
@@ -60,18 +60,47 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
       const context: ErrorContext = {
         provider: 'AWS Bedrock',
         model: request.model,
-        keySource: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+        keySource: describeAwsAuth(auth),
         address: config.endpoint ?? `bedrock-runtime.${config.region}.amazonaws.com`,
         secrets,
       };
       return guardStream(
         () => streamConverse(client, request, signal),
-        (error) => mapBedrockError(error, context, config.region),
+        (error) => mapBedrockError(error, context, config.region, auth),
         context,
         signal,
       );
     },
   };
+}
+
+/**
+ * The client options for each kind of credentials. The auth scheme is always named, so neither
+ * AWS_BEARER_TOKEN_BEDROCK nor AWS_AUTH_SCHEME_PREFERENCE can switch it behind Atelier's back.
+ */
+function awsIdentity(auth: Exclude<AwsAuth, { kind: 'none' }>, region: string): Partial<BedrockRuntimeClientConfig> {
+  switch (auth.kind) {
+    case 'keys':
+      return {
+        authSchemePreference: ['sigv4'],
+        credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken && { sessionToken: auth.sessionToken }) },
+      };
+    case 'api-key':
+      return { authSchemePreference: ['httpBearerAuth'], token: { token: auth.token } };
+    case 'profile':
+      // SSO and role profiles too: the SDK reads the profile, asks SSO or STS as it says.
+      return {
+        authSchemePreference: ['sigv4'],
+        credentials: fromIni({
+          profile: auth.profile,
+          ...(auth.configFile && { configFilepath: auth.configFile }),
+          ...(auth.credentialsFile && { filepath: auth.credentialsFile }),
+          clientConfig: { region },
+        }),
+      };
+    case 'default-chain':
+      return { authSchemePreference: ['sigv4'], credentials: fromNodeProviderChain({ clientConfig: { region } }) };
+  }
 }
 
 async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
@@ -178,7 +207,7 @@ export function geographyPrefix(region: string): string {
 }
 
 /** Maps AWS's error names (and the messages that tell cases apart) to Atelier's codes. */
-export function mapBedrockError(error: unknown, context: ErrorContext, region: string): ErrorPayload {
+export function mapBedrockError(error: unknown, context: ErrorContext, region: string, auth?: AwsAuth): ErrorPayload {
   if (isAbortError(error)) return CANCELLED;
   const name = (error as { name?: unknown }).name;
   const rawMessage = error instanceof Error ? error.message : String(error);
@@ -243,11 +272,28 @@ export function mapBedrockError(error: unknown, context: ErrorContext, region: s
     case 'ModelErrorException':
       return providerError(context, message);
     case 'CredentialsProviderError':
-      return credentialsMissing('AWS Bedrock', 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the app, then try again.');
+    case 'TokenProviderError':
+      if (/sso session .*(expired|invalid)|token is expired|refresh.*sso/i.test(rawMessage)) {
+        return {
+          code: 'credentials_expired',
+          message: 'The AWS SSO session has expired.',
+          hint: `Sign in again with "aws sso login${auth?.kind === 'profile' ? ` --profile ${auth.profile}` : ''}", then try again.`,
+        };
+      }
+      return credentialsMissing('AWS Bedrock', noCredentialsHint(auth, message));
     default:
       break;
   }
   const network = errorForNetwork(error, context, 'Check the internet connection and the AWS region or endpoint in Settings.');
   if (network) return network;
   return typeof status === 'number' ? errorForStatus(status, context, message) : providerError(context, message);
+}
+
+/** Where Atelier looked, and the trap of variables set only in a shell. */
+function noCredentialsHint(auth: AwsAuth | undefined, detail: string): string {
+  const where =
+    auth?.kind === 'profile'
+      ? `Atelier used the AWS profile “${auth.profile}”, and it gave no credentials (${detail}). Check the profile in ~/.aws/config.`
+      : `Atelier looked for keys saved in Atelier, a Bedrock API key, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, and the AWS default chain (~/.aws/credentials, SSO, instance roles).`;
+  return `${where} Variables exported in a terminal are not seen by an app started from the desktop: save the keys in Atelier ("atelier auth set aws-access-key-id", or Settings → Import AWS CSV) instead.`;
 }
