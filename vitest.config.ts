@@ -9,8 +9,8 @@ export default defineConfig({
           name: 'node',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
-          // A private Secret Service for the keychain tests, never the developer's own.
-          globalSetup: ['test/support/keyring-session.ts'],
+          // No IMDS traffic, no developer AWS files, a private Secret Service (see the file).
+          globalSetup: ['test/support/test-environment.ts'],
         },
       },
       {
@@ -19,6 +19,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/unit/renderer/**/*.test.tsx'],
           environment: 'happy-dom',
+          globalSetup: ['test/support/test-environment.ts'],
         },
       },
       {
@@ -26,7 +27,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/keyring-session.ts', 'test/e2e/harness/global-setup.ts'],
+          globalSetup: ['test/support/test-environment.ts', 'test/e2e/harness/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One Chromium at a time: these machines have two cores.

@@ -10,6 +10,10 @@ export interface BedrockFakeOptions {
   models?: string[];
   /** Models that answer only through Converse, as gpt-oss does on Bedrock. */
   streamingUnsupported?: string[];
+  /** Bedrock API keys (bearer tokens) the fake accepts besides SigV4. */
+  apiKeys?: string[];
+  /** Access key ids the fake accepts besides `accessKeyId` (profiles, assumed roles). */
+  moreAccessKeyIds?: string[];
 }
 
 /** An AWS JSON error: the status, x-amzn-ErrorType, and a `message` body, as Bedrock sends them. */
@@ -25,18 +29,27 @@ export function awsError(status: number, type: string, message: string) {
 /**
  * Bedrock Runtime's ConverseStream as a loopback server, over HTTP/2 cleartext (the AWS SDK's
  * default for this client) and HTTP/1.1: SigV4 Authorization checked for the access key id,
- * region and service, answers as binary event-stream messages, errors as AWS JSON errors.
+ * region and service, or a Bedrock API key as a bearer token; answers as binary event-stream
+ * messages, errors as AWS JSON errors.
  */
 export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
   const fake: LoopbackServer = new LoopbackServer(async (request, response, body) => {
     const match = /^\/model\/([^/]+)\/(converse-stream|converse)$/.exec((request.url ?? '').split('?')[0] ?? '');
-    const credential = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(request.headers.authorization ?? ''));
-    if (!credential || !/Signature=[0-9a-f]{64}/.test(String(request.headers.authorization))) {
+    const authorization = String(request.headers.authorization ?? '');
+    const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
+    if (bearer !== undefined && !options.apiKeys?.includes(bearer)) {
+      const denied = awsError(403, 'UnrecognizedClientException', 'Authentication failed: Please make sure your API Key is valid.');
+      sendJson(response, denied.status, denied.body, denied.headers);
+      return;
+    }
+    const credential = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
+    if (bearer === undefined && (!credential || !/Signature=[0-9a-f]{64}/.test(authorization))) {
       const missing = awsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       sendJson(response, missing.status, missing.body, missing.headers);
       return;
     }
-    if (credential[1] !== options.accessKeyId || credential[3] !== 'bedrock') {
+    const knownKey = credential && [options.accessKeyId, ...(options.moreAccessKeyIds ?? [])].includes(credential[1] ?? '');
+    if (bearer === undefined && (!knownKey || credential?.[3] !== 'bedrock')) {
       const denied = awsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       sendJson(response, denied.status, denied.body, denied.headers);
       return;

@@ -4,16 +4,25 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Vitest global setup: a private D-Bus session bus with gnome-keyring's Secret Service,
- * unlocked, its keyring files in a temporary folder. Tests then use the real keychain API
- * against it, and never the developer's own keyring. The variables it sets are inherited by
- * the test workers and by the processes the tests start (the CLI, secret-tool).
+ * Vitest global setup: the environment every test runs in, inherited by the test workers and by
+ * the processes the tests start (the CLI, secret-tool).
+ *
+ * - AWS: the SDK's default chain never asks the EC2 instance metadata service (no traffic to
+ *   169.254.169.254 from a test), and never reads the developer's own ~/.aws files.
+ * - The keychain: a private D-Bus session bus with gnome-keyring's Secret Service, unlocked, its
+ *   files in a temporary folder, so tests use the real keychain API and never the developer's.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-env-'));
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_CONFIG_FILE = path.join(home, 'no-aws-config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(home, 'no-aws-credentials');
+  for (const variable of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE']) {
+    delete process.env[variable];
+  }
   process.env.ATELIER_KEYCHAIN_SERVICE = 'Atelier-test';
-  if (process.platform !== 'linux') return async () => undefined;
+  if (process.platform !== 'linux') return () => fs.rm(home, { recursive: true, force: true });
 
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-keyring-'));
   const children: ChildProcess[] = [];
   const bus = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(bus);
