@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
@@ -79,5 +81,35 @@ describe('atelier auth', () => {
     expect((await atelier(['config', 'list'])).stdout).toContain('bedrock.region = eu-west-1');
     expect((await atelier(['config', 'set', 'bedrock.region', 'mars-1'])).stderr).toContain('use an AWS region such as eu-central-1');
     expect((await atelier(['config', 'set', 'bedrock.colour', 'x'])).code).toBe(2);
+  });
+});
+
+describe('atelier auth import-aws-csv', () => {
+  it('saves the key from the console CSV in the keychain; the CSV is copied nowhere; Bedrock uses it', async () => {
+    const { home, service, atelier } = await setup();
+    const csv = path.resolve(import.meta.dirname, '../fixtures/aws/accessKeys.csv');
+    const imported = await atelier(['auth', 'import-aws-csv', csv], { env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } });
+    expect(imported).toMatchObject({ code: 0, stdout: 'Saved the AWS access key AKIA…0001 in the keychain. You can delete the CSV now.\n' });
+    expect(await keychainEntries(service)).toEqual(
+      expect.arrayContaining([
+        { account: 'aws-access-key-id', secret: 'AKIAFAKEFAKEFAKE0001' },
+        { account: 'aws-secret-access-key', secret: 'fakeSecretAccessKey/0123456789abcdefghij' },
+      ]),
+    );
+    const chat = await atelier(['chat', '-m', FAKE_MODELS.bedrock, 'hallo'], { env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } });
+    expect(chat).toMatchObject({ code: 0, stdout: 'Hello from the fake!\n' });
+    expect(await filesContaining(home, 'fakeSecretAccessKey/0123456789abcdefghij')).toEqual([]);
+    expect(imported.stdout + chat.stdout + chat.stderr).not.toContain('fakeSecretAccessKey');
+  });
+
+  it('a bad CSV: exit 2, the problem named, nothing saved', async () => {
+    const { home, service, atelier } = await setup();
+    const bad = path.join(home, 'wrong.csv');
+    await fs.writeFile(bad, 'Name,Key\nteacher,secret\n');
+    const result = await atelier(['auth', 'import-aws-csv', bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no "Access key ID" and "Secret access key" columns[\s\S]*Hint: Download a new access key CSV/);
+    expect(await keychainEntries(service)).toEqual([]);
+    expect((await atelier(['auth', 'import-aws-csv', path.join(home, 'missing.csv')])).stderr).toContain('could not read');
   });
 });

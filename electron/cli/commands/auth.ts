@@ -1,7 +1,10 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
 import { secretNamesFor } from '../../core/config/load-provider-config';
+import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
@@ -43,6 +46,21 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
       const value = (await io.stdin.readAll()).trim();
       const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
       io.stdout(`Saved ${secretName} in the keychain (${stored.masked}).\n`);
+    });
+
+  auth
+    .command('import-aws-csv')
+    .description('save the access key from the CSV the AWS console gives you (the file itself is not kept)')
+    .argument('<file>', 'the downloaded CSV, such as teacher_accessKeys.csv')
+    .action(async (file: string) => {
+      let text: string;
+      try {
+        text = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
+      } catch (error) {
+        throw new AtelierError('invalid_request', `Atelier could not read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Check the path of the downloaded CSV.');
+      }
+      const { accessKeyIdMasked } = await importAwsAccessKeyCsv(text, SecretStore.fromEnvironment(io.env));
+      io.stdout(`Saved the AWS access key ${accessKeyIdMasked} in the keychain. You can delete the CSV now.\n`);
     });
 
   auth
