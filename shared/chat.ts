@@ -51,10 +51,13 @@ export type Usage = z.infer<typeof UsageSchema>;
 
 /**
  * What a stream yields: text as it arrives, then exactly one `finish` or `error`. A stopped
- * stream ends with an `error` whose code is `cancelled`; the text before it stands.
+ * stream ends with an `error` whose code is `cancelled`; the text before it stands. A `notice`
+ * may come at any point: something the user should know that did not stop the answer (Atelier
+ * used an inference profile for a bare Bedrock model id, say).
  */
 export const StreamPartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text-delta'), text: z.string() }),
+  z.object({ type: z.literal('notice'), message: z.string() }),
   z.object({ type: z.literal('finish'), reason: FinishReasonSchema, usage: UsageSchema }),
   ErrorPayloadSchema.extend({ type: z.literal('error') }),
 ]);

@@ -14,6 +14,8 @@ export interface BedrockFakeOptions {
   apiKeys?: string[];
   /** Access key ids the fake accepts besides `accessKeyId` (profiles, assumed roles). */
   moreAccessKeyIds?: string[];
+  /** Bare model ids Bedrock runs only through an inference profile (as for newer Claude models). */
+  profileOnly?: RegExp;
 }
 
 /** An AWS JSON error: the status, x-amzn-ErrorType, and a `message` body, as Bedrock sends them. */
@@ -60,6 +62,15 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
       return;
     }
     const modelId = decodeURIComponent(match[1] ?? '');
+    if (options.profileOnly?.test(modelId)) {
+      const refused = awsError(
+        400,
+        'ValidationException',
+        `Invocation of model ID ${modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      );
+      sendJson(response, refused.status, refused.body, refused.headers);
+      return;
+    }
     if (options.models && !options.models.includes(modelId)) {
       const invalid = awsError(400, 'ValidationException', 'The provided model identifier is invalid.');
       sendJson(response, invalid.status, invalid.body, invalid.headers);

@@ -4,7 +4,8 @@ import { AtelierError } from '../../../shared/errors';
 import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { printJson, type CliIo } from '../cli-context';
+import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { dataDirFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -39,16 +40,21 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         ...(options.temperature !== undefined && { temperature: options.temperature }),
         ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
       };
-      const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env));
+      const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
+        bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
+      });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
 
       const controller = new AbortController();
       const stopListening = io.onInterrupt(() => controller.abort());
       let endsWithNewline = true;
       const answer = await collectAnswer(router.stream(request, controller.signal), (part) => {
-        if (part.type === 'text-delta' && !options.json) {
+        if (options.json) return;
+        if (part.type === 'text-delta') {
           io.stdout(part.text);
           endsWithNewline = part.text.endsWith('\n');
+        } else if (part.type === 'notice') {
+          io.stderr(`Note: ${part.message}\n`);
         }
       }).finally(stopListening);
 
@@ -65,6 +71,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 finishReason: answer.finish?.reason.unified ?? null,
                 ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
                 latencyMs: round(answer.latencyMs),
+                ...(answer.notices.length > 0 && { notices: answer.notices }),
               },
         );
       } else if (!endsWithNewline) {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { listModels } from '../../core/models/list-models';
-import { printJson, type CliIo } from '../cli-context';
+import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { dataDirFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerModelsCommand(program: Command, io: CliIo): void {
@@ -12,7 +13,9 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
-      const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)));
+      const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)), {
+        profileFixes: await ProfileFixes.open(dataDirFor(io)),
+      });
       if (options.json) {
         printJson(io, providers);
         return;
@@ -20,7 +23,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
       for (const entry of providers) {
         const note = entry.source === 'catalogue' ? ' (Atelier’s catalogue)' : '';
         io.stdout(`${entry.provider}${note}: ${entry.models.length} model${entry.models.length === 1 ? '' : 's'}\n`);
-        for (const model of entry.models) io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}\n`);
+        for (const model of entry.models) io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}${model.note ? `  (${model.note})` : ''}\n`);
         if (entry.error) io.stdout(`  ${entry.error.message}${entry.error.hint ? ` ${entry.error.hint}` : ''}\n`);
       }
     });

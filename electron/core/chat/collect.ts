@@ -7,6 +7,8 @@ export interface CollectedAnswer {
   text: string;
   finish: { reason: FinishReason; usage: Usage } | null;
   error: ErrorPayload | null;
+  /** What the stream noted along the way (a model id resolved to a profile, …). */
+  notices: string[];
   /** Time to the first text, in milliseconds; null if no text came. */
   ttftMs: number | null;
   /** Time to the end of the stream, in milliseconds. */
@@ -27,11 +29,14 @@ export async function collectAnswer(
   let ttftMs: number | null = null;
   let finish: CollectedAnswer['finish'] = null;
   let error: ErrorPayload | null = null;
+  const notices: string[] = [];
   for await (const part of parts) {
     onPart(part);
     if (part.type === 'text-delta') {
       if (ttftMs === null) ttftMs = now() - started;
       text += part.text;
+    } else if (part.type === 'notice') {
+      notices.push(part.message);
     } else if (part.type === 'finish') {
       finish = { reason: part.reason, usage: part.usage };
     } else {
@@ -39,5 +44,5 @@ export async function collectAnswer(
       error = payload;
     }
   }
-  return { text, finish, error, ttftMs, latencyMs: now() - started };
+  return { text, finish, error, notices, ttftMs, latencyMs: now() - started };
 }

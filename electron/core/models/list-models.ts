@@ -3,16 +3,18 @@ import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import type { ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
-import { geographyPrefix } from '../providers/bedrock';
 import { mapOllamaError } from '../providers/ollama';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
 import { mapStainlessError } from '../providers/stainless-errors';
 import { bedrockCatalogue } from './bedrock-catalogue';
+import { profileGeography, type ProfileFixes } from './bedrock-profiles';
 
 export interface ListedModel {
   /** The full Atelier id, ready for `atelier chat -m`. */
   id: string;
   name?: string;
+  /** Something to know about it: a fix Atelier learned, say. */
+  note?: string;
 }
 
 export interface ProviderModels {
@@ -33,7 +35,10 @@ const NOT_CHAT = /(embedding|whisper|tts|dall-e|davinci|babbage|moderation|trans
  * Anthropic, OpenAI and OpenRouter model endpoints where a key is set, custom endpoints' /models),
  * and the bundled catalogue for Bedrock. One provider failing does not hide the others.
  */
-export async function listModels(config: ProviderConfig, options: { fetch?: typeof fetch; signal?: AbortSignal } = {}): Promise<ProviderModels[]> {
+export async function listModels(
+  config: ProviderConfig,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; profileFixes?: ProfileFixes | null } = {},
+): Promise<ProviderModels[]> {
   const fetchImpl = options.fetch;
   const tasks: Promise<ProviderModels>[] = [
     live('local', async () => {
@@ -51,7 +56,7 @@ export async function listModels(config: ProviderConfig, options: { fetch?: type
     keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) =>
       openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION),
     ),
-    Promise.resolve(bedrockModels(config)),
+    Promise.resolve(bedrockModels(config, options.profileFixes ?? null)),
     ...[...config.endpoints.values()].map((endpoint) =>
       live(
         endpoint.prefix,
@@ -101,14 +106,22 @@ async function openAiModels(
   return models;
 }
 
-/** The catalogue, with ids as they work in the configured region: the geography's profile, or the base id. */
-function bedrockModels(config: ProviderConfig): ProviderModels {
-  const geography = geographyPrefix(config.bedrock.region);
+/**
+ * The catalogue, with ids as they work in the configured region (the geography's profile, or the
+ * base id), then the fixes Atelier learned for this region.
+ */
+function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null): ProviderModels {
+  const region = config.bedrock.region;
   const models = bedrockCatalogue.flatMap((model): ListedModel[] => {
-    if (model.profiles.includes(geography)) return [{ id: `bedrock/${geography}.${model.id}`, name: model.name }];
+    const geography = profileGeography(region, model);
+    if (geography && model.profiles.includes(geography)) return [{ id: `bedrock/${geography}.${model.id}`, name: model.name }];
     if (model.inRegion) return [{ id: `bedrock/${model.id}`, name: model.name }];
     return [];
   });
+  for (const fix of fixes?.list() ?? []) {
+    if (fix.region !== region) continue;
+    models.push({ id: `bedrock/${fix.profileModelId}`, note: `learned: bedrock/${fix.baseModelId} runs through this profile in ${region}` });
+  }
   return { provider: 'bedrock', source: 'catalogue', models };
 }
 

@@ -12,6 +12,8 @@ import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
+import { bedrockCatalogue } from '../models/bedrock-catalogue';
+import { profileGeography, resolveBedrockModelId, type ProfileFixes } from '../models/bedrock-profiles';
 import {
   CANCELLED,
   credentialsMissing,
@@ -29,6 +31,8 @@ import { DEFAULT_MAX_TOKENS, failingProvider, guardStream, type Provider, type P
 export interface BedrockProviderOptions {
   /** Replaces the SDK's default HTTP/2 handler, e.g. NodeHttpHandler for HTTP/1.1 through a proxy. */
   requestHandler?: BedrockRuntimeClientConfig['requestHandler'];
+  /** Inference-profile fixes learned so far; new ones are added here. */
+  profileFixes?: ProfileFixes | null;
 }
 
 /**
@@ -65,7 +69,7 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
         secrets,
       };
       return guardStream(
-        () => streamConverse(client, request, signal),
+        () => streamWithProfiles(client, request, signal, config.region, options.profileFixes ?? null),
         (error) => mapBedrockError(error, context, config.region, auth),
         context,
         signal,
@@ -101,6 +105,49 @@ function awsIdentity(auth: Exclude<AwsAuth, { kind: 'none' }>, region: string): 
     case 'default-chain':
       return { authSchemePreference: ['sigv4'], credentials: fromNodeProviderChain({ clientConfig: { region } }) };
   }
+}
+
+/**
+ * Sends the model id resolved for the region (a learned fix, or the catalogue's profile). If
+ * Bedrock still answers that the model needs an inference profile, tries once more with the
+ * region's profile, and remembers it when that works. Never a `global.` profile.
+ */
+async function* streamWithProfiles(
+  client: BedrockRuntimeClient,
+  request: ProviderRequest,
+  signal: AbortSignal,
+  region: string,
+  fixes: ProfileFixes | null,
+): AsyncGenerator<StreamPart> {
+  const resolved = resolveBedrockModelId(request.model, region, fixes);
+  if (resolved.via !== 'as-given') {
+    yield { type: 'notice', message: `Bedrock needs the inference profile ${resolved.modelId} for ${request.model} in ${region}; Atelier used it.` };
+  }
+  let started = false;
+  try {
+    for await (const part of streamConverse(client, { ...request, model: resolved.modelId }, signal)) {
+      started = true;
+      yield part;
+    }
+    return;
+  } catch (error) {
+    const geography = profileGeography(region, bedrockCatalogue.find((model) => model.id === resolved.modelId));
+    if (started || resolved.via !== 'as-given' || !isOnDemandRefusal(error) || geography === null || signal.aborted) throw error;
+    const profileId = `${geography}.${resolved.modelId}`;
+    let remembered = false;
+    for await (const part of streamConverse(client, { ...request, model: profileId }, signal)) {
+      if (!remembered) {
+        remembered = true;
+        await fixes?.remember(region, resolved.modelId, profileId).catch(() => undefined);
+        yield { type: 'notice', message: `Bedrock runs ${request.model} only through an inference profile in ${region}; Atelier used ${profileId} and will from now on.` };
+      }
+      yield part;
+    }
+  }
+}
+
+function isOnDemandRefusal(error: unknown): boolean {
+  return (error as { name?: unknown }).name === 'ValidationException' && /on-demand throughput isn.t supported/i.test(error instanceof Error ? error.message : '');
 }
 
 async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
@@ -198,14 +245,6 @@ function bedrockFinishReason(raw: string): FinishReason {
   return { unified: unified[raw] ?? 'other', raw };
 }
 
-/** The profile prefix for a region's geography: eu-central-1 → eu. */
-export function geographyPrefix(region: string): string {
-  if (region.startsWith('eu-')) return 'eu';
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('ap-')) return 'apac';
-  return region.split('-')[0] ?? 'us';
-}
-
 /** Maps AWS's error names (and the messages that tell cases apart) to Atelier's codes. */
 export function mapBedrockError(error: unknown, context: ErrorContext, region: string, auth?: AwsAuth): ErrorPayload {
   if (isAbortError(error)) return CANCELLED;
@@ -252,7 +291,7 @@ export function mapBedrockError(error: unknown, context: ErrorContext, region: s
         return {
           code: 'inference_profile_required',
           message: `Bedrock cannot run “${context.model}” on demand; it needs an inference profile id.`,
-          hint: `Use the profile id for your region instead, such as "bedrock/${geographyPrefix(region)}.${context.model}".`,
+          hint: `Use the profile id for your region instead, such as "bedrock/${profileGeography(region) ?? 'eu'}.${context.model}".`,
         };
       }
       if (/model identifier is invalid/i.test(rawMessage)) return modelNotFound(context, message);

@@ -34,7 +34,7 @@ export async function* guardStream(
       if (signal.aborted) break;
       if (part.type === 'text-delta' && part.text === '') continue;
       yield part;
-      if (part.type !== 'text-delta') return;
+      if (part.type === 'finish' || part.type === 'error') return;
     }
   } catch (error) {
     if (!signal.aborted) {

@@ -4,6 +4,7 @@ import { createRouterFor } from '../../core/chat/settings-router';
 import { resolveProviderConfig } from '../../core/config/provider-config';
 import { HardwareService } from '../../core/hardware/hardware-service';
 import type { ProbeResults } from '../../core/hardware/interpret-hardware';
+import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
@@ -31,7 +32,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     appInfo: describeApp(dataDir, runtime),
     settings,
     secrets,
-    chat: new ChatStreams(createRouterFor(settings, env, secrets)),
+    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes: await ProfileFixes.open(dataDir) } })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),
