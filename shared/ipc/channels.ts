@@ -15,6 +15,7 @@ export const channelNames = [
   'ollama:pull',
   'ollama:cancel-pull',
   'ollama:delete',
+  'providers:test',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

@@ -3,6 +3,7 @@ import { AppInfoSchema } from '../app-info';
 import { ChatRequestSchema, StreamPartSchema } from '../chat';
 import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
 import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
+import { ConnectionTestSchema } from '../providers';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
 
@@ -41,6 +42,8 @@ export const ipcChannels = {
   'ollama:pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ started: z.boolean() }) },
   'ollama:cancel-pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ cancelled: z.boolean() }) },
   'ollama:delete': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ deleted: z.literal(true) }) },
+  /** A minimal real call to one provider: whether it works, and if not, what to do. */
+  'providers:test': { input: z.strictObject({ provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }), output: ConnectionTestSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -32,6 +32,7 @@ describe('the IPC contract', () => {
         "ollama:pull",
         "ollama:cancel-pull",
         "ollama:delete",
+        "providers:test",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`

@@ -3,10 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
-import { secretNamesFor } from '../../core/config/load-provider-config';
+import { loadProviderConfig, secretNamesFor } from '../../core/config/load-provider-config';
+import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { printJson, type CliIo } from '../cli-context';
+import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { CliExit, EXIT_FAILED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
 /** The environment variable each secret may also come from, for `auth list`. */
@@ -61,6 +64,23 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
       }
       const { accessKeyIdMasked } = await importAwsAccessKeyCsv(text, SecretStore.fromEnvironment(io.env));
       io.stdout(`Saved the AWS access key ${accessKeyIdMasked} in the keychain. You can delete the CSV now.\n`);
+    });
+
+  auth
+    .command('test')
+    .description('make a minimal real call to a provider and say whether it works, and if not, what to do')
+    .argument('<provider>', 'local, bedrock, anthropic, openai, openrouter, or an endpoint prefix')
+    .option('--json', 'print JSON instead of text')
+    .action(async (provider: string, options: { json?: boolean }) => {
+      const settings = (await openSettingsStore(io)).get().settings;
+      const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
+      const result = await testConnection(provider, config, { profileFixes: await ProfileFixes.open(dataDirFor(io)) });
+      if (options.json) printJson(io, result);
+      else {
+        io.stdout(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}\n`);
+        if (result.error) io.stdout(`${result.error.message}\nHint: ${result.error.hint ?? ''}\n`);
+      }
+      if (!result.ok) throw new CliExit(EXIT_FAILED);
     });
 
   auth

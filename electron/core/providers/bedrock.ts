@@ -245,6 +245,10 @@ function bedrockFinishReason(raw: string): FinishReason {
   return { unified: unified[raw] ?? 'other', raw };
 }
 
+/** The smallest IAM policy that lets Atelier use Bedrock, for permission hints. */
+export const BEDROCK_INVOKE_POLICY =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"],"Resource":"*"}]}';
+
 /** Maps AWS's error names (and the messages that tell cases apart) to Atelier's codes. */
 export function mapBedrockError(error: unknown, context: ErrorContext, region: string, auth?: AwsAuth): ErrorPayload {
   if (isAbortError(error)) return CANCELLED;
@@ -282,7 +286,7 @@ export function mapBedrockError(error: unknown, context: ErrorContext, region: s
         : {
             code: 'permission_denied',
             message: said('AWS refused: these credentials may not call Bedrock here.'),
-            hint: 'Ask your AWS administrator for bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on this model.',
+            hint: `Ask your AWS administrator to allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream, for example with this IAM policy: ${BEDROCK_INVOKE_POLICY}`,
           };
     case 'ResourceNotFoundException':
       return modelNotFound(context, message);
@@ -294,7 +298,9 @@ export function mapBedrockError(error: unknown, context: ErrorContext, region: s
           hint: `Use the profile id for your region instead, such as "bedrock/${profileGeography(region) ?? 'eu'}.${context.model}".`,
         };
       }
-      if (/model identifier is invalid/i.test(rawMessage)) return modelNotFound(context, message);
+      if (/model identifier is invalid/i.test(rawMessage)) {
+        return { ...modelNotFound(context, message), hint: `It may not be offered in ${region}: run "atelier models" for the models there, or choose another region.` };
+      }
       return errorForStatus(400, context, message);
     case 'ThrottlingException':
     case 'ServiceQuotaExceededException':

@@ -1,6 +1,9 @@
 import type { AppInfo } from '../../../shared/app-info';
 import type { EventName, EventPayload } from '../../../shared/ipc/contract';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
+import type { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { testConnection } from '../../core/providers/test-connection';
 import type { HardwareService } from '../../core/hardware/hardware-service';
 import type { OllamaService } from '../../core/ollama/ollama-service';
 import type { SecretStore } from '../../core/secrets/secret-store';
@@ -14,6 +17,9 @@ export interface MainServices {
   appInfo: AppInfo;
   settings: SettingsStore;
   secrets: SecretStore;
+  /** The environment provider keys and addresses may come from. */
+  env: Readonly<Record<string, string | undefined>>;
+  profileFixes: ProfileFixes;
   chat: ChatStreams;
   hardware: HardwareService;
   ollama: OllamaService;
@@ -43,6 +49,8 @@ export function createHandlers(services: MainServices): HandlerTable {
       await services.ollama.delete(model);
       return { deleted: true as const };
     },
+    'providers:test': async ({ provider }) =>
+      testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), { profileFixes: services.profileFixes }),
   };
 }
 

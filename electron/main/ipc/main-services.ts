@@ -27,12 +27,15 @@ export interface MainServicesOptions {
 export async function createMainServices({ dataDir, env, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
   const settings = await SettingsStore.open(dataDir);
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
+  const profileFixes = await ProfileFixes.open(dataDir);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
   return {
     appInfo: describeApp(dataDir, runtime),
     settings,
     secrets,
-    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes: await ProfileFixes.open(dataDir) } })),
+    env,
+    profileFixes,
+    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes } })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),

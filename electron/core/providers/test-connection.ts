@@ -1,0 +1,51 @@
+import type { ConnectionTest } from '../../../shared/providers';
+import { collectAnswer } from '../chat/collect';
+import { ChatRouter } from '../chat/router';
+import { describeAwsAuth, type ProviderConfig } from '../config/provider-config';
+import { listModels } from '../models/list-models';
+import { cloudDefaults } from '../hardware/hardware-matrix';
+import { OllamaService } from '../ollama/ollama-service';
+import type { ProfileFixes } from '../models/bedrock-profiles';
+
+/**
+ * A minimal real call to a provider: the model list for the key-based APIs (it checks the key and
+ * costs nothing), Ollama's version, and for Bedrock a one-token answer from the region's default
+ * fast model, so that IAM permissions and model access are checked as a chat would need them.
+ */
+export async function testConnection(provider: string, config: ProviderConfig, options: { fetch?: typeof fetch; profileFixes?: ProfileFixes | null } = {}): Promise<ConnectionTest> {
+  const started = performance.now();
+  const done = (ok: boolean, detail: string, error: ConnectionTest['error'] = null): ConnectionTest => ({
+    provider,
+    ok,
+    detail,
+    error,
+    latencyMs: Math.round(performance.now() - started),
+  });
+
+  if (provider === 'local') {
+    const status = await new OllamaService(() => config.ollama, options.fetch).status();
+    return status.running ? done(true, `Ollama ${status.version} answered at ${status.host}.`) : done(false, `Ollama did not answer at ${status.host}.`, status.problem);
+  }
+
+  if (provider === 'bedrock') {
+    const model = cloudDefaults.bedrockEu.fast.slice('bedrock/'.length).replace(/^eu\./, '');
+    const router = new ChatRouter({ config: () => config, bedrock: { profileFixes: options.profileFixes ?? null } });
+    const answer = await collectAnswer(router.stream({ model: `bedrock/${model}`, messages: [{ role: 'user', content: 'Reply with OK.' }], maxTokens: 1 }));
+    const using = `${describeAwsAuth(config.bedrock.auth)} (${config.bedrock.authReason})`;
+    return answer.error
+      ? done(false, `Bedrock in ${config.bedrock.region} refused a one-token answer from ${model}, using ${using}.`, answer.error)
+      : done(true, `Bedrock in ${config.bedrock.region} answered with ${model}, using ${using}.`);
+  }
+
+  const listing = (await listModels(config, options)).find((entry) => entry.provider === provider);
+  if (!listing) {
+    return done(false, `"${provider}" is not a provider Atelier knows.`, {
+      code: 'invalid_request',
+      message: `"${provider}" is not a provider Atelier knows.`,
+      hint: `Test one of: local, bedrock, anthropic, openai, openrouter${config.endpoints.size > 0 ? `, ${[...config.endpoints.keys()].join(', ')}` : ''}.`,
+    });
+  }
+  return listing.error
+    ? done(false, `${provider} refused to list its models.`, listing.error)
+    : done(true, `${provider} accepted the key and lists ${listing.models.length} models.`);
+}
