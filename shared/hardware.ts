@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { hardwareTiers, modelFits } from './choices';
+
+export { hardwareTiers, modelFits, modelRoles, type HardwareTier, type ModelFit, type ModelRole } from './choices';
 
 export const gpuVendors = ['nvidia', 'amd', 'intel', 'apple', 'other'] as const;
 
@@ -46,21 +49,6 @@ export const HardwareReportSchema = z.object({
   durationMs: z.number().nonnegative(),
 });
 export type HardwareReport = z.infer<typeof HardwareReportSchema>;
-
-/** What a model is for: quick answers, everyday work, the hardest questions. */
-export const modelRoles = ['fast', 'advanced', 'extreme'] as const;
-export type ModelRole = (typeof modelRoles)[number];
-
-/** Rows of the hardware matrix: CPU only, then usable GPU memory in GB. */
-export const hardwareTiers = ['cpu', 'vram-4', 'vram-8', 'vram-12', 'vram-16', 'vram-24', 'vram-48', 'vram-80'] as const;
-export type HardwareTier = (typeof hardwareTiers)[number];
-
-/**
- * How a model fits this machine: `fits` in GPU memory; `spills` partly into system memory (about
- * ten times slower); `cpu` runs on the processor (no GPU memory to use); `too-big` for memory.
- */
-export const modelFits = ['fits', 'spills', 'cpu', 'too-big'] as const;
-export type ModelFit = (typeof modelFits)[number];
 
 export const RecommendationSchema = z.object({
   /** `local/<tag>`. */

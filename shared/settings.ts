@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languages, themes } from './preferences';
+import { awsCredentialSources, languages, themes } from './choices';
 
 /** The current version of the settings file layout; bumped when a migration is needed. */
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -15,9 +15,6 @@ export const OllamaSettingsSchema = z.strictObject({
   /** How long Ollama keeps a model loaded after a request: `5m`, `1h`, `0` (unload), `-1` (forever). */
   keepAlive: z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'use a duration such as 5m, 1h, 0 or -1'),
 });
-
-/** Where Bedrock's AWS credentials come from; `auto` tries them in this order. */
-export const awsCredentialSources = ['auto', 'keychain', 'api-key', 'environment', 'profile', 'default-chain'] as const;
 
 export const BedrockSettingsSchema = z.strictObject({
   /** AWS region such as `eu-central-1`; null means AWS_REGION, else eu-central-1. */

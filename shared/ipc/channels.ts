@@ -16,6 +16,11 @@ export const channelNames = [
   'ollama:cancel-pull',
   'ollama:delete',
   'providers:test',
+  'providers:get-credentials',
+  'providers:set-secret',
+  'providers:remove-secret',
+  'providers:import-aws-csv',
+  'providers:list-aws-profiles',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

@@ -3,7 +3,8 @@ import { AppInfoSchema } from '../app-info';
 import { ChatRequestSchema, StreamPartSchema } from '../chat';
 import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
 import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
-import { ConnectionTestSchema } from '../providers';
+import { ConnectionTestSchema, CredentialsOverviewSchema } from '../providers';
+import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
 
@@ -44,6 +45,18 @@ export const ipcChannels = {
   'ollama:delete': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ deleted: z.literal(true) }) },
   /** A minimal real call to one provider: whether it works, and if not, what to do. */
   'providers:test': { input: z.strictObject({ provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }), output: ConnectionTestSchema },
+  /** Which credentials are set and where they come from; values only ever masked. */
+  'providers:get-credentials': { input: NoInput, output: CredentialsOverviewSchema },
+  /** Saves a secret in the keychain (or, with sessionOnly, in memory until Atelier quits); answers masked. */
+  'providers:set-secret': {
+    input: z.strictObject({ name: SecretNameSchema, value: z.string().min(1).max(4096), sessionOnly: z.boolean().optional() }),
+    output: StoredSecretSchema,
+  },
+  'providers:remove-secret': { input: z.strictObject({ name: SecretNameSchema }), output: z.object({ removed: z.boolean() }) },
+  /** The text of the access-key CSV the AWS console gives; parsed in main, saved in the keychain, not kept. */
+  'providers:import-aws-csv': { input: z.strictObject({ content: z.string().max(65_536) }), output: z.object({ accessKeyIdMasked: z.string() }) },
+  /** Profile names from ~/.aws/config and ~/.aws/credentials, for the profile picker. */
+  'providers:list-aws-profiles': { input: NoInput, output: z.object({ profiles: z.array(z.string()) }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -7,6 +7,7 @@ import type { Scenario } from '../fakes/scenario';
 import { startMainProcess } from '../support/main-process';
 import { FAKE_KEYS, useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
+import { filesContaining } from '../support/secret-scan';
 import { tempDir } from '../support/temp-dir';
 
 const useFakes = useProviderFakes();
@@ -75,6 +76,8 @@ describe('test connection: the other providers', () => {
     const failed = await runAtelier(['auth', 'test', 'anthropic'], { env: { ...env, ANTHROPIC_API_KEY: 'sk-ant-api03-wrongwrongwrong000' } });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^Failed: anthropic refused[\s\S]*Hint: Check ANTHROPIC_API_KEY/);
+    expect(failed.stdout + failed.stderr).not.toContain('wrongwrongwrong000');
+    expect(await filesContaining(env.ATELIER_HOME, 'sk-ant-api03-wrongwrongwrong000')).toEqual([]);
   });
 
   it('over IPC as providers:test', async () => {

@@ -33,6 +33,11 @@ describe('the IPC contract', () => {
         "ollama:cancel-pull",
         "ollama:delete",
         "providers:test",
+        "providers:get-credentials",
+        "providers:set-secret",
+        "providers:remove-secret",
+        "providers:import-aws-csv",
+        "providers:list-aws-profiles",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
@@ -52,7 +57,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

@@ -34,7 +34,7 @@ describe('the layering rules', () => {
     ['electron/core/x.ts', "import fs from 'node:fs';"],
     ['electron/main/x.ts', "import { app } from 'electron';"],
     ['electron/preload/x.ts', "import { contextBridge } from 'electron';"],
-    ['renderer/views/x.tsx', "import { languages } from '../../shared/preferences';"],
+    ['renderer/views/x.tsx', "import { languages } from '../../shared/choices';"],
     ['shared/x.ts', "import { z } from 'zod';"],
     ['electron/main/ipc/x.ts', "import { SettingsStore } from '../../core/settings/settings-store';"],
   ])('allows in %s: %s', async (file, code) => {

@@ -5,6 +5,7 @@ import type { ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
 import { mapOllamaError } from '../providers/ollama';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
 import { bedrockCatalogue } from './bedrock-catalogue';
 import { profileGeography, type ProfileFixes } from './bedrock-profiles';
@@ -83,7 +84,7 @@ function keyed(provider: string, name: string, config: KeyedProviderConfig, fetc
       provider,
       source: 'not-configured',
       models: [],
-      error: { code: 'credentials_missing', message: `No ${name} API key is set.`, hint: missingKeyHint(config, name) },
+      error: credentialsMissing(name, missingKeyHint(config, name)),
     });
   }
   const apiKey = config.apiKey;

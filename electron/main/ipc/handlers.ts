@@ -4,6 +4,8 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { testConnection } from '../../core/providers/test-connection';
+import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
+import { credentialsOverview, listAwsProfiles } from '../../core/secrets/credentials-overview';
 import type { HardwareService } from '../../core/hardware/hardware-service';
 import type { OllamaService } from '../../core/ollama/ollama-service';
 import type { SecretStore } from '../../core/secrets/secret-store';
@@ -51,6 +53,11 @@ export function createHandlers(services: MainServices): HandlerTable {
     },
     'providers:test': async ({ provider }) =>
       testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), { profileFixes: services.profileFixes }),
+    'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
+    'providers:set-secret': ({ name, value, sessionOnly }) => services.secrets.set(name, value, { sessionOnly: sessionOnly === true }),
+    'providers:remove-secret': async ({ name }) => ({ removed: await services.secrets.delete(name) }),
+    'providers:import-aws-csv': ({ content }) => importAwsAccessKeyCsv(content, services.secrets),
+    'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
   };
 }
 

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMemory } from '../../../shared/format';
-import { modelRoles, type HardwareAdvice, type HardwareReport } from '../../../shared/hardware';
+import { modelRoles } from '../../../shared/choices';
+import type { HardwareAdvice, HardwareReport } from '../../../shared/hardware';
 import { call } from '../../ipc/client';
 import { useSettings } from '../../settings/SettingsProvider';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/app-info';
-import { languages, themes } from '../../../shared/preferences';
+import { languages, themes } from '../../../shared/choices';
 import type { SettingsPatch } from '../../../shared/settings';
 import { ChoiceField } from '../../components/ChoiceField';
 import { ViewSection } from '../../components/ViewSection';
@@ -9,6 +9,7 @@ import { call, IpcCallError } from '../../ipc/client';
 import { useSettings } from '../../settings/SettingsProvider';
 import { HardwarePanel } from './HardwarePanel';
 import { OllamaPanel } from './OllamaPanel';
+import { ProvidersPanel } from './ProvidersPanel';
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
@@ -67,6 +68,7 @@ export function SettingsView() {
         {status.kind === 'failed' && t('settings.saveFailed', { message: status.message })}
       </p>
 
+      <ProvidersPanel />
       <HardwarePanel />
       <OllamaPanel />
 
