@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorPayloadSchema } from './errors';
+import { ProvenanceSchema } from './privacy';
 
 /** Image types every provider here accepts. */
 export const imageMediaTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -51,13 +52,16 @@ export type Usage = z.infer<typeof UsageSchema>;
 
 /**
  * What a stream yields: text as it arrives, then exactly one `finish` or `error`. A stopped
- * stream ends with an `error` whose code is `cancelled`; the text before it stands. A `notice`
+ * stream ends with an `error` whose code is `cancelled`; the text before it stands. A routed
+ * stream starts with its `provenance`. A `notice`
  * may come at any point: something the user should know that did not stop the answer (Atelier
  * used an inference profile for a bare Bedrock model id, say).
  */
 export const StreamPartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text-delta'), text: z.string() }),
   z.object({ type: z.literal('notice'), message: z.string() }),
+  /** Before any text: where this answer comes from (tier, route class, provider, region, host, model). */
+  ProvenanceSchema.extend({ type: z.literal('provenance') }),
   z.object({ type: z.literal('finish'), reason: FinishReasonSchema, usage: UsageSchema }),
   ErrorPayloadSchema.extend({ type: z.literal('error') }),
 ]);

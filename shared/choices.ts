@@ -27,3 +27,14 @@ export type HardwareTier = (typeof hardwareTiers)[number];
  */
 export const modelFits = ['fits', 'spills', 'cpu', 'too-big'] as const;
 export type ModelFit = (typeof modelFits)[number];
+
+/**
+ * Where words may go. `dsgvo_local`: only this machine (or an Ollama host the school names);
+ * `dsgvo_cloud`: that, plus AWS Bedrock inside the EU; `non_dsgvo`: any provider.
+ */
+export const privacyTiers = ['dsgvo_local', 'dsgvo_cloud', 'non_dsgvo'] as const;
+export type PrivacyTier = (typeof privacyTiers)[number];
+
+/** Where a request goes: this machine (or a named school host), the EU, or anywhere else. */
+export const routeClasses = ['local', 'eu', 'non-eu'] as const;
+export type RouteClass = (typeof routeClasses)[number];

@@ -28,6 +28,9 @@ export const errorCodes = [
   'provider_error', // the provider failed on its side (5xx, overloaded, a broken stream)
   'timeout', // no answer in time
   'cancelled', // the user stopped it
+
+  // Privacy.
+  'policy_denied', // the privacy tier (or the school's policy) does not allow this route
 ] as const;
 
 export const ErrorCodeSchema = z.enum(errorCodes);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsCredentialSources, languages, themes } from './choices';
+import { awsCredentialSources, languages, privacyTiers, themes } from './choices';
 
 /** The current version of the settings file layout; bumped when a migration is needed. */
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -34,6 +34,11 @@ export const BedrockSettingsSchema = z.strictObject({
 export const HardwareSettingsSchema = z.strictObject({
   /** The GPU memory to plan with, in GB, when detection gets it wrong; null trusts detection. */
   vramOverrideGb: z.number().min(0).max(1024).nullable(),
+});
+
+export const PrivacySettingsSchema = z.strictObject({
+  /** Where words may go; the strictest by default (data protection by default, GDPR art. 25). */
+  tier: z.enum(privacyTiers),
 });
 
 /** The model id (`provider/model`) used for each role; null leaves the choice to the matrix. */
@@ -78,6 +83,7 @@ export const SettingsSchema = z.strictObject({
   theme: z.enum(themes),
   ollama: OllamaSettingsSchema,
   bedrock: BedrockSettingsSchema,
+  privacy: PrivacySettingsSchema,
   hardware: HardwareSettingsSchema,
   roles: RolesSettingsSchema,
   endpoints: EndpointsSchema,
@@ -90,6 +96,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
   bedrock: { region: null, credentialSource: 'auto', profile: null },
+  privacy: { tier: 'dsgvo_local' },
   hardware: { vramOverrideGb: null },
   roles: { fast: null, advanced: null, extreme: null },
   endpoints: [],
@@ -101,6 +108,7 @@ export const SettingsPatchSchema = z.strictObject({
   theme: SettingsSchema.shape.theme.optional(),
   ollama: OllamaSettingsSchema.partial().optional(),
   bedrock: BedrockSettingsSchema.partial().optional(),
+  privacy: PrivacySettingsSchema.partial().optional(),
   hardware: HardwareSettingsSchema.partial().optional(),
   roles: RolesSettingsSchema.partial().optional(),
   endpoints: EndpointsSchema.optional(),
@@ -115,6 +123,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.theme !== undefined && { theme: patch.theme }),
     ...(patch.ollama !== undefined && { ollama: { ...base.ollama, ...withoutUndefined(patch.ollama) } }),
     ...(patch.bedrock !== undefined && { bedrock: { ...base.bedrock, ...withoutUndefined(patch.bedrock) } }),
+    ...(patch.privacy !== undefined && { privacy: { ...base.privacy, ...withoutUndefined(patch.privacy) } }),
     ...(patch.hardware !== undefined && { hardware: { ...base.hardware, ...withoutUndefined(patch.hardware) } }),
     ...(patch.roles !== undefined && { roles: { ...base.roles, ...withoutUndefined(patch.roles) } }),
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),

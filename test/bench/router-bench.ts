@@ -14,6 +14,7 @@ import type { StreamPart } from '../../shared/chat';
 import { ipcEvents } from '../../shared/ipc/contract';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { ChatRouter } from '../../electron/core/chat/router';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { ChatStreams } from '../../electron/main/ipc/chat-streams';
 import type { LoopbackServer } from '../fakes/loopback-server';
@@ -142,7 +143,7 @@ const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 
 async function main(): Promise<void> {
   const fakes = await startProviderFakes();
-  const router = new ChatRouter({ config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env) });
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env) });
   const direct = directClients(fakes);
   const fakeFor: Record<Provider, LoopbackServer> = { local: fakes.ollama, bedrock: fakes.bedrock, anthropic: fakes.anthropic, openai: fakes.openai, openrouter: fakes.openrouter };
   try {

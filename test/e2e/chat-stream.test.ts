@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 import { launchApp, type RunningApp } from './harness/launch-app';
 
@@ -21,7 +22,7 @@ const streamInPage = async ([modelId, abortAfter]: [string, string | undefined])
       if (event.part.type === 'text-delta' && abortAfter && event.part.text.includes(abortAfter)) {
         void window.atelier.invoke('chat:abort', { streamId });
       }
-      if (event.part.type !== 'text-delta') resolve();
+      if (event.part.type === 'finish' || event.part.type === 'error') resolve();
     });
   });
   const started = await window.atelier.invoke('chat:start-stream', { model: modelId, messages: [{ role: 'user', content: 'Hallo' }] });
@@ -34,7 +35,9 @@ const streamInPage = async ([modelId, abortAfter]: [string, string | undefined])
 describe('chat streaming through the real bridge', () => {
   it('streams an answer to the page as chat:stream-part events', async () => {
     useFakes().bedrock.respondWith({ kind: 'answer', chunks: ['Guten', ' Morgen', '!'] });
-    app = await launchApp(await tempDir(), { env: useFakes().env });
+    const dataDir = await tempDir();
+    await writeSettings(dataDir, ANY_PROVIDER);
+    app = await launchApp(dataDir, { env: useFakes().env });
     const { started, parts } = await app.page.evaluate(streamInPage, [FAKE_MODELS.bedrock, undefined] as [string, undefined]);
     expect(started.ok).toBe(true);
     expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('Guten Morgen!');
@@ -44,7 +47,9 @@ describe('chat streaming through the real bridge', () => {
 
   it('stops a stream with chat:abort: cancelled, the text kept, the provider sees the close', async () => {
     useFakes().ollama.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
-    app = await launchApp(await tempDir(), { env: useFakes().env });
+    const dataDir = await tempDir();
+    await writeSettings(dataDir, ANY_PROVIDER);
+    app = await launchApp(dataDir, { env: useFakes().env });
     const closed = useFakes().ollama.waitForClientClose();
     const { parts } = await app.page.evaluate(streamInPage, [FAKE_MODELS.local, 'einmal'] as [string, string]);
     await closed;

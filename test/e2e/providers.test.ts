@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_KEYS, useProviderFakes } from '../support/provider-fakes';
 import { filesContaining } from '../support/secret-scan';
 import { keychainEntries } from '../support/secret-tool';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
+import type { SettingsPatch } from '../../shared/settings';
 import { launchApp, screenshotDir, type RunningApp } from './harness/launch-app';
 
 const useFakes = useProviderFakes();
@@ -15,8 +17,9 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function openProviders(env: Record<string, string>) {
+async function openProviders(env: Record<string, string>, settings: SettingsPatch) {
   const dataDir = await tempDir();
+  await writeSettings(dataDir, settings);
   app = await launchApp(dataDir, { env });
   await app.page.getByRole('button', { name: 'Settings' }).click();
   const panel = app.page.getByRole('group', { name: 'Providers and keys' });
@@ -27,7 +30,7 @@ async function openProviders(env: Record<string, string>) {
 describe('the providers panel', () => {
   it('saves a key into the keychain, shows it only masked, and tests the connection', async () => {
     const { ANTHROPIC_API_KEY: _unused, ...env } = useFakes().env;
-    const { page, panel, dataDir, service } = await openProviders(env);
+    const { page, panel, dataDir, service } = await openProviders(env, ANY_PROVIDER);
     await panel.getByText('Keys are kept in the Secret Service (GNOME Keyring, KWallet).').waitFor();
 
     // Without a key, the test says what is missing and how to fix it.
@@ -55,7 +58,8 @@ describe('the providers panel', () => {
 
   it('imports the AWS CSV for Bedrock, shows where credentials come from, and Bedrock works', async () => {
     const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = useFakes().env;
-    const { page, dataDir, service } = await openProviders(env);
+    // EU Bedrock is allowed under "Local and EU cloud".
+    const { page, dataDir, service } = await openProviders(env, { privacy: { tier: 'dsgvo_cloud' } });
     const bedrock = page.getByRole('group', { name: 'AWS Bedrock' });
     await bedrock.getByText(/^In use: the AWS default credential chain/).waitFor();
 

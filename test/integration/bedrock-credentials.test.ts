@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { collectAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter } from '../../electron/core/chat/router';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { loadProviderConfig } from '../../electron/core/config/load-provider-config';
 import { SecretStore } from '../../electron/core/secrets/secret-store';
 import { ASSUMED_ROLE_KEY_ID, createAwsIdentityFake, SSO_ROLE_KEY_ID } from '../fakes/aws-identity-fake';
@@ -40,7 +41,7 @@ async function bedrock(options: Partial<Parameters<typeof createBedrockFake>[0]>
 }
 
 async function ask(settings: Settings, env: Record<string, string>, secrets: SecretStore | null = null) {
-  const router = new ChatRouter({ config: () => loadProviderConfig(settings, env, secrets) });
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => loadProviderConfig(settings, env, secrets) });
   return collectAnswer(router.stream({ model: MODEL, messages: [{ role: 'user', content: 'Hallo' }] }));
 }
 

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { collectAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter } from '../../electron/core/chat/router';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { ProfileFixes, profileGeography, resolveBedrockModelId } from '../../electron/core/models/bedrock-profiles';
 import { createBedrockFake } from '../fakes/bedrock-fake';
 import { runAtelier } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 
 const BARE_UNKNOWN = 'anthropic.claude-3-5-haiku-20241022-v1:0'; // not in Atelier's catalogue
 const BARE_KNOWN = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -16,9 +18,10 @@ async function setup(region = 'eu-central-1') {
   const fake = createBedrockFake({ accessKeyId: 'AKIAFAKEFAKEFAKE0001', profileOnly: /^anthropic\.claude/ });
   await fake.start({ http2: true });
   const dataDir = await tempDir();
+  await writeSettings(dataDir, ANY_PROVIDER);
   const fixes = await ProfileFixes.open(dataDir);
   const env = { AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE0001', AWS_SECRET_ACCESS_KEY: 'fakeSecret0123456789', AWS_REGION: region, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url };
-  const router = new ChatRouter({ config: () => resolveProviderConfig(DEFAULT_SETTINGS, env), bedrock: { profileFixes: fixes } });
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(DEFAULT_SETTINGS, env), bedrock: { profileFixes: fixes } });
   const ask = (model: string) => collectAnswer(router.stream({ model: `bedrock/${model}`, messages: [{ role: 'user', content: 'Hallo' }] }));
   const sentModels = () => fake.requests.map((request) => decodeURIComponent(request.path.split('/')[2] ?? ''));
   return { fake, dataDir, fixes, env, ask, sentModels };

@@ -3,6 +3,7 @@ import type { StreamPart } from '../../shared/chat';
 import { startMainProcess, type MainProcess } from '../support/main-process';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 
 const APP = { url: 'app://atelier/index.html' };
 
@@ -10,7 +11,9 @@ const useFakes = useProviderFakes();
 
 /** Main's real dispatcher and handlers, with every event main would send to the window. */
 async function mainWithEvents(): Promise<{ main: MainProcess; parts: (streamId: string) => StreamPart[]; ended: (streamId: string) => Promise<void> }> {
-  const main = await startMainProcess(await tempDir(), ['app://atelier'], useFakes().env);
+  const dataDir = await tempDir();
+  await writeSettings(dataDir, ANY_PROVIDER);
+  const main = await startMainProcess(dataDir, ['app://atelier'], useFakes().env);
   const events: { streamId: string; part: StreamPart }[] = [];
   const waiters: (() => void)[] = [];
   main.forwardEvents((event, payload) => {
@@ -20,7 +23,7 @@ async function mainWithEvents(): Promise<{ main: MainProcess; parts: (streamId: 
   });
   const parts = (streamId: string) => events.filter((event) => event.streamId === streamId).map((event) => event.part);
   const ended = async (streamId: string) => {
-    while (!parts(streamId).some((part) => part.type !== 'text-delta')) await new Promise<void>((done) => waiters.push(done));
+    while (!parts(streamId).some((part) => part.type === 'finish' || part.type === 'error')) await new Promise<void>((done) => waiters.push(done));
   };
   return { main, parts, ended };
 }
@@ -74,12 +77,15 @@ describe('chat over IPC', () => {
     expect(await main.dispatch('chat:abort', { streamId }, APP)).toEqual({ ok: true, value: { aborted: false } });
   });
 
-  it('reports a provider error as the only part of the stream', async () => {
+  it('reports a provider error as the last part, after the provenance', async () => {
     const { main, parts, ended } = await mainWithEvents();
     useFakes().openai.respondWith({ kind: 'http-error', status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } } });
     const started = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'hi' }] }, APP);
     const { streamId } = (started as { value: { streamId: string } }).value;
     await ended(streamId);
-    expect(parts(streamId)).toEqual([expect.objectContaining({ type: 'error', code: 'provider_error' })]);
+    expect(parts(streamId)).toEqual([
+      expect.objectContaining({ type: 'provenance', provider: 'openai', routeClass: 'non-eu' }),
+      expect.objectContaining({ type: 'error', code: 'provider_error' }),
+    ]);
   });
 });

@@ -7,12 +7,14 @@ import { runAtelier } from '../support/run-cli';
 import { filesContaining } from '../support/secret-scan';
 import { keychainEntries } from '../support/secret-tool';
 import { tempDir } from '../support/temp-dir';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 
 /** A data folder, a keychain service of its own, and the fakes' addresses without their keys. */
 async function setup() {
   const home = await tempDir();
+  await writeSettings(home, ANY_PROVIDER);
   const service = `Atelier-test-${randomUUID()}`;
   const { ANTHROPIC_API_KEY: _key, ...env } = useFakes().env;
   const base = { ...env, ATELIER_HOME: home, ATELIER_KEYCHAIN_SERVICE: service };

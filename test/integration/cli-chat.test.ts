@@ -5,12 +5,14 @@ import type { ProviderModels } from '../../electron/core/models/list-models';
 import { runAtelier } from '../support/run-cli';
 import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 
 /** A data folder with the "school" endpoint added, as a teacher would with `atelier endpoints add`. */
 async function home(): Promise<string> {
   const dir = await tempDir();
+  await writeSettings(dir, ANY_PROVIDER);
   const endpoint = schoolEndpoint(useFakes());
   const added = await runAtelier(['endpoints', 'add', endpoint.prefix, endpoint.baseUrl, '--name', endpoint.name], { env: { ATELIER_HOME: dir } });
   expect(added.code).toBe(0);
@@ -39,6 +41,14 @@ describe('atelier chat', () => {
       finishReason: 'stop',
       ttftMs: expect.any(Number) as unknown,
       latencyMs: expect.any(Number) as unknown,
+      provenance: {
+        tier: 'non_dsgvo',
+        routeClass: 'eu',
+        provider: 'bedrock',
+        region: 'eu-central-1',
+        host: '127.0.0.1',
+        modelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
+      },
     });
     expect(output.latencyMs as number).toBeGreaterThanOrEqual(output.ttftMs as number);
     expect(useFakes().bedrock.lastRequest().body).toContain('Antworte kurz.');
@@ -66,7 +76,10 @@ describe('atelier chat', () => {
     useFakes().anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
     const result = await atelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown },
+      provenance: expect.objectContaining({ provider: 'anthropic', routeClass: 'non-eu' }) as unknown,
+    });
     expect(result.stderr).toBe('');
   });
 

@@ -5,6 +5,7 @@ import { errorCodes, type ErrorCode } from '../../shared/errors';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { collectAnswer, type CollectedAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter } from '../../electron/core/chat/router';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { awsError } from '../fakes/bedrock-fake';
 import type { LoopbackServer } from '../fakes/loopback-server';
@@ -15,7 +16,7 @@ const useFakes = useProviderFakes();
 
 async function ask(model: string, env: Record<string, string> = useFakes().env, signal?: AbortSignal): Promise<CollectedAnswer> {
   const settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(useFakes())] };
-  const router = new ChatRouter({ config: () => resolveProviderConfig(settings, env) });
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(settings, env) });
   const request: ChatRequest = { model, messages: [{ role: 'user', content: 'Erkläre bitte die Photosynthese.' }] };
   return collectAnswer(router.stream(request, signal));
 }
@@ -236,7 +237,7 @@ describe('provider errors, from realistic server responses', () => {
 
   it('covers every provider error code', () => {
     const produced = new Set<string>([...cases.map((c) => c.expected), 'provider_unreachable', 'cancelled']);
-    const notFromProviders = ['forbidden_sender', 'settings_unwritable', 'internal_error'];
+    const notFromProviders = ['forbidden_sender', 'settings_unwritable', 'internal_error', 'policy_denied'];
     expect(errorCodes.filter((code) => !produced.has(code) && !notFromProviders.includes(code))).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import type { StreamPart } from '../../shared/chat';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { collectAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter, type RouterOptions } from '../../electron/core/chat/router';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import type { LoopbackServer } from '../fakes/loopback-server';
 import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
@@ -14,8 +15,8 @@ beforeEach(() => {
   settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(useFakes())] };
 });
 
-function router(options: Omit<RouterOptions, 'config'> = {}, env: Record<string, string> = useFakes().env) {
-  return new ChatRouter({ ...options, config: () => resolveProviderConfig(settings, env) });
+function router(options: Omit<RouterOptions, 'config' | 'policy'> = {}, env: Record<string, string> = useFakes().env) {
+  return new ChatRouter({ policy: () => UNRESTRICTED, ...options, config: () => resolveProviderConfig(settings, env) });
 }
 
 const ask = (model: string, content = 'say hello please') => ({ model, messages: [{ role: 'user' as const, content }] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { testConnection } from '../../electron/core/providers/test-connection';
 import { awsError } from '../fakes/bedrock-fake';
 import type { Scenario } from '../fakes/scenario';
@@ -9,10 +10,13 @@ import { FAKE_KEYS, useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
 import { filesContaining } from '../support/secret-scan';
 import { tempDir } from '../support/temp-dir';
+import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 const test = (provider: string, env: Record<string, string | undefined> = useFakes().env) =>
-  testConnection(provider, resolveProviderConfig(DEFAULT_SETTINGS, Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>));
+  testConnection(provider, resolveProviderConfig(DEFAULT_SETTINGS, Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>), {
+    policy: UNRESTRICTED,
+  });
 
 describe('test connection: Bedrock, every error with its fix', () => {
   it('works: a one-token answer through the region’s profile, naming the credentials used', async () => {
@@ -72,6 +76,7 @@ describe('test connection: the other providers', () => {
 
   it('from the CLI: exit 0 when it works, 1 with the hint when not', async () => {
     const env = { ...useFakes().env, ATELIER_HOME: await tempDir() };
+    await writeSettings(env.ATELIER_HOME, ANY_PROVIDER);
     expect(await runAtelier(['auth', 'test', 'anthropic'], { env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: anthropic accepted the key/) as unknown });
     const failed = await runAtelier(['auth', 'test', 'anthropic'], { env: { ...env, ANTHROPIC_API_KEY: 'sk-ant-api03-wrongwrongwrong000' } });
     expect(failed.code).toBe(1);
@@ -81,7 +86,9 @@ describe('test connection: the other providers', () => {
   });
 
   it('over IPC as providers:test', async () => {
-    const main = await startMainProcess(await tempDir(), ['app://atelier'], useFakes().env);
+    const dataDir = await tempDir();
+    await writeSettings(dataDir, ANY_PROVIDER);
+    const main = await startMainProcess(dataDir, ['app://atelier'], useFakes().env);
     expect(await main.dispatch('providers:test', { provider: 'openrouter' }, { url: 'app://atelier/' })).toMatchObject({ ok: true, value: { ok: true, provider: 'openrouter' } });
     expect(await main.dispatch('providers:test', { provider: '../etc' }, { url: 'app://atelier/' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });

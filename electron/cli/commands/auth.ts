@@ -5,6 +5,7 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
 import { loadProviderConfig, secretNamesFor } from '../../core/config/load-provider-config';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { policyFromSettings } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
@@ -74,7 +75,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .action(async (provider: string, options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
-      const result = await testConnection(provider, config, { profileFixes: await ProfileFixes.open(dataDirFor(io)) });
+      const result = await testConnection(provider, config, { policy: policyFromSettings(settings), profileFixes: await ProfileFixes.open(dataDirFor(io)) });
       if (options.json) printJson(io, result);
       else {
         io.stdout(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}\n`);

@@ -62,7 +62,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         printJson(
           io,
           answer.error
-            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }) }
+            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), ...(answer.provenance && { provenance: answer.provenance }) }
             : {
                 text: answer.text,
                 model: request.model,
@@ -71,6 +71,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 finishReason: answer.finish?.reason.unified ?? null,
                 ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
                 latencyMs: round(answer.latencyMs),
+                provenance: answer.provenance,
                 ...(answer.notices.length > 0 && { notices: answer.notices }),
               },
         );

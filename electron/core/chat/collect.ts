@@ -1,5 +1,6 @@
 import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
+import type { Provenance } from '../../../shared/privacy';
 
 /** A whole answer, gathered from its stream. */
 export interface CollectedAnswer {
@@ -9,6 +10,8 @@ export interface CollectedAnswer {
   error: ErrorPayload | null;
   /** What the stream noted along the way (a model id resolved to a profile, …). */
   notices: string[];
+  /** Where the answer came from; null when the request was refused before routing. */
+  provenance: Provenance | null;
   /** Time to the first text, in milliseconds; null if no text came. */
   ttftMs: number | null;
   /** Time to the end of the stream, in milliseconds. */
@@ -30,6 +33,7 @@ export async function collectAnswer(
   let finish: CollectedAnswer['finish'] = null;
   let error: ErrorPayload | null = null;
   const notices: string[] = [];
+  let provenance: Provenance | null = null;
   for await (const part of parts) {
     onPart(part);
     if (part.type === 'text-delta') {
@@ -37,6 +41,9 @@ export async function collectAnswer(
       text += part.text;
     } else if (part.type === 'notice') {
       notices.push(part.message);
+    } else if (part.type === 'provenance') {
+      const { type: _type, ...route } = part;
+      provenance = route;
     } else if (part.type === 'finish') {
       finish = { reason: part.reason, usage: part.usage };
     } else {
@@ -44,5 +51,5 @@ export async function collectAnswer(
       error = payload;
     }
   }
-  return { text, finish, error, notices, ttftMs, latencyMs: now() - started };
+  return { text, finish, error, notices, provenance, ttftMs, latencyMs: now() - started };
 }

@@ -6,12 +6,16 @@ import { createAnthropicProvider } from '../providers/anthropic';
 import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
 import { createOllamaProvider } from '../providers/ollama';
 import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
 import type { Provider } from '../providers/provider';
 
 export interface RouterOptions {
   /** Read for every request, so a change in settings or keys applies to the next message. */
   config: () => ProviderConfig | Promise<ProviderConfig>;
+  /** The privacy rules, read for every request; every route is checked before anything is sent. */
+  policy: () => PrivacyPolicy | Promise<PrivacyPolicy>;
   /** For HTTP providers; the global fetch by default. */
   fetch?: typeof fetch;
   bedrock?: BedrockProviderOptions;
@@ -19,6 +23,9 @@ export interface RouterOptions {
 
 export interface RoutedModel extends ModelRef {
   provider: Provider;
+  route: Route;
+  policy: PrivacyPolicy;
+  allowed: boolean;
 }
 
 /**
@@ -31,11 +38,15 @@ export class ChatRouter {
 
   constructor(private readonly options: RouterOptions) {}
 
-  /** Resolves a model id to its provider; rejects with `invalid_request` for a bad id or prefix. */
+  /**
+   * Resolves a model id to its provider and route, and whether the privacy tier allows it;
+   * rejects with `invalid_request` for a bad id or prefix.
+   */
   async resolve(modelId: string): Promise<RoutedModel> {
-    const config = await this.options.config();
+    const [config, policy] = await Promise.all([this.options.config(), this.options.policy()]);
     const ref = parseModelId(modelId, config.endpoints.keys());
-    return { ...ref, provider: this.provider(ref.prefix, config) };
+    const route = classifyRoute(ref, config, policy, this.options.bedrock?.profileFixes ?? null);
+    return { ...ref, provider: this.provider(ref.prefix, config), route, policy, allowed: tierAllows(policy.tier, route.routeClass) };
   }
 
   /**
@@ -53,6 +64,12 @@ export class ChatRouter {
       }
       throw error;
     }
+    // The privacy check comes before any network I/O: a refused request never leaves the machine.
+    if (!routed.allowed) {
+      yield errorPart(policyDenial(routed.route, routed.policy));
+      return;
+    }
+    yield { type: 'provenance', tier: routed.policy.tier, ...routed.route };
     yield* routed.provider.stream({ ...request, model: routed.model }, signal);
   }
 

@@ -1,4 +1,5 @@
 import { loadProviderConfig } from '../config/load-provider-config';
+import { policyFromSettings } from '../privacy/policy';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { ChatRouter, type RouterOptions } from './router';
@@ -11,7 +12,11 @@ export function createRouterFor(
   settings: SettingsStore,
   env: Readonly<Record<string, string | undefined>>,
   secrets: SecretStore | null,
-  options: Omit<RouterOptions, 'config'> = {},
+  options: Omit<RouterOptions, 'config' | 'policy'> = {},
 ): ChatRouter {
-  return new ChatRouter({ ...options, config: () => loadProviderConfig(settings.get().settings, env, secrets) });
+  return new ChatRouter({
+    ...options,
+    config: () => loadProviderConfig(settings.get().settings, env, secrets),
+    policy: () => policyFromSettings(settings.get().settings),
+  });
 }

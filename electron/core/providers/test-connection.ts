@@ -5,14 +5,23 @@ import { describeAwsAuth, type ProviderConfig } from '../config/provider-config'
 import { listModels } from '../models/list-models';
 import { cloudDefaults } from '../hardware/hardware-matrix';
 import { OllamaService } from '../ollama/ollama-service';
+import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { classifyRoute } from '../privacy/route';
 import type { ProfileFixes } from '../models/bedrock-profiles';
+
+/** The region's default fast model, bare: resolved to the region's profile when it needs one. */
+const BEDROCK_TEST_MODEL = cloudDefaults.bedrockEu.fast.slice('bedrock/'.length).replace(/^eu\./, '');
 
 /**
  * A minimal real call to a provider: the model list for the key-based APIs (it checks the key and
  * costs nothing), Ollama's version, and for Bedrock a one-token answer from the region's default
  * fast model, so that IAM permissions and model access are checked as a chat would need them.
  */
-export async function testConnection(provider: string, config: ProviderConfig, options: { fetch?: typeof fetch; profileFixes?: ProfileFixes | null } = {}): Promise<ConnectionTest> {
+export async function testConnection(
+  provider: string,
+  config: ProviderConfig,
+  options: { policy: PrivacyPolicy; fetch?: typeof fetch; profileFixes?: ProfileFixes | null },
+): Promise<ConnectionTest> {
   const started = performance.now();
   const done = (ok: boolean, detail: string, error: ConnectionTest['error'] = null): ConnectionTest => ({
     provider,
@@ -22,14 +31,23 @@ export async function testConnection(provider: string, config: ProviderConfig, o
     latencyMs: Math.round(performance.now() - started),
   });
 
+  // A test sends data too (a key, a prompt): the privacy tier is checked first, as for a chat.
+  if (provider === 'local' || provider === 'bedrock' || ['anthropic', 'openai', 'openrouter'].includes(provider) || config.endpoints.has(provider)) {
+    const model = provider === 'bedrock' ? BEDROCK_TEST_MODEL : 'test';
+    const route = classifyRoute({ prefix: provider, model }, config, options.policy, options.profileFixes ?? null);
+    if (!tierAllows(options.policy.tier, route.routeClass)) {
+      return done(false, `Not tested: the privacy setting does not allow ${provider}.`, policyDenial(route, options.policy));
+    }
+  }
+
   if (provider === 'local') {
     const status = await new OllamaService(() => config.ollama, options.fetch).status();
     return status.running ? done(true, `Ollama ${status.version} answered at ${status.host}.`) : done(false, `Ollama did not answer at ${status.host}.`, status.problem);
   }
 
   if (provider === 'bedrock') {
-    const model = cloudDefaults.bedrockEu.fast.slice('bedrock/'.length).replace(/^eu\./, '');
-    const router = new ChatRouter({ config: () => config, bedrock: { profileFixes: options.profileFixes ?? null } });
+    const model = BEDROCK_TEST_MODEL;
+    const router = new ChatRouter({ config: () => config, policy: () => options.policy, bedrock: { profileFixes: options.profileFixes ?? null } });
     const answer = await collectAnswer(router.stream({ model: `bedrock/${model}`, messages: [{ role: 'user', content: 'Reply with OK.' }], maxTokens: 1 }));
     const using = `${describeAwsAuth(config.bedrock.auth)} (${config.bedrock.authReason})`;
     return answer.error

@@ -3,6 +3,7 @@ import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { policyFromSettings } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { credentialsOverview, listAwsProfiles } from '../../core/secrets/credentials-overview';
@@ -52,7 +53,10 @@ export function createHandlers(services: MainServices): HandlerTable {
       return { deleted: true as const };
     },
     'providers:test': async ({ provider }) =>
-      testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), { profileFixes: services.profileFixes }),
+      testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), {
+        policy: policyFromSettings(services.settings.get().settings),
+        profileFixes: services.profileFixes,
+      }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
     'providers:set-secret': ({ name, value, sessionOnly }) => services.secrets.set(name, value, { sessionOnly: sessionOnly === true }),
     'providers:remove-secret': async ({ name }) => ({ removed: await services.secrets.delete(name) }),

@@ -1,0 +1,60 @@
+import type { PrivacyTier, RouteClass } from '../../../shared/choices';
+import type { ErrorPayload } from '../../../shared/errors';
+import type { Provenance } from '../../../shared/privacy';
+
+/** What the privacy rules are for this machine right now. */
+export interface PrivacyPolicy {
+  tier: PrivacyTier;
+  /** Ollama hosts that count as local (a school's GPU server), by host name or address. */
+  allowedOllamaHosts: readonly string[];
+  /** Where a custom endpoint's servers are, as the school declares; undeclared ones are `non-eu`. */
+  endpointResidency: Readonly<Record<string, RouteClass>>;
+  /** `settings` or `policy-file` (managed by the school). */
+  source: 'settings' | 'policy-file';
+}
+
+const ALLOWED: Record<PrivacyTier, readonly RouteClass[]> = {
+  dsgvo_local: ['local'],
+  dsgvo_cloud: ['local', 'eu'],
+  non_dsgvo: ['local', 'eu', 'non-eu'],
+};
+
+export function tierAllows(tier: PrivacyTier, routeClass: RouteClass): boolean {
+  return ALLOWED[tier].includes(routeClass);
+}
+
+const TIER_NAMES: Record<PrivacyTier, string> = {
+  dsgvo_local: 'Local only (DSGVO)',
+  dsgvo_cloud: 'Local and EU cloud (DSGVO)',
+  non_dsgvo: 'Any provider',
+};
+
+const ROUTE_WORDS: Record<RouteClass, string> = {
+  local: 'this computer',
+  eu: 'a data centre in the EU',
+  'non-eu': 'servers outside the EU (or of unknown location)',
+};
+
+/** The refusal for a route the tier does not allow: which tier, where it would go, what to do. */
+export function policyDenial(route: Omit<Provenance, 'tier'>, policy: PrivacyPolicy): ErrorPayload {
+  const managed = policy.source === 'policy-file';
+  return {
+    code: 'policy_denied',
+    message: `The privacy setting “${TIER_NAMES[policy.tier]}”${managed ? ', set by your school,' : ''} does not allow sending to ${route.provider} at ${route.host}: that is ${ROUTE_WORDS[route.routeClass]}. Nothing was sent.`,
+    hint: managed
+      ? 'Choose a model your school allows (Settings shows which), or ask your school’s IT.'
+      : route.provider === 'bedrock' && route.routeClass === 'non-eu'
+        ? 'Use an EU region (such as eu-central-1) with an eu. model id, or change the privacy setting in Settings → Privacy.'
+        : 'Choose a model that the privacy setting allows, or change it in Settings → Privacy.',
+  };
+}
+
+export { TIER_NAMES };
+
+/** The policy from the user's settings alone (the school's policy file, when there is one, wins). */
+export function policyFromSettings(settings: { privacy: { tier: PrivacyTier } }): PrivacyPolicy {
+  return { tier: settings.privacy.tier, allowedOllamaHosts: [], endpointResidency: {}, source: 'settings' };
+}
+
+/** No restriction at all: for benchmarks and tests that are not about privacy. */
+export const UNRESTRICTED: PrivacyPolicy = { tier: 'non_dsgvo', allowedOllamaHosts: [], endpointResidency: {}, source: 'settings' };
