@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { PrivacyTier, RouteClass } from '../../shared/choices';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import { collectAnswer } from '../../electron/core/chat/collect';
+import { ChatRouter } from '../../electron/core/chat/router';
+import { resolveProviderConfig } from '../../electron/core/config/provider-config';
+import type { PrivacyPolicy } from '../../electron/core/privacy/policy';
+import type { LoopbackServer, RecordedRequest } from '../fakes/loopback-server';
+import { useProviderFakes } from '../support/provider-fakes';
+
+const useFakes = useProviderFakes();
+
+// Prefixes as typed, tricky ones included: case, look-alike letters (Cyrillic о, Greek ο), spaces.
+const prefixes = ['local', 'bedrock', 'anthropic', 'openai', 'openrouter', 'school', 'LOCAL', 'Bedrock', 'lоcal', 'bedrοck', ' local', 'local ', 'ollama', ''];
+const models = [
+  'llama3.2:3b',
+  '..',
+  '../',
+  '../../etc/passwd',
+  'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
+  'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'apac.anthropic.claude-3-7-sonnet-20250219-v1:0',
+  'jp.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'EU.anthropic.claude-haiku-4-5-20251001-v1:0',
+  'еu.anthropic.claude-haiku-4-5-20251001-v1:0', // Cyrillic е
+  'anthropic.claude-3-5-haiku-20241022-v1:0',
+  'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'amazon.nova-pro-v1:0',
+  'arn:aws:bedrock:eu-central-1::foundation-model/amazon.nova-pro-v1:0',
+  'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
+  'arn:aws:bedrock:eu-central-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  'anthropic/claude-sonnet-4.5',
+  'gpt-fake-mini',
+];
+const regions = ['eu-central-1', 'eu-west-1', 'eu-north-1', 'us-east-1', 'us-west-2', 'ap-northeast-1', 'sa-east-1'];
+const ollamaHosts = ['fake', 'localhost', 'school-gpu.invalid', '0.0.0.0'] as const;
+const residencies: (RouteClass | null)[] = [null, 'eu', 'local', 'non-eu'];
+
+const caseArbitrary = fc.record({
+  tier: fc.constantFrom<PrivacyTier>('dsgvo_local', 'dsgvo_cloud'),
+  region: fc.constantFrom(...regions),
+  ollamaHost: fc.constantFrom(...ollamaHosts),
+  schoolResidency: fc.constantFrom(...residencies),
+  modelId: fc.oneof(
+    { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...prefixes), fc.constantFrom(...models)).map(([prefix, model]) => `${prefix}/${model}`) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...prefixes), fc.string({ maxLength: 20 })).map(([prefix, model]) => `${prefix}/${model}`) },
+  ),
+});
+
+/**
+ * What each fake received, judged by what is on the wire alone (not by Atelier's classifier):
+ * the region in the SigV4 credential scope and the model in the URL for Bedrock.
+ */
+function forbiddenOnTheWire(fake: string, request: RecordedRequest, tier: PrivacyTier, schoolResidency: RouteClass | null): boolean {
+  if (fake === 'ollama') return false; // loopback: this machine
+  if (fake === 'school') return !(schoolResidency === 'local' || (schoolResidency === 'eu' && tier === 'dsgvo_cloud'));
+  if (fake !== 'bedrock') return true; // Anthropic, OpenAI, OpenRouter: never under these tiers
+  if (tier !== 'dsgvo_cloud') return true;
+  const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? '';
+  const model = decodeURIComponent(request.path.split('/')[2] ?? '');
+  const euModel = model.startsWith('eu.') || !/^(us|us-gov|apac|jp|au|ca|global)\./.test(model);
+  const arnOutsideEu = model.startsWith('arn:') && !/^arn:aws:bedrock:eu-[a-z]+-\d:\d*:foundation-model\//.test(model);
+  return !region.startsWith('eu-') || !euModel || arnOutsideEu;
+}
+
+describe('privacy tiers, property-based: nothing forbidden ever reaches a fake', () => {
+  it('1,200 generated model ids and settings under dsgvo_local and dsgvo_cloud', async () => {
+    const fakes = useFakes();
+    const servers: Record<string, LoopbackServer> = {
+      ollama: fakes.ollama,
+      bedrock: fakes.bedrock,
+      anthropic: fakes.anthropic,
+      openai: fakes.openai,
+      openrouter: fakes.openrouter,
+      school: fakes.school,
+    };
+    let refused = 0;
+    let sent = 0;
+
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary, async ({ tier, region, ollamaHost, schoolResidency, modelId }) => {
+        const ollamaPort = new URL(fakes.ollama.url).port;
+        const host = ollamaHost === 'fake' ? fakes.ollama.url : ollamaHost === 'school-gpu.invalid' ? 'http://school-gpu.invalid:11434' : `${ollamaHost}:${ollamaPort}`;
+        const settings: Settings = {
+          ...DEFAULT_SETTINGS,
+          privacy: { tier },
+          ollama: { ...DEFAULT_SETTINGS.ollama, host },
+          bedrock: { ...DEFAULT_SETTINGS.bedrock, region },
+          endpoints: [{ prefix: 'school', name: 'School', baseUrl: `${fakes.school.url}/v1` }],
+        };
+        const policy: PrivacyPolicy = {
+          tier,
+          allowedOllamaHosts: [],
+          endpointResidency: schoolResidency ? { school: schoolResidency } : {},
+          source: 'settings',
+        };
+        const before = Object.fromEntries(Object.entries(servers).map(([name, server]) => [name, server.requests.length]));
+        const router = new ChatRouter({ config: () => resolveProviderConfig(settings, fakes.env), policy: () => policy });
+        const answer = await collectAnswer(router.stream({ model: modelId, messages: [{ role: 'user', content: 'Geheime Noten der Klasse 7b' }] }, AbortSignal.timeout(10_000)));
+
+        const reached = Object.entries(servers).flatMap(([name, server]) => server.requests.slice(before[name]).map((request) => ({ name, request })));
+        for (const { name, request } of reached) {
+          expect(forbiddenOnTheWire(name, request, tier, schoolResidency), `${modelId} under ${tier} in ${region} reached ${name}: ${request.path}`).toBe(false);
+        }
+        if (reached.length === 0 && answer.error && ['policy_denied', 'invalid_request'].includes(answer.error.code)) refused++;
+        if (reached.length > 0) sent++;
+        // A refusal is always said as one, before anything is sent.
+        if (answer.error?.code === 'policy_denied') expect(reached).toEqual([]);
+        // A request the tier forbids is refused, not merely lost on the way: an Ollama host that is
+        // not this machine (and not named by the school) must end in policy_denied, never in an
+        // attempt to connect.
+        if (modelId.startsWith('local/') && ollamaHost === 'school-gpu.invalid') {
+          expect(answer.error?.code, `${modelId} to school-gpu.invalid under ${tier}`).toMatch(/^(policy_denied|invalid_request)$/);
+        }
+        // Likewise every cloud provider under dsgvo_local, and every non-EU Bedrock region under either tier.
+        const cloud = /^(bedrock|anthropic|openai|openrouter)\/./.test(modelId);
+        if (cloud && (tier === 'dsgvo_local' || !modelId.startsWith('bedrock/') || !region.startsWith('eu-'))) {
+          expect(answer.error?.code, `${modelId} under ${tier} in ${region}`).toMatch(/^(policy_denied|invalid_request)$/);
+        }
+      }),
+      { numRuns: 1200, seed: 20261122 },
+    );
+    // The generator must exercise both outcomes, or the property proves little.
+    expect(refused).toBeGreaterThan(300);
+    expect(sent).toBeGreaterThan(50);
+  }, 120_000);
+});
