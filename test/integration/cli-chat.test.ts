@@ -162,3 +162,29 @@ describe('atelier endpoints', () => {
     expect((await runAtelier(['endpoints', 'remove', 'lab'], { env })).code).toBe(2);
   });
 });
+
+describe('atelier models under the privacy tiers', () => {
+  it('dsgvo_local: no cloud provider is asked anything, and the listing says why', async () => {
+    const before = { anthropic: useFakes().anthropic.requests.length, openai: useFakes().openai.requests.length, openrouter: useFakes().openrouter.requests.length };
+    const home = await tempDir();
+    const env = { ...useFakes().env, ATELIER_HOME: home };
+    await writeSettings(home, { privacy: { tier: 'dsgvo_local' } });
+    const listing = JSON.parse((await runAtelier(['models', '--json'], { env })).stdout) as ProviderModels[];
+    const byProvider = Object.fromEntries(listing.map((entry) => [entry.provider, entry]));
+    expect(byProvider.anthropic).toMatchObject({ source: 'not-allowed', error: { code: 'policy_denied' } });
+    expect(byProvider.openai?.source).toBe('not-allowed');
+    expect(byProvider.local?.models.every((model) => model.allowed === true)).toBe(true);
+    expect(byProvider.bedrock?.models.every((model) => model.allowed === false)).toBe(true);
+    expect({ anthropic: useFakes().anthropic.requests.length, openai: useFakes().openai.requests.length, openrouter: useFakes().openrouter.requests.length }).toEqual(before);
+    expect((await runAtelier(['models'], { env })).stdout).toMatch(/^anthropic \(not allowed by the privacy setting\): 0 models$/m);
+  });
+
+  it('dsgvo_cloud: EU Bedrock models are allowed, the rest marked', async () => {
+    const home = await tempDir();
+    await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
+    const listing = JSON.parse((await runAtelier(['models', '--json'], { env: { ...useFakes().env, ATELIER_HOME: home } })).stdout) as ProviderModels[];
+    const bedrock = listing.find((entry) => entry.provider === 'bedrock');
+    expect(bedrock?.models.find((model) => model.id === 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0')?.allowed).toBe(true);
+    expect(listing.find((entry) => entry.provider === 'openrouter')?.source).toBe('not-allowed');
+  });
+});

@@ -3,6 +3,7 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { listModels } from '../../core/models/list-models';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { policyFromSettings } from '../../core/privacy/policy';
 import { dataDirFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
@@ -13,7 +14,9 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
+      const policy = policyFromSettings(settings);
       const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)), {
+        policy,
         profileFixes: await ProfileFixes.open(dataDirFor(io)),
       });
       if (options.json) {
@@ -21,9 +24,12 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
         return;
       }
       for (const entry of providers) {
-        const note = entry.source === 'catalogue' ? ' (Atelier’s catalogue)' : '';
+        const note = entry.source === 'catalogue' ? ' (Atelier’s catalogue)' : entry.source === 'not-allowed' ? ' (not allowed by the privacy setting)' : '';
         io.stdout(`${entry.provider}${note}: ${entry.models.length} model${entry.models.length === 1 ? '' : 's'}\n`);
-        for (const model of entry.models) io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}${model.note ? `  (${model.note})` : ''}\n`);
+        for (const model of entry.models) {
+          const blocked = model.allowed === false ? '  [not allowed by the privacy setting]' : '';
+          io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}${model.note ? `  (${model.note})` : ''}${blocked}\n`);
+        }
         if (entry.error) io.stdout(`  ${entry.error.message}${entry.error.hint ? ` ${entry.error.hint}` : ''}\n`);
       }
     });

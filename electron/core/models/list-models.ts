@@ -7,6 +7,8 @@ import { mapOllamaError } from '../providers/ollama';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
 import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
+import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { classifyRoute } from '../privacy/route';
 import { bedrockCatalogue } from './bedrock-catalogue';
 import { profileGeography, type ProfileFixes } from './bedrock-profiles';
 
@@ -16,13 +18,15 @@ export interface ListedModel {
   name?: string;
   /** Something to know about it: a fix Atelier learned, say. */
   note?: string;
+  /** Whether the privacy tier allows it (absent when no policy was given). */
+  allowed?: boolean;
 }
 
 export interface ProviderModels {
   /** The model-id prefix: `local`, `anthropic`, …, or a custom endpoint's. */
   provider: string;
-  /** `live`: asked the provider; `catalogue`: Atelier's bundled list; `not-configured`: no key set. */
-  source: 'live' | 'catalogue' | 'not-configured';
+  /** `live`: asked the provider; `catalogue`: Atelier's bundled list; `not-configured`: no key set; `not-allowed`: the privacy tier forbids asking. */
+  source: 'live' | 'catalogue' | 'not-configured' | 'not-allowed';
   models: ListedModel[];
   /** Why the list is empty: not configured, or the provider could not be asked. */
   error?: ErrorPayload;
@@ -38,31 +42,41 @@ const NOT_CHAT = /(embedding|whisper|tts|dall-e|davinci|babbage|moderation|trans
  */
 export async function listModels(
   config: ProviderConfig,
-  options: { fetch?: typeof fetch; signal?: AbortSignal; profileFixes?: ProfileFixes | null } = {},
+  options: { policy?: PrivacyPolicy; fetch?: typeof fetch; signal?: AbortSignal; profileFixes?: ProfileFixes | null } = {},
 ): Promise<ProviderModels[]> {
   const fetchImpl = options.fetch;
+  const policy = options.policy;
+  /** Asking a provider for its models sends the key there: the tier must allow the route first. */
+  const guarded = (provider: string, ask: () => Promise<ProviderModels>): Promise<ProviderModels> => {
+    if (!policy) return ask();
+    const route = classifyRoute({ prefix: provider, model: 'models' }, config, policy, options.profileFixes ?? null);
+    if (tierAllows(policy.tier, route.routeClass)) return ask().then((listing) => ({ ...listing, models: listing.models.map((model) => ({ ...model, allowed: true })) }));
+    return Promise.resolve({ provider, source: 'not-allowed', models: [], error: policyDenial(route, policy) });
+  };
   const tasks: Promise<ProviderModels>[] = [
-    live('local', async () => {
+    guarded('local', () => live('local', async () => {
       const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
       const { models } = await client.list();
       return models.map((model) => ({ id: `local/${model.name}` }));
-    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] })),
-    keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
+    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] }))),
+    guarded('anthropic', () => keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
       const client = new Anthropic({ apiKey, baseURL: config.anthropic.baseUrl, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
       const models: ListedModel[] = [];
       for await (const model of client.models.list({ limit: 100 })) models.push({ id: `anthropic/${model.id}`, name: model.display_name });
       return models;
-    }),
-    keyed('openai', 'OpenAI', config.openai, (apiKey) => openAiModels('openai', config.openai.baseUrl, apiKey, fetchImpl, NOT_CHAT)),
-    keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) =>
-      openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION),
+    })),
+    guarded('openai', () => keyed('openai', 'OpenAI', config.openai, (apiKey) => openAiModels('openai', config.openai.baseUrl, apiKey, fetchImpl, NOT_CHAT))),
+    guarded('openrouter', () =>
+      keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) => openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION)),
     ),
-    Promise.resolve(bedrockModels(config, options.profileFixes ?? null)),
+    Promise.resolve(bedrockModels(config, options.profileFixes ?? null, policy)),
     ...[...config.endpoints.values()].map((endpoint) =>
-      live(
-        endpoint.prefix,
-        () => openAiModels(endpoint.prefix, endpoint.baseUrl, endpoint.apiKey ?? 'no-key-configured', fetchImpl, null),
-        (error) => mapStainlessError(error, contextFor(endpoint.name, endpoint), `Check the address (${endpoint.baseUrl}).`),
+      guarded(endpoint.prefix, () =>
+        live(
+          endpoint.prefix,
+          () => openAiModels(endpoint.prefix, endpoint.baseUrl, endpoint.apiKey ?? 'no-key-configured', fetchImpl, null),
+          (error) => mapStainlessError(error, contextFor(endpoint.name, endpoint), `Check the address (${endpoint.baseUrl}).`),
+        ),
       ),
     ),
   ];
@@ -111,7 +125,7 @@ async function openAiModels(
  * The catalogue, with ids as they work in the configured region (the geography's profile, or the
  * base id), then the fixes Atelier learned for this region.
  */
-function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null): ProviderModels {
+function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null, policy: PrivacyPolicy | undefined): ProviderModels {
   const region = config.bedrock.region;
   const models = bedrockCatalogue.flatMap((model): ListedModel[] => {
     const geography = profileGeography(region, model);
@@ -123,7 +137,11 @@ function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null): Prov
     if (fix.region !== region) continue;
     models.push({ id: `bedrock/${fix.profileModelId}`, note: `learned: bedrock/${fix.baseModelId} runs through this profile in ${region}` });
   }
-  return { provider: 'bedrock', source: 'catalogue', models };
+  // The catalogue costs no network call; each model is marked by what the tier allows.
+  const marked = policy
+    ? models.map((model) => ({ ...model, allowed: tierAllows(policy.tier, classifyRoute({ prefix: 'bedrock', model: model.id.slice('bedrock/'.length) }, config, policy, fixes).routeClass) }))
+    : models;
+  return { provider: 'bedrock', source: 'catalogue', models: marked };
 }
 
 function contextFor(provider: string, config: KeyedProviderConfig) {
