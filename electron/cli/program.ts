@@ -7,6 +7,7 @@ import { registerChatCommand } from './commands/chat';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerModelsCommand } from './commands/models';
 import { registerOllamaCommand } from './commands/ollama';
+import { registerPrivacyCommand } from './commands/privacy';
 import { CliExit, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
@@ -28,6 +29,7 @@ function buildProgram(io: CliIo): Command {
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);
   registerOllamaCommand(program, io);
+  registerPrivacyCommand(program, io);
   return program;
 }
 
