@@ -5,6 +5,7 @@ import type { CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerEgressCommand } from './commands/egress';
 import { registerModelsCommand } from './commands/models';
 import { registerOllamaCommand } from './commands/ollama';
 import { registerPrivacyCommand } from './commands/privacy';
@@ -30,6 +31,7 @@ function buildProgram(io: CliIo): Command {
   registerDoctorCommand(program, io);
   registerOllamaCommand(program, io);
   registerPrivacyCommand(program, io);
+  registerEgressCommand(program, io);
   return program;
 }
 

@@ -21,6 +21,7 @@ export const channelNames = [
   'providers:remove-secret',
   'providers:import-aws-csv',
   'providers:list-aws-profiles',
+  'egress:list',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

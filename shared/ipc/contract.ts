@@ -4,6 +4,7 @@ import { ChatRequestSchema, StreamPartSchema } from '../chat';
 import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
 import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
 import { ConnectionTestSchema, CredentialsOverviewSchema } from '../providers';
+import { EgressEntrySchema } from '../egress';
 import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
@@ -57,6 +58,11 @@ export const ipcChannels = {
   'providers:import-aws-csv': { input: z.strictObject({ content: z.string().max(65_536) }), output: z.object({ accessKeyIdMasked: z.string() }) },
   /** Profile names from ~/.aws/config and ~/.aws/credentials, for the profile picker. */
   'providers:list-aws-profiles': { input: NoInput, output: z.object({ profiles: z.array(z.string()) }) },
+  /** The egress record, newest first: where requests went, never what they said. */
+  'egress:list': {
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }).optional(),
+    output: z.object({ entries: z.array(EgressEntrySchema), total: z.number().int() }),
+  },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -38,6 +38,7 @@ describe('the IPC contract', () => {
         "providers:remove-secret",
         "providers:import-aws-csv",
         "providers:list-aws-profiles",
+        "egress:list",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`

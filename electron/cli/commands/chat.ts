@@ -5,6 +5,8 @@ import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
+import { EgressLog } from '../../core/privacy/egress-log';
+import { openDatabase } from '../../core/store/database';
 import { dataDirFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
@@ -40,8 +42,10 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         ...(options.temperature !== undefined && { temperature: options.temperature }),
         ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
       };
+      const egress = new EgressLog(openDatabase(dataDirFor(io)));
       const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
+        onEgress: (entry) => egress.record(entry),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
 

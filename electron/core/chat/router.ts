@@ -6,6 +6,7 @@ import { createAnthropicProvider } from '../providers/anthropic';
 import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
 import { createOllamaProvider } from '../providers/ollama';
 import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import type { NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
@@ -16,6 +17,8 @@ export interface RouterOptions {
   config: () => ProviderConfig | Promise<ProviderConfig>;
   /** The privacy rules, read for every request; every route is checked before anything is sent. */
   policy: () => PrivacyPolicy | Promise<PrivacyPolicy>;
+  /** Called once per routed request, sent or refused, for the egress record. Never gets the prompt. */
+  onEgress?: (entry: NewEgressEntry) => void;
   /** For HTTP providers; the global fetch by default. */
   fetch?: typeof fetch;
   bedrock?: BedrockProviderOptions;
@@ -64,13 +67,38 @@ export class ChatRouter {
       }
       throw error;
     }
+    const egress = { tier: routed.policy.tier, ...routed.route };
     // The privacy check comes before any network I/O: a refused request never leaves the machine.
     if (!routed.allowed) {
+      this.record({ ...egress, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
       yield errorPart(policyDenial(routed.route, routed.policy));
       return;
     }
-    yield { type: 'provenance', tier: routed.policy.tier, ...routed.route };
-    yield* routed.provider.stream({ ...request, model: routed.model }, signal);
+    yield { type: 'provenance', ...egress };
+    let end: StreamPart | null = null;
+    try {
+      for await (const part of routed.provider.stream({ ...request, model: routed.model }, signal)) {
+        if (part.type === 'finish' || part.type === 'error') end = part;
+        yield part;
+      }
+    } finally {
+      // Also when the reader stops early: the request left the machine all the same.
+      this.record({
+        ...egress,
+        inputTokens: end?.type === 'finish' ? end.usage.inputTokens : null,
+        outputTokens: end?.type === 'finish' ? end.usage.outputTokens : null,
+        outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
+        errorCode: end?.type === 'error' ? end.code : null,
+      });
+    }
+  }
+
+  private record(entry: NewEgressEntry): void {
+    try {
+      this.options.onEgress?.(entry);
+    } catch {
+      // The record must never break an answer; a failing database shows elsewhere.
+    }
   }
 
   private provider(prefix: string, config: ProviderConfig): Provider {

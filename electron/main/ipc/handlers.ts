@@ -3,6 +3,7 @@ import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { ProfileFixes } from '../../core/models/bedrock-profiles';
+import type { EgressLog } from '../../core/privacy/egress-log';
 import { policyFromSettings } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
@@ -23,6 +24,7 @@ export interface MainServices {
   /** The environment provider keys and addresses may come from. */
   env: Readonly<Record<string, string | undefined>>;
   profileFixes: ProfileFixes;
+  egress: EgressLog;
   chat: ChatStreams;
   hardware: HardwareService;
   ollama: OllamaService;
@@ -62,6 +64,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     'providers:remove-secret': async ({ name }) => ({ removed: await services.secrets.delete(name) }),
     'providers:import-aws-csv': ({ content }) => importAwsAccessKeyCsv(content, services.secrets),
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
+    'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
   };
 }
 

@@ -6,6 +6,8 @@ import { HardwareService } from '../../core/hardware/hardware-service';
 import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
+import { EgressLog } from '../../core/privacy/egress-log';
+import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { ChatStreams } from './chat-streams';
@@ -28,6 +30,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   const settings = await SettingsStore.open(dataDir);
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
   const profileFixes = await ProfileFixes.open(dataDir);
+  const egress = new EgressLog(openDatabase(dataDir));
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
   return {
     appInfo: describeApp(dataDir, runtime),
@@ -35,7 +38,8 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     secrets,
     env,
     profileFixes,
-    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes } })),
+    egress,
+    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: (entry) => egress.record(entry) })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { AtelierError } from '../../../shared/errors';
+import { EgressLog } from '../../core/privacy/egress-log';
+import { openDatabase } from '../../core/store/database';
+import { dataDirFor, printJson, type CliIo } from '../cli-context';
+
+export function registerEgressCommand(program: Command, io: CliIo): void {
+  const egress = program.command('egress').description('the record of requests that left this computer or were refused (never their content)');
+
+  egress
+    .command('list')
+    .description('the latest entries, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print JSON instead of text')
+    .action((options: { limit: string; json?: boolean }) => {
+      const log = new EgressLog(openDatabase(dataDirFor(io)));
+      const entries = log.list({ limit: Math.max(1, Math.min(1000, Number(options.limit) || 20)) });
+      if (options.json) {
+        printJson(io, entries);
+        return;
+      }
+      if (entries.length === 0) io.stdout('No requests recorded yet.\n');
+      for (const entry of entries) {
+        io.stdout(`${entry.at}  ${entry.outcome.padEnd(9)} ${entry.routeClass.padEnd(6)} ${entry.provider}/${entry.modelId} → ${entry.host}${entry.region ? ` (${entry.region})` : ''}\n`);
+      }
+    });
+
+  egress
+    .command('export')
+    .description('write the whole record as CSV, for a school’s data-protection records')
+    .argument('<file>', 'where to write the CSV')
+    .action(async (file: string) => {
+      const log = new EgressLog(openDatabase(dataDirFor(io)));
+      const target = path.resolve(io.cwd, file);
+      try {
+        await writeFileAtomic(target, log.toCsv());
+      } catch (error) {
+        throw new AtelierError('invalid_request', `Atelier could not write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Choose a folder you may write to.');
+      }
+      io.stdout(`Wrote ${log.count()} entries to ${target}.\n`);
+    });
+}

@@ -1,0 +1,69 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { EgressEntry } from '../../../shared/egress';
+
+export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at'> & { at?: string };
+
+const COLUMNS = ['id', 'at', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode'] as const;
+
+/** The egress record in the app's database: written once per request, read by the UI and exported as CSV. */
+export class EgressLog {
+  constructor(private readonly db: DatabaseSync) {}
+
+  record(entry: NewEgressEntry): void {
+    this.db
+      .prepare(
+        `INSERT INTO egress (at, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.at ?? new Date().toISOString(),
+        entry.tier,
+        entry.routeClass,
+        entry.provider,
+        entry.region,
+        entry.host,
+        entry.modelId,
+        entry.inputTokens,
+        entry.outputTokens,
+        entry.outcome,
+        entry.errorCode,
+      );
+  }
+
+  /** Newest first. */
+  list(options: { limit?: number; offset?: number } = {}): EgressEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
+         FROM egress ORDER BY id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(options.limit ?? 200, options.offset ?? 0);
+    return rows.map((row) => ({ ...row }) as unknown as EgressEntry);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM egress').get() as { n: number }).n;
+  }
+
+  /** Every entry, oldest first, as RFC 4180 CSV with a header line. */
+  toCsv(): string {
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
+         FROM egress ORDER BY id ASC`,
+      )
+      .all() as Record<string, unknown>[];
+    const lines = [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((column) => csvField(row[column])).join(','))];
+    return `${lines.join('\r\n')}\r\n`;
+  }
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // Quote what needs it, and defuse spreadsheet formulas (a host or model id starting with = + - @).
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
