@@ -1,12 +1,73 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { EgressEntry } from '../../shared/egress';
 import { EmptyState } from '../components/EmptyState';
 import { ViewSection } from '../components/ViewSection';
+import { call } from '../ipc/client';
 
+/** The egress record: where requests went (never what they said), with a CSV export. */
 export function UsageView() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const [record, setRecord] = useState<{ entries: EgressEntry[]; total: number } | null>(null);
+
+  useEffect(() => {
+    call('egress:list', { limit: 200 }).then(setRecord, () => setRecord({ entries: [], total: 0 }));
+  }, []);
+
+  const exportCsv = () => {
+    void call('egress:export-csv').then(({ csv, fileName }) => {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      link.download = fileName;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    });
+  };
+
   return (
     <ViewSection title={t('usage.title')}>
-      <EmptyState title={t('usage.emptyTitle')} body={t('usage.emptyBody')} />
+      <h2 className="card-heading">{t('egress.title')}</h2>
+      <p className="muted">{t('egress.about')}</p>
+      {record === null || record.total === 0 ? (
+        <EmptyState title={t('egress.none')} body={t('usage.emptyBody')} />
+      ) : (
+        <>
+          <div className="row">
+            <span>{t('egress.total', { count: record.total })}</span>
+            <button type="button" className="button" onClick={exportCsv}>
+              {t('egress.export')}
+            </button>
+          </div>
+          <table className="models-table" aria-label={t('egress.title')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('egress.when')}</th>
+                <th scope="col">{t('egress.outcome')}</th>
+                <th scope="col">{t('egress.route')}</th>
+                <th scope="col">{t('egress.model')}</th>
+                <th scope="col">{t('egress.tokens')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {record.entries.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+                  <td>{t(`egress.outcome_${entry.outcome}`)}</td>
+                  <td>
+                    {t(`egress.route_${entry.routeClass}`)} <span className="muted">({entry.host}{entry.region ? `, ${entry.region}` : ''})</span>
+                  </td>
+                  <td>
+                    <code className="path">
+                      {entry.provider}/{entry.modelId}
+                    </code>
+                  </td>
+                  <td>{entry.inputTokens === null ? '–' : `${entry.inputTokens} / ${entry.outputTokens ?? '–'}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </ViewSection>
   );
 }

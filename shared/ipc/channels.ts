@@ -22,6 +22,7 @@ export const channelNames = [
   'providers:import-aws-csv',
   'providers:list-aws-profiles',
   'egress:list',
+  'egress:export-csv',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

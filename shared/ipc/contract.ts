@@ -63,6 +63,8 @@ export const ipcChannels = {
     input: z.strictObject({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }).optional(),
     output: z.object({ entries: z.array(EgressEntrySchema), total: z.number().int() }),
   },
+  /** The whole egress record as CSV, for the user to save. */
+  'egress:export-csv': { input: NoInput, output: z.object({ csv: z.string(), fileName: z.string() }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

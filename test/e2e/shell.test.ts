@@ -29,7 +29,7 @@ describe('the app shell in Chromium', () => {
     await page.getByRole('heading', { name: 'No conversations yet' }).waitFor();
 
     await nav.getByRole('button', { name: 'Usage' }).click();
-    await page.getByRole('heading', { name: 'No usage recorded yet' }).waitFor();
+    await page.getByRole('heading', { name: 'No requests recorded yet.' }).waitFor();
 
     // Settings through IPC: the About card shows what app:get-info returned.
     await nav.getByRole('button', { name: 'Settings' }).click();

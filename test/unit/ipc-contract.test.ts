@@ -39,6 +39,7 @@ describe('the IPC contract', () => {
         "providers:import-aws-csv",
         "providers:list-aws-profiles",
         "egress:list",
+        "egress:export-csv",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
@@ -58,7 +59,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

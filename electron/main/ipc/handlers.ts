@@ -65,6 +65,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     'providers:import-aws-csv': ({ content }) => importAwsAccessKeyCsv(content, services.secrets),
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
+    'egress:export-csv': () => ({ csv: services.egress.toCsv(), fileName: `atelier-egress-${new Date().toISOString().slice(0, 10)}.csv` }),
   };
 }
 

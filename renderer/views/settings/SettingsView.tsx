@@ -9,6 +9,7 @@ import { call, IpcCallError } from '../../ipc/client';
 import { useSettings } from '../../settings/SettingsProvider';
 import { HardwarePanel } from './HardwarePanel';
 import { OllamaPanel } from './OllamaPanel';
+import { PrivacyPanel } from './PrivacyPanel';
 import { ProvidersPanel } from './ProvidersPanel';
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
@@ -68,6 +69,7 @@ export function SettingsView() {
         {status.kind === 'failed' && t('settings.saveFailed', { message: status.message })}
       </p>
 
+      <PrivacyPanel />
       <ProvidersPanel />
       <HardwarePanel />
       <OllamaPanel />

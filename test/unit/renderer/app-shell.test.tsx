@@ -15,7 +15,7 @@ describe('the renderer shell', () => {
     expect(within(nav).getByRole('button', { name: 'Chat' }).getAttribute('aria-current')).toBe('page');
 
     fireEvent.click(within(nav).getByRole('button', { name: 'Usage' }));
-    expect(await screen.findByRole('heading', { name: 'No usage recorded yet' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No requests recorded yet.' })).toBeTruthy();
     fireEvent.click(within(nav).getByRole('button', { name: 'Settings' }));
     expect(await screen.findByRole('heading', { name: 'Settings', level: 1 })).toBeTruthy();
   });
