@@ -31,6 +31,7 @@ export const errorCodes = [
 
   // Privacy.
   'policy_denied', // the privacy tier (or the school's policy) does not allow this route
+  'settings_locked', // the school's policy (or the classroom lock) keeps this setting as it is
 ] as const;
 
 export const ErrorCodeSchema = z.enum(errorCodes);

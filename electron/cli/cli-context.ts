@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { resolveDataDir } from '../core/paths';
+import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -40,6 +41,11 @@ export function processIo(): CliIo {
 
 export function dataDirFor(io: CliIo): string {
   return resolveDataDir({ env: io.env, platform: process.platform, homedir: os.homedir(), cwd: io.cwd });
+}
+
+/** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
+export function policyFileFor(io: CliIo): PolicyFileReader {
+  return new PolicyFileReader(policyFilePath(io.env));
 }
 
 export function printJson(io: CliIo, value: unknown): void {

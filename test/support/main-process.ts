@@ -28,7 +28,13 @@ export async function startMainProcess(
 ): Promise<MainProcess> {
   // A keychain service of its own, so parallel tests never see each other's keys.
   const secrets = new SecretStore(`Atelier-test-${randomUUID()}`);
-  const services: MainServices = await createMainServices({ dataDir, env, runtime: nodeRuntime(), probe, secrets });
+  const services: MainServices = await createMainServices({
+    dataDir,
+    env: { ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE, ...env },
+    runtime: nodeRuntime(),
+    probe,
+    secrets,
+  });
   const internalErrors: unknown[] = [];
   const dispatch = createIpcDispatcher({
     handlers: createHandlers(services),

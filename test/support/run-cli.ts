@@ -20,7 +20,11 @@ export async function runAtelier(
   let stderr = '';
   const interruptHandlers = new Set<() => void>();
   // A keychain service of its own unless the test names one, so parallel tests never share keys.
-  const env: Record<string, string | undefined> = { ATELIER_KEYCHAIN_SERVICE: `Atelier-test-${randomUUID()}`, ...options.env };
+  const env: Record<string, string | undefined> = {
+    ATELIER_KEYCHAIN_SERVICE: `Atelier-test-${randomUUID()}`,
+    ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE,
+    ...options.env,
+  };
   const code = await runCli(argv, {
     env,
     cwd: env.ATELIER_HOME ?? process.cwd(),

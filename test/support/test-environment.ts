@@ -7,6 +7,7 @@ import path from 'node:path';
  * Vitest global setup: the environment every test runs in, inherited by the test workers and by
  * the processes the tests start (the CLI, secret-tool).
  *
+ * - The school policy file: none, unless a test writes one.
  * - AWS: the SDK's default chain never asks the EC2 instance metadata service (no traffic to
  *   169.254.169.254 from a test), and never reads the developer's own ~/.aws files.
  * - The keychain: a private D-Bus session bus with gnome-keyring's Secret Service, unlocked, its
@@ -21,6 +22,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     delete process.env[variable];
   }
   process.env.ATELIER_KEYCHAIN_SERVICE = 'Atelier-test';
+  // Never the machine's own school policy (/etc/atelier/policy.json): tests that need one write it.
+  process.env.ATELIER_POLICY_FILE = path.join(home, 'no-policy.json');
   if (process.platform !== 'linux') return () => fs.rm(home, { recursive: true, force: true });
 
   const children: ChildProcess[] = [];

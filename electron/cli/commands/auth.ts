@@ -5,11 +5,12 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
 import { loadProviderConfig, secretNamesFor } from '../../core/config/load-provider-config';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { policyFromSettings } from '../../core/privacy/policy';
+import { effectivePolicy } from '../../core/privacy/policy';
+import { assertCredentialsChangeAllowed } from '../../core/privacy/settings-guard';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -46,6 +47,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nThe secret is read from standard input, so it never appears in your shell history or the process list:\n  atelier auth set anthropic < key.txt\n  pbpaste | atelier auth set openai\n')
     .action(async (name: string) => {
       const secretName = checkName(name);
+      assertCredentialsChangeAllowed(policyFileFor(io).read());
       if (io.stdin.isTTY) io.stderr(`Paste the value for ${secretName}, then press Enter and Ctrl-D:\n`);
       const value = (await io.stdin.readAll()).trim();
       const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
@@ -57,6 +59,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .description('save the access key from the CSV the AWS console gives you (the file itself is not kept)')
     .argument('<file>', 'the downloaded CSV, such as teacher_accessKeys.csv')
     .action(async (file: string) => {
+      assertCredentialsChangeAllowed(policyFileFor(io).read());
       let text: string;
       try {
         text = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
@@ -75,7 +78,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .action(async (provider: string, options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
-      const result = await testConnection(provider, config, { policy: policyFromSettings(settings), profileFixes: await ProfileFixes.open(dataDirFor(io)) });
+      const result = await testConnection(provider, config, { policy: effectivePolicy(settings, policyFileFor(io).read()), profileFixes: await ProfileFixes.open(dataDirFor(io)) });
       if (options.json) printJson(io, result);
       else {
         io.stdout(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}\n`);
@@ -115,6 +118,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .argument('<name>', 'the credential to delete')
     .action(async (name: string) => {
       const secretName = checkName(name);
+      assertCredentialsChangeAllowed(policyFileFor(io).read());
       const removed = await SecretStore.fromEnvironment(io.env).delete(secretName);
       if (!removed) throw new AtelierError('invalid_request', `There is no ${secretName} in the keychain.`, 'Run "atelier auth list" to see what is saved.');
       io.stdout(`Removed ${secretName} from the keychain.\n`);

@@ -7,7 +7,7 @@ import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { EgressLog } from '../../core/privacy/egress-log';
 import { openDatabase } from '../../core/store/database';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -46,6 +46,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
         onEgress: (entry) => egress.record(entry),
+        policyFile: policyFileFor(io),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
 

@@ -3,8 +3,8 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { listModels } from '../../core/models/list-models';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { policyFromSettings } from '../../core/privacy/policy';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { effectivePolicy } from '../../core/privacy/policy';
+import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerModelsCommand(program: Command, io: CliIo): void {
@@ -14,7 +14,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
-      const policy = policyFromSettings(settings);
+      const policy = effectivePolicy(settings, policyFileFor(io).read());
       const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)), {
         policy,
         profileFixes: await ProfileFixes.open(dataDirFor(io)),

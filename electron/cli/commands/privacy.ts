@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { privacyTiers, type PrivacyTier } from '../../../shared/choices';
 import { AtelierError } from '../../../shared/errors';
-import { policyFromSettings, TIER_NAMES } from '../../core/privacy/policy';
-import { printJson, type CliIo } from '../cli-context';
+import { effectivePolicy, TIER_NAMES } from '../../core/privacy/policy';
+import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
+import { policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 const WHAT_IT_ALLOWS: Record<PrivacyTier, string> = {
@@ -19,12 +20,25 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
     .description('the tier in force, where it comes from, and what it allows')
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
-      const policy = policyFromSettings((await openSettingsStore(io)).get().settings);
+      const managed = policyFileFor(io).read();
+      const policy = effectivePolicy((await openSettingsStore(io)).get().settings, managed);
+      const summary = {
+        tier: policy.tier,
+        name: TIER_NAMES[policy.tier],
+        allows: WHAT_IT_ALLOWS[policy.tier],
+        source: policy.source,
+        policyFile: managed.state === 'none' ? null : managed.file,
+        ...(policy.allowedProviders && { allowedProviders: policy.allowedProviders }),
+        ...(policy.allowedModels && { allowedModels: policy.allowedModels }),
+        ...(policy.problem && { problem: policy.problem }),
+      };
       if (options.json) {
-        printJson(io, { tier: policy.tier, name: TIER_NAMES[policy.tier], allows: WHAT_IT_ALLOWS[policy.tier], source: policy.source });
+        printJson(io, summary);
         return;
       }
-      io.stdout(`${TIER_NAMES[policy.tier]} (${policy.tier}), from ${policy.source === 'settings' ? 'your settings' : 'your school’s policy'}.\nAllows: ${WHAT_IT_ALLOWS[policy.tier]}\n`);
+      io.stdout(`${summary.name} (${policy.tier}), from ${policy.source === 'settings' ? 'your settings' : `your school’s policy (${summary.policyFile})`}.\nAllows: ${summary.allows}\n`);
+      if (policy.allowedModels) io.stdout(`Your school allows only: ${policy.allowedModels.join(', ')}\n`);
+      if (policy.problem) io.stdout(`${policy.problem}\n`);
     });
 
   privacy
@@ -35,6 +49,7 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
       if (!(privacyTiers as readonly string[]).includes(tier)) {
         throw new AtelierError('invalid_request', `"${tier}" is not a privacy tier.`, `Tiers: ${privacyTiers.join(', ')}.`);
       }
+      assertSettingsChangeAllowed({ privacy: { tier: tier as PrivacyTier } }, policyFileFor(io).read());
       await (await openSettingsStore(io)).update({ privacy: { tier: tier as PrivacyTier } });
       io.stdout(`Privacy tier: ${TIER_NAMES[tier as PrivacyTier]}. Allows: ${WHAT_IT_ALLOWS[tier as PrivacyTier]}\n`);
     });

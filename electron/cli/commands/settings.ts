@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
 import { SettingsStore } from '../../core/settings/settings-store';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
+import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 
 /**
  * The settings a command line can set, as dotted paths: `theme`, `ollama.host`, … Lists
@@ -59,6 +60,7 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
           `Run "atelier settings get ${path}" to see the current value.`,
         );
       }
+      assertSettingsChangeAllowed(patch.data, policyFileFor(io).read());
       const state = await (await openSettingsStore(io)).update(patch.data);
       io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
     });

@@ -7,7 +7,7 @@ import { createBedrockProvider, type BedrockProviderOptions } from '../providers
 import { createOllamaProvider } from '../providers/ollama';
 import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
 import type { NewEgressEntry } from '../privacy/egress-log';
-import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
 import type { Provider } from '../providers/provider';
@@ -29,6 +29,8 @@ export interface RoutedModel extends ModelRef {
   route: Route;
   policy: PrivacyPolicy;
   allowed: boolean;
+  /** False when the school's lists (allowed providers or models) rule the model out. */
+  school: boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export class ChatRouter {
     const [config, policy] = await Promise.all([this.options.config(), this.options.policy()]);
     const ref = parseModelId(modelId, config.endpoints.keys());
     const route = classifyRoute(ref, config, policy, this.options.bedrock?.profileFixes ?? null);
-    return { ...ref, provider: this.provider(ref.prefix, config), route, policy, allowed: tierAllows(policy.tier, route.routeClass) };
+    const school = schoolAllows(policy, ref.prefix, [ref.model, route.modelId]);
+    return { ...ref, provider: this.provider(ref.prefix, config), route, policy, allowed: school && tierAllows(policy.tier, route.routeClass), school };
   }
 
   /**
@@ -71,7 +74,7 @@ export class ChatRouter {
     // The privacy check comes before any network I/O: a refused request never leaves the machine.
     if (!routed.allowed) {
       this.record({ ...egress, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
-      yield errorPart(policyDenial(routed.route, routed.policy));
+      yield errorPart(routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model));
       return;
     }
     yield { type: 'provenance', ...egress };

@@ -1,5 +1,6 @@
 import { loadProviderConfig } from '../config/load-provider-config';
-import { policyFromSettings } from '../privacy/policy';
+import { effectivePolicy } from '../privacy/policy';
+import type { PolicyFileReader } from '../privacy/policy-file';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { ChatRouter, type RouterOptions } from './router';
@@ -12,11 +13,12 @@ export function createRouterFor(
   settings: SettingsStore,
   env: Readonly<Record<string, string | undefined>>,
   secrets: SecretStore | null,
-  options: Omit<RouterOptions, 'config' | 'policy'> = {},
+  options: Omit<RouterOptions, 'config' | 'policy'> & { policyFile?: PolicyFileReader } = {},
 ): ChatRouter {
+  const { policyFile, ...routerOptions } = options;
   return new ChatRouter({
-    ...options,
+    ...routerOptions,
     config: () => loadProviderConfig(settings.get().settings, env, secrets),
-    policy: () => policyFromSettings(settings.get().settings),
+    policy: () => effectivePolicy(settings.get().settings, policyFile?.read() ?? { state: 'none' }),
   });
 }

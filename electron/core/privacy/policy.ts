@@ -1,6 +1,7 @@
 import type { PrivacyTier, RouteClass } from '../../../shared/choices';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
+import { matchesPattern, type ManagedPolicy } from './policy-file';
 
 /** What the privacy rules are for this machine right now. */
 export interface PrivacyPolicy {
@@ -11,6 +12,12 @@ export interface PrivacyPolicy {
   endpointResidency: Readonly<Record<string, RouteClass>>;
   /** `settings` or `policy-file` (managed by the school). */
   source: 'settings' | 'policy-file';
+  /** Only these providers, when the school says so. */
+  allowedProviders?: readonly string[];
+  /** Only models matching these patterns (`*` for anything), when the school says so. */
+  allowedModels?: readonly string[];
+  /** Why the strictest tier applies: the school's policy file could not be used. */
+  problem?: string;
 }
 
 const ALLOWED: Record<PrivacyTier, readonly RouteClass[]> = {
@@ -54,6 +61,48 @@ export { TIER_NAMES };
 /** The policy from the user's settings alone (the school's policy file, when there is one, wins). */
 export function policyFromSettings(settings: { privacy: { tier: PrivacyTier } }): PrivacyPolicy {
   return { tier: settings.privacy.tier, allowedOllamaHosts: [], endpointResidency: {}, source: 'settings' };
+}
+
+/**
+ * The policy in force: the school's policy file where it says something, the user's settings for
+ * the rest. An invalid policy file is not ignored: the strictest tier applies, with the reason.
+ */
+export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, managed: ManagedPolicy): PrivacyPolicy {
+  if (managed.state === 'none') return policyFromSettings(settings);
+  if (managed.state === 'invalid') {
+    return {
+      tier: 'dsgvo_local',
+      allowedOllamaHosts: [],
+      endpointResidency: {},
+      source: 'policy-file',
+      problem: `The school’s policy file ${managed.file} cannot be used: ${managed.problem}. Until it is fixed, only this computer is allowed.`,
+    };
+  }
+  const file = managed.policy;
+  return {
+    tier: file.tier ?? settings.privacy.tier,
+    allowedOllamaHosts: file.ollamaHosts ?? [],
+    endpointResidency: Object.fromEntries(Object.entries(file.endpoints ?? {}).map(([prefix, endpoint]) => [prefix, endpoint.residency])),
+    source: file.tier ? 'policy-file' : 'settings',
+    ...(file.allowedProviders && { allowedProviders: file.allowedProviders }),
+    ...(file.allowedModels && { allowedModels: file.allowedModels }),
+  };
+}
+
+/** Whether the school's lists allow this model (as typed, or as it will be sent). */
+export function schoolAllows(policy: PrivacyPolicy, provider: string, modelIds: readonly string[]): boolean {
+  if (policy.allowedProviders && !policy.allowedProviders.includes(provider)) return false;
+  if (policy.allowedModels) return modelIds.some((id) => policy.allowedModels?.some((pattern) => matchesPattern(pattern, `${provider}/${id}`)));
+  return true;
+}
+
+/** The refusal for a model the school's lists do not allow. */
+export function schoolDenial(provider: string, modelId: string): ErrorPayload {
+  return {
+    code: 'policy_denied',
+    message: `Your school’s policy does not allow ${provider}/${modelId}. Nothing was sent.`,
+    hint: 'Choose one of the models your school allows (atelier models, or the model picker), or ask your school’s IT.',
+  };
 }
 
 /** No restriction at all: for benchmarks and tests that are not about privacy. */

@@ -4,7 +4,9 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { ProfileFixes } from '../../core/models/bedrock-profiles';
 import type { EgressLog } from '../../core/privacy/egress-log';
-import { policyFromSettings } from '../../core/privacy/policy';
+import type { PolicyFileReader } from '../../core/privacy/policy-file';
+import { assertCredentialsChangeAllowed, assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
+import { effectivePolicy } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { credentialsOverview, listAwsProfiles } from '../../core/secrets/credentials-overview';
@@ -25,6 +27,7 @@ export interface MainServices {
   env: Readonly<Record<string, string | undefined>>;
   profileFixes: ProfileFixes;
   egress: EgressLog;
+  policyFile: PolicyFileReader;
   chat: ChatStreams;
   hardware: HardwareService;
   ollama: OllamaService;
@@ -39,7 +42,10 @@ export function createHandlers(services: MainServices): HandlerTable {
   return {
     'app:get-info': () => services.appInfo,
     'settings:get': () => services.settings.get(),
-    'settings:update': (patch) => services.settings.update(patch),
+    'settings:update': (patch) => {
+      assertSettingsChangeAllowed(patch, services.policyFile.read());
+      return services.settings.update(patch);
+    },
     'chat:start-stream': (request) => services.chat.start(request),
     'chat:abort': ({ streamId }) => services.chat.abort(streamId),
     'hardware:get': async (input) => {
@@ -56,13 +62,22 @@ export function createHandlers(services: MainServices): HandlerTable {
     },
     'providers:test': async ({ provider }) =>
       testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), {
-        policy: policyFromSettings(services.settings.get().settings),
+        policy: effectivePolicy(services.settings.get().settings, services.policyFile.read()),
         profileFixes: services.profileFixes,
       }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
-    'providers:set-secret': ({ name, value, sessionOnly }) => services.secrets.set(name, value, { sessionOnly: sessionOnly === true }),
-    'providers:remove-secret': async ({ name }) => ({ removed: await services.secrets.delete(name) }),
-    'providers:import-aws-csv': ({ content }) => importAwsAccessKeyCsv(content, services.secrets),
+    'providers:set-secret': ({ name, value, sessionOnly }) => {
+      assertCredentialsChangeAllowed(services.policyFile.read());
+      return services.secrets.set(name, value, { sessionOnly: sessionOnly === true });
+    },
+    'providers:remove-secret': async ({ name }) => {
+      assertCredentialsChangeAllowed(services.policyFile.read());
+      return { removed: await services.secrets.delete(name) };
+    },
+    'providers:import-aws-csv': ({ content }) => {
+      assertCredentialsChangeAllowed(services.policyFile.read());
+      return importAwsAccessKeyCsv(content, services.secrets);
+    },
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
     'egress:export-csv': () => ({ csv: services.egress.toCsv(), fileName: `atelier-egress-${new Date().toISOString().slice(0, 10)}.csv` }),

@@ -7,6 +7,7 @@ import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { EgressLog } from '../../core/privacy/egress-log';
+import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
@@ -31,6 +32,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
   const profileFixes = await ProfileFixes.open(dataDir);
   const egress = new EgressLog(openDatabase(dataDir));
+  const policyFile = new PolicyFileReader(policyFilePath(env));
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
   return {
     appInfo: describeApp(dataDir, runtime),
@@ -39,7 +41,8 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     env,
     profileFixes,
     egress,
-    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: (entry) => egress.record(entry) })),
+    policyFile,
+    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: (entry) => egress.record(entry), policyFile })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),

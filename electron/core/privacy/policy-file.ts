@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { privacyTiers, routeClasses } from '../../../shared/choices';
+import { describeIssues } from '../../../shared/errors';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What a school's IT may set for every user of the machine. */
+export const PolicyFileSchema = z.strictObject({
+  /** Pins the privacy tier; users cannot change it. */
+  tier: z.enum(privacyTiers).optional(),
+  /** Only these providers (model-id prefixes). */
+  allowedProviders: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).optional(),
+  /** Only models matching one of these patterns, `*` matching anything: `local/*`, `bedrock/eu.*`. */
+  allowedModels: z.array(z.string().min(1)).optional(),
+  /** Ollama hosts that count as local (the school's own GPU server). */
+  ollamaHosts: z.array(z.string().min(1)).optional(),
+  /** Where each custom endpoint's servers are: `local`, `eu` or `non-eu`. */
+  endpoints: z.record(z.string(), z.strictObject({ residency: z.enum(routeClasses) })).optional(),
+  /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
+  lockSettings: z.boolean().optional(),
+});
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;
+
+export type ManagedPolicy =
+  | { state: 'none' }
+  | { state: 'valid'; file: string; policy: PolicyFile }
+  /** Present but unreadable or invalid: Atelier then uses the strictest tier, and says why. */
+  | { state: 'invalid'; file: string; problem: string };
+
+/** Where school IT puts the policy on each system; ATELIER_POLICY_FILE overrides it. */
+export function policyFilePath(env: Env, platform: NodeJS.Platform = process.platform): string {
+  const override = env.ATELIER_POLICY_FILE?.trim();
+  if (override) return override;
+  if (platform === 'win32') return path.win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'Atelier', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/Atelier/policy.json';
+  return '/etc/atelier/policy.json';
+}
+
+/**
+ * Reads the policy file, again only when it changed (a stat per check). A file that exists but
+ * cannot be used is never ignored: it is reported as invalid.
+ */
+export class PolicyFileReader {
+  private cached: { key: string; value: ManagedPolicy } | null = null;
+
+  constructor(readonly file: string) {}
+
+  read(): ManagedPolicy {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(this.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' };
+      return { state: 'invalid', file: this.file, problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+    }
+    const key = `${stat.mtimeMs}:${stat.size}`;
+    if (this.cached?.key === key) return this.cached.value;
+    const value = parse(this.file);
+    this.cached = { key, value };
+    return value;
+  }
+}
+
+function parse(file: string): ManagedPolicy {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ? `it cannot be read (${(error as NodeJS.ErrnoException).code})` : `it is not valid JSON (${(error as Error).message})`;
+    return { state: 'invalid', file, problem: reason };
+  }
+  const parsed = PolicyFileSchema.safeParse(data);
+  if (!parsed.success) return { state: 'invalid', file, problem: `it does not match the policy format: ${describeIssues(parsed.error.issues)}` };
+  return { state: 'valid', file, policy: parsed.data };
+}
+
+/** `*` matches any run of characters; everything else is literal. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return regex.test(value);
+}
