@@ -15,3 +15,18 @@ export const ProvenanceSchema = z.object({
   modelId: z.string(),
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+/** What Settings shows about privacy: the tier, who set it, and what locks it. */
+export const PrivacyStateSchema = z.object({
+  tier: z.enum(privacyTiers),
+  /** `policy-file` when the school's policy pins the tier. */
+  source: z.enum(['settings', 'policy-file']),
+  /** A teacher has locked the privacy settings, providers and keys with a password. */
+  classroomLocked: z.boolean(),
+  /** The school's policy file, when there is one. */
+  policyFile: z.string().nullable(),
+  schoolLocksSettings: z.boolean(),
+  /** Why the strictest tier applies (an unusable policy file); null otherwise. */
+  problem: z.string().nullable(),
+});
+export type PrivacyState = z.infer<typeof PrivacyStateSchema>;

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { resolveDataDir } from '../core/paths';
+import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
+import { SecretStore } from '../core/secrets/secret-store';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -46,6 +48,11 @@ export function dataDirFor(io: CliIo): string {
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
 export function policyFileFor(io: CliIo): PolicyFileReader {
   return new PolicyFileReader(policyFilePath(io.env));
+}
+
+/** Whether a teacher has locked this machine's privacy settings (the lock's hash is in the keychain). */
+export function classroomLocked(io: CliIo): Promise<boolean> {
+  return new ClassroomLock(SecretStore.fromEnvironment(io.env)).isLocked();
 }
 
 export function printJson(io: CliIo, value: unknown): void {

@@ -6,6 +6,7 @@ import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
+import { registerLockCommands } from './commands/lock';
 import { registerModelsCommand } from './commands/models';
 import { registerOllamaCommand } from './commands/ollama';
 import { registerPrivacyCommand } from './commands/privacy';
@@ -32,6 +33,7 @@ function buildProgram(io: CliIo): Command {
   registerOllamaCommand(program, io);
   registerPrivacyCommand(program, io);
   registerEgressCommand(program, io);
+  registerLockCommands(program, io);
   return program;
 }
 

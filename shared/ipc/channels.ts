@@ -23,6 +23,9 @@ export const channelNames = [
   'providers:list-aws-profiles',
   'egress:list',
   'egress:export-csv',
+  'privacy:get-state',
+  'privacy:lock',
+  'privacy:unlock',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

@@ -5,6 +5,7 @@ import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
 import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
 import { ConnectionTestSchema, CredentialsOverviewSchema } from '../providers';
 import { EgressEntrySchema } from '../egress';
+import { PrivacyStateSchema } from '../privacy';
 import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import type { ChannelName, EventName } from './channels';
@@ -65,6 +66,10 @@ export const ipcChannels = {
   },
   /** The whole egress record as CSV, for the user to save. */
   'egress:export-csv': { input: NoInput, output: z.object({ csv: z.string(), fileName: z.string() }) },
+  'privacy:get-state': { input: NoInput, output: PrivacyStateSchema },
+  /** A teacher locks the privacy setting, providers and keys with a password (only its hash is kept). */
+  'privacy:lock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
+  'privacy:unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -40,6 +40,9 @@ describe('the IPC contract', () => {
         "providers:list-aws-profiles",
         "egress:list",
         "egress:export-csv",
+        "privacy:get-state",
+        "privacy:lock",
+        "privacy:unlock",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
@@ -59,7 +62,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

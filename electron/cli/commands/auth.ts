@@ -10,7 +10,7 @@ import { assertCredentialsChangeAllowed } from '../../core/privacy/settings-guar
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLocked, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -47,7 +47,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nThe secret is read from standard input, so it never appears in your shell history or the process list:\n  atelier auth set anthropic < key.txt\n  pbpaste | atelier auth set openai\n')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      assertCredentialsChangeAllowed(policyFileFor(io).read());
+      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
       if (io.stdin.isTTY) io.stderr(`Paste the value for ${secretName}, then press Enter and Ctrl-D:\n`);
       const value = (await io.stdin.readAll()).trim();
       const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
@@ -59,7 +59,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .description('save the access key from the CSV the AWS console gives you (the file itself is not kept)')
     .argument('<file>', 'the downloaded CSV, such as teacher_accessKeys.csv')
     .action(async (file: string) => {
-      assertCredentialsChangeAllowed(policyFileFor(io).read());
+      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
       let text: string;
       try {
         text = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
@@ -118,7 +118,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .argument('<name>', 'the credential to delete')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      assertCredentialsChangeAllowed(policyFileFor(io).read());
+      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
       const removed = await SecretStore.fromEnvironment(io.env).delete(secretName);
       if (!removed) throw new AtelierError('invalid_request', `There is no ${secretName} in the keychain.`, 'Run "atelier auth list" to see what is saved.');
       io.stdout(`Removed ${secretName} from the keychain.\n`);

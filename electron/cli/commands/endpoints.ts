@@ -3,7 +3,7 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { EndpointSchema } from '../../../shared/settings';
 import { endpointKeyVariable } from '../../core/config/provider-config';
 import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLocked, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerEndpointsCommand(program: Command, io: CliIo): void {
@@ -38,7 +38,7 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
       if (!parsed.success) {
         throw new AtelierError('invalid_request', `That endpoint cannot be added: ${describeIssues(parsed.error.issues)}.`);
       }
-      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read());
+      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read(), await classroomLocked(io));
       const store = await openSettingsStore(io);
       const others = store.get().settings.endpoints.filter((endpoint) => endpoint.prefix !== prefix);
       await store.update({ endpoints: [...others, parsed.data] });
@@ -53,7 +53,7 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
     .description('remove an endpoint')
     .argument('<prefix>', 'the prefix it was added with')
     .action(async (prefix: string) => {
-      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read());
+      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read(), await classroomLocked(io));
       const store = await openSettingsStore(io);
       const list = store.get().settings.endpoints;
       if (!list.some((endpoint) => endpoint.prefix === prefix)) {

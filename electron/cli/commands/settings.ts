@@ -3,7 +3,7 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLocked, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 
 /**
  * The settings a command line can set, as dotted paths: `theme`, `ollama.host`, … Lists
@@ -60,7 +60,7 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
           `Run "atelier settings get ${path}" to see the current value.`,
         );
       }
-      assertSettingsChangeAllowed(patch.data, policyFileFor(io).read());
+      assertSettingsChangeAllowed(patch.data, policyFileFor(io).read(), await classroomLocked(io));
       const state = await (await openSettingsStore(io)).update(patch.data);
       io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
     });

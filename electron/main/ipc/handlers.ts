@@ -4,6 +4,7 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 import type { ProfileFixes } from '../../core/models/bedrock-profiles';
 import type { EgressLog } from '../../core/privacy/egress-log';
+import type { ClassroomLock } from '../../core/privacy/classroom-lock';
 import type { PolicyFileReader } from '../../core/privacy/policy-file';
 import { assertCredentialsChangeAllowed, assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
 import { effectivePolicy } from '../../core/privacy/policy';
@@ -28,6 +29,7 @@ export interface MainServices {
   profileFixes: ProfileFixes;
   egress: EgressLog;
   policyFile: PolicyFileReader;
+  lock: ClassroomLock;
   chat: ChatStreams;
   hardware: HardwareService;
   ollama: OllamaService;
@@ -42,8 +44,8 @@ export function createHandlers(services: MainServices): HandlerTable {
   return {
     'app:get-info': () => services.appInfo,
     'settings:get': () => services.settings.get(),
-    'settings:update': (patch) => {
-      assertSettingsChangeAllowed(patch, services.policyFile.read());
+    'settings:update': async (patch) => {
+      assertSettingsChangeAllowed(patch, services.policyFile.read(), await services.lock.isLocked());
       return services.settings.update(patch);
     },
     'chat:start-stream': (request) => services.chat.start(request),
@@ -66,20 +68,29 @@ export function createHandlers(services: MainServices): HandlerTable {
         profileFixes: services.profileFixes,
       }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
-    'providers:set-secret': ({ name, value, sessionOnly }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read());
+    'providers:set-secret': async ({ name, value, sessionOnly }) => {
+      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
       return services.secrets.set(name, value, { sessionOnly: sessionOnly === true });
     },
     'providers:remove-secret': async ({ name }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read());
+      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
       return { removed: await services.secrets.delete(name) };
     },
-    'providers:import-aws-csv': ({ content }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read());
+    'providers:import-aws-csv': async ({ content }) => {
+      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
       return importAwsAccessKeyCsv(content, services.secrets);
     },
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
+    'privacy:get-state': async () => privacyState(services),
+    'privacy:lock': async ({ password }) => {
+      await services.lock.lock(password);
+      return privacyState(services);
+    },
+    'privacy:unlock': async ({ password }) => {
+      await services.lock.unlock(password);
+      return privacyState(services);
+    },
     'egress:export-csv': () => ({ csv: services.egress.toCsv(), fileName: `atelier-egress-${new Date().toISOString().slice(0, 10)}.csv` }),
   };
 }
@@ -93,5 +104,19 @@ export function forwardEvents(services: MainServices, emit: EmitEvent): () => vo
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}
+
+/** The privacy setting in force, where it comes from, and whether the class or the school locks it. */
+async function privacyState(services: MainServices) {
+  const managed = services.policyFile.read();
+  const policy = effectivePolicy(services.settings.get().settings, managed);
+  return {
+    tier: policy.tier,
+    source: policy.source,
+    classroomLocked: await services.lock.isLocked(),
+    policyFile: managed.state === 'none' ? null : managed.file,
+    schoolLocksSettings: managed.state === 'valid' && managed.policy.lockSettings === true,
+    problem: policy.problem ?? null,
   };
 }

@@ -6,6 +6,7 @@ import { HardwareService } from '../../core/hardware/hardware-service';
 import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
+import { ClassroomLock } from '../../core/privacy/classroom-lock';
 import { EgressLog } from '../../core/privacy/egress-log';
 import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
 import { openDatabase } from '../../core/store/database';
@@ -42,6 +43,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     profileFixes,
     egress,
     policyFile,
+    lock: new ClassroomLock(secrets),
     chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: (entry) => egress.record(entry), policyFile })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
