@@ -67,3 +67,45 @@ describe('privacy in the app', () => {
     expect(app.pageErrors).toEqual([]);
   });
 });
+
+describe('the classroom lock and the school’s policy in Settings', () => {
+  it('a teacher locks the tier with a password; it cannot be changed until unlocked', async () => {
+    app = await launchApp(await tempDir(), { env: useFakes().env });
+    const { page } = app;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const privacy = page.getByRole('radiogroup', { name: 'Privacy: where your words may go' });
+    await privacy.getByLabel('Teacher password').fill('Tafel-Kreide-2026');
+    await privacy.getByRole('button', { name: 'Lock for this class' }).click();
+    await privacy.getByText('Locked for this class: the privacy setting, providers and keys cannot be changed.').waitFor();
+    expect(await privacy.getByRole('radio', { name: /^Any provider/ }).isDisabled()).toBe(true);
+
+    await privacy.getByLabel('Teacher password').fill('wrong-guess');
+    await privacy.getByRole('button', { name: 'Unlock' }).click();
+    await privacy.getByText(/not the password of the classroom lock/).waitFor();
+    await privacy.getByLabel('Teacher password').fill('Tafel-Kreide-2026');
+    await privacy.getByRole('button', { name: 'Unlock' }).click();
+    await privacy.getByRole('button', { name: 'Lock for this class' }).waitFor();
+    expect(await privacy.getByRole('radio', { name: /^Any provider/ }).isDisabled()).toBe(false);
+  });
+
+  it('says when the school manages the tier, and when its policy file cannot be used', async () => {
+    const dir = await tempDir();
+    const policyFile = path.join(dir, 'policy.json');
+    await fs.writeFile(policyFile, JSON.stringify({ tier: 'dsgvo_cloud' }));
+    app = await launchApp(await tempDir(), { env: { ...useFakes().env, ATELIER_POLICY_FILE: policyFile } });
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    const privacy = app.page.getByRole('radiogroup', { name: 'Privacy: where your words may go' });
+    await privacy.getByText(`Managed by your school (${policyFile}).`).waitFor();
+    expect(await privacy.getByRole('radio', { name: /^Local and EU cloud/ }).isChecked()).toBe(true);
+    expect(await privacy.getByRole('radio', { name: /^Any provider/ }).isDisabled()).toBe(true);
+
+    await fs.writeFile(policyFile, '{ not json');
+    await app.page.reload();
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    await privacy.getByRole('alert').getByText(/cannot be used: it is not valid JSON.*only this computer is allowed/).waitFor();
+    expect(await privacy.getByRole('radio', { name: /^Local only/ }).isChecked()).toBe(true);
+    await fs.mkdir(screenshotDir, { recursive: true });
+    await privacy.scrollIntoViewIfNeeded();
+    await app.page.screenshot({ path: path.join(screenshotDir, 'settings-privacy-policy-invalid.png') });
+  });
+});

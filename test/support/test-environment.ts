@@ -49,18 +49,28 @@ export default async function setup(): Promise<() => Promise<void>> {
   };
 }
 
-/** Polls until the Secret Service answers on the bus (gnome-keyring takes a moment to register). */
+/**
+ * Polls until the Secret Service can store and return a secret. Searching is not enough: it can
+ * answer before gnome-keyring has unlocked its default collection, and an early write would then
+ * meet an unlock prompt that no one can answer.
+ */
 async function waitForSecretService(address: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const probe = spawn('secret-tool', ['search', '--all', 'service', 'atelier-probe'], {
-        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
-        stdio: 'ignore',
-      });
-      probe.on('close', (code) => resolve(code === 0 || code === 1));
-      probe.on('error', () => resolve(false));
+  const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address };
+  const tool = (args: string[], input?: string) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn('secret-tool', args, { env, stdio: ['pipe', 'pipe', 'ignore'] });
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('close', (code) => resolve({ code, stdout }));
+      child.on('error', () => resolve({ code: -1, stdout: '' }));
+      child.stdin?.end(input ?? '');
     });
-    if (ok) return;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const stored = await tool(['store', '--label=atelier-probe', 'service', 'atelier-probe', 'username', 'probe'], 'ready');
+    if (stored.code === 0 && (await tool(['lookup', 'service', 'atelier-probe', 'username', 'probe'])).stdout === 'ready') {
+      await tool(['clear', 'service', 'atelier-probe', 'username', 'probe']);
+      return;
+    }
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error('gnome-keyring did not start: install gnome-keyring, dbus and libsecret-tools (see .ci/run).');
