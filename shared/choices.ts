@@ -38,3 +38,10 @@ export type PrivacyTier = (typeof privacyTiers)[number];
 /** Where a request goes: this machine (or a named school host), the EU, or anywhere else. */
 export const routeClasses = ['local', 'eu', 'non-eu'] as const;
 export type RouteClass = (typeof routeClasses)[number];
+
+/**
+ * Why a request was made, in the egress record: a chat; asking a provider for its models; a
+ * connection test; managing Ollama's models (list, pull, delete, load).
+ */
+export const egressPurposes = ['chat', 'model-list', 'connection-test', 'model-management'] as const;
+export type EgressPurpose = (typeof egressPurposes)[number];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { privacyTiers, routeClasses } from './choices';
+import { egressPurposes, privacyTiers, routeClasses } from './choices';
 
 /**
  * One request that left the machine, or was refused: where it went and how it ended, for a
@@ -9,6 +9,7 @@ export const EgressEntrySchema = z.object({
   id: z.number().int(),
   /** ISO 8601, UTC. */
   at: z.string(),
+  purpose: z.enum(egressPurposes),
   tier: z.enum(privacyTiers),
   routeClass: z.enum(routeClasses),
   provider: z.string(),

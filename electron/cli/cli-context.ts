@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
+import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
+import { openDatabase } from '../core/store/database';
 import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
 
@@ -48,6 +50,15 @@ export function dataDirFor(io: CliIo): string {
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
 export function policyFileFor(io: CliIo): PolicyFileReader {
   return new PolicyFileReader(policyFilePath(io.env));
+}
+
+/** Writes to the egress record in the data folder's database, opened on the first entry. */
+export function egressRecorderFor(io: CliIo): EgressRecorder {
+  let log: EgressLog | null = null;
+  return (entry) => {
+    log ??= new EgressLog(openDatabase(dataDirFor(io)));
+    log.record(entry);
+  };
 }
 
 /** Whether a teacher has locked this machine's privacy settings (the lock's hash is in the keychain). */

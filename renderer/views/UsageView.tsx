@@ -42,6 +42,7 @@ export function UsageView() {
             <thead>
               <tr>
                 <th scope="col">{t('egress.when')}</th>
+                <th scope="col">{t('egress.purpose')}</th>
                 <th scope="col">{t('egress.outcome')}</th>
                 <th scope="col">{t('egress.route')}</th>
                 <th scope="col">{t('egress.model')}</th>
@@ -52,6 +53,7 @@ export function UsageView() {
               {record.entries.map((entry) => (
                 <tr key={entry.id}>
                   <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+                  <td>{t(`egress.purpose_${entry.purpose}`)}</td>
                   <td>{t(`egress.outcome_${entry.outcome}`)}</td>
                   <td>
                     {t(`egress.route_${entry.routeClass}`)} <span className="muted">({entry.host}{entry.region ? `, ${entry.region}` : ''})</span>

@@ -49,7 +49,7 @@ describe('the egress record', () => {
       ['completed', 'bedrock', 'eu'],
       ['refused', 'anthropic', 'non-eu'],
     ]);
-    expect(Object.keys(rows[0] ?? {})).toEqual(['id', 'at', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode']);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode']);
 
     // Neither the prompt nor the answer is anywhere in the data folder (settings, database, its WAL).
     expect(await filesContaining(home, PROMPT)).toEqual([]);
@@ -65,6 +65,42 @@ describe('the egress record', () => {
     await expect.poll(() => main.services.egress.count()).toBe(1);
     const result = await main.dispatch('egress:list', { limit: 10 }, { url: 'app://atelier/' });
     expect(result).toMatchObject({ ok: true, value: { total: 1, entries: [{ outcome: 'failed', errorCode: 'provider_error', provider: 'openai', routeClass: 'non-eu', tier: 'non_dsgvo' }] } });
+  });
+
+  it('records model listing and connection tests, marked as such, and refusals of configured providers only', async () => {
+    const home = await tempDir();
+    const env = { ...useFakes().env, ATELIER_HOME: home };
+    delete (env as Record<string, string | undefined>).OPENROUTER_API_KEY;
+    await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
+    expect((await runAtelier(['models', '--json'], { env })).code).toBe(0);
+    await writeSettings(home, { privacy: { tier: 'non_dsgvo' } });
+    expect((await runAtelier(['auth', 'test', 'openai'], { env })).code).toBe(0);
+    expect((await runAtelier(['auth', 'test', 'bedrock'], { env })).code).toBe(0);
+
+    const entries = (JSON.parse((await runAtelier(['egress', 'list', '--json'], { env })).stdout) as EgressEntry[]).reverse();
+    // Under dsgvo_cloud, Anthropic and OpenAI (keys set) are refused before anything is sent;
+    // OpenRouter has no key, so nothing was about to go there; Ollama here and Bedrock's catalogue send nothing.
+    expect(entries.map((entry) => [entry.purpose, entry.provider, entry.outcome, entry.tier, entry.modelId])).toEqual([
+      ['model-list', 'anthropic', 'refused', 'dsgvo_cloud', ''],
+      ['model-list', 'openai', 'refused', 'dsgvo_cloud', ''],
+      ['connection-test', 'openai', 'completed', 'non_dsgvo', ''],
+      ['connection-test', 'bedrock', 'completed', 'non_dsgvo', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ]);
+    expect(useFakes().anthropic.requests).toHaveLength(0);
+  });
+
+  it('gives entries written before purposes were recorded the purpose "chat"', async () => {
+    const dir = await tempDir();
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path.join(dir, 'atelier.db'));
+    old.exec(`CREATE TABLE egress (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, tier TEXT NOT NULL, route_class TEXT NOT NULL,
+      provider TEXT NOT NULL, region TEXT, host TEXT NOT NULL, model_id TEXT NOT NULL, input_tokens INTEGER, output_tokens INTEGER,
+      outcome TEXT NOT NULL, error_code TEXT); CREATE INDEX egress_at ON egress (at);
+      INSERT INTO egress (at, tier, route_class, provider, host, model_id, outcome) VALUES ('2026-01-01T00:00:00.000Z', 'dsgvo_local', 'local', 'local', '127.0.0.1', 'llama3.2:3b', 'completed');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const log = new EgressLog(openDatabase(dir));
+    expect(log.list()).toEqual([expect.objectContaining({ purpose: 'chat', modelId: 'llama3.2:3b', outcome: 'completed' })]);
   });
 
   it('keeps CSV fields safe for spreadsheets', async () => {

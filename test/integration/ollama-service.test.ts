@@ -5,9 +5,12 @@ import { AtelierError } from '../../shared/errors';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { OllamaService } from '../../electron/core/ollama/ollama-service';
+import type { NewEgressEntry } from '../../electron/core/privacy/egress-log';
+import type { PrivacyPolicy } from '../../electron/core/privacy/policy';
 import { createOllamaFake } from '../fakes/ollama-fake';
 
 const GIB = 1024 ** 3;
+const LOCAL_ONLY: PrivacyPolicy = { tier: 'dsgvo_local', allowedOllamaHosts: [], endpointResidency: {}, source: 'settings' };
 let fake: ReturnType<typeof createOllamaFake> | undefined;
 
 afterEach(async () => {
@@ -19,7 +22,7 @@ async function start(options: Parameters<typeof createOllamaFake>[0] = {}) {
   fake = createOllamaFake(options);
   await fake.start();
   const url = fake.url;
-  return { fake, service: new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: url }).ollama) };
+  return { fake, service: new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: url }).ollama, { policy: () => LOCAL_ONLY }) };
 }
 
 async function closedPort(): Promise<number> {
@@ -38,7 +41,7 @@ describe('OllamaService', () => {
 
   it('tells "not installed" from "not running" on this machine', async () => {
     const port = await closedPort();
-    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: `127.0.0.1:${port}` }).ollama);
+    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: `127.0.0.1:${port}` }).ollama, { policy: () => LOCAL_ONLY });
     const status = await service.status();
     expect(status.running).toBe(false);
     // These machines have no ollama program: the guidance is to install it.
@@ -109,5 +112,71 @@ describe('OllamaService', () => {
     await service.preload('llama3.2:3b');
     expect(server.loaded.has('llama3.2:3b')).toBe(true);
     expect(JSON.parse(server.lastRequest().body)).toMatchObject({ model: 'llama3.2:3b', keep_alive: '5m' });
+  });
+});
+
+describe('OllamaService under the privacy tier', () => {
+  const SCHOOL_HOST = 'gpu.school.example';
+
+  /** Ollama configured at a school server's name; the connection goes to the fake on loopback. */
+  async function atSchoolServer(policy: PrivacyPolicy) {
+    fake = createOllamaFake({ models: ['llama3.2:3b'] });
+    await fake.start();
+    const server = fake;
+    const toFake: typeof fetch = (input, init) => fetch(String(input instanceof Request ? input.url : input).replace(`http://${SCHOOL_HOST}:11434`, server.url), init);
+    const recorded: NewEgressEntry[] = [];
+    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: `http://${SCHOOL_HOST}:11434` }).ollama, {
+      policy: () => policy,
+      onEgress: (entry) => recorded.push(entry),
+      fetch: toFake,
+    });
+    return { server, service, recorded };
+  }
+
+  it('never contacts an Ollama host the tier does not allow, and records each refused call', async () => {
+    const { server, service, recorded } = await atSchoolServer(LOCAL_ONLY);
+    const status = await service.status();
+    expect(status).toMatchObject({ running: false, problem: { code: 'policy_denied', message: expect.stringContaining(`Ollama at ${SCHOOL_HOST}`) as unknown } });
+    const machine = { usableVramBytes: 8 * GIB, ramBytes: 32 * GIB };
+    const refusals = await Promise.all([
+      service.list(machine).catch((error: unknown) => error),
+      service.pull('qwen2.5:7b', () => undefined, new AbortController().signal).catch((error: unknown) => error),
+      service.delete('llama3.2:3b').catch((error: unknown) => error),
+      service.preload('llama3.2:3b').catch((error: unknown) => error),
+    ]);
+    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'policy_denied', hint: expect.stringContaining('policy file') as unknown });
+    expect(server.requests).toHaveLength(0);
+    expect(server.installed.has('llama3.2:3b')).toBe(true);
+    // The status ping is not recorded; the four actions are, as refused, with where they would have gone.
+    expect(recorded).toHaveLength(4);
+    for (const entry of recorded) expect(entry).toMatchObject({ purpose: 'model-management', tier: 'dsgvo_local', routeClass: 'non-eu', host: SCHOOL_HOST, outcome: 'refused', errorCode: 'policy_denied' });
+    expect(recorded.map((entry) => entry.modelId)).toEqual(['', 'qwen2.5:7b', 'llama3.2:3b', 'llama3.2:3b']);
+  });
+
+  it('manages models on a server the school names, and records what left this computer', async () => {
+    const { server, service, recorded } = await atSchoolServer({ ...LOCAL_ONLY, allowedOllamaHosts: [SCHOOL_HOST], source: 'policy-file' });
+    expect(await service.status()).toMatchObject({ running: true });
+    const models = await service.list({ usableVramBytes: 8 * GIB, ramBytes: 32 * GIB });
+    expect(models.map((model) => model.name)).toEqual(['llama3.2:3b']);
+    await service.delete('llama3.2:3b');
+    await expect(service.delete('llama3.2:3b')).rejects.toMatchObject({ code: 'model_not_found' });
+    expect(server.installed.size).toBe(0);
+    expect(recorded.map((entry) => [entry.purpose, entry.routeClass, entry.host, entry.modelId, entry.outcome, entry.errorCode])).toEqual([
+      ['model-management', 'local', SCHOOL_HOST, '', 'completed', null],
+      ['model-management', 'local', SCHOOL_HOST, 'llama3.2:3b', 'completed', null],
+      ['model-management', 'local', SCHOOL_HOST, 'llama3.2:3b', 'failed', 'model_not_found'],
+    ]);
+  });
+
+  it('records nothing for calls to Ollama on this computer, which leave nothing', async () => {
+    const recorded: NewEgressEntry[] = [];
+    fake = createOllamaFake({ models: ['llama3.2:3b'] });
+    await fake.start();
+    const url = fake.url;
+    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: url }).ollama, { policy: () => LOCAL_ONLY, onEgress: (entry) => recorded.push(entry) });
+    await service.list({ usableVramBytes: 8 * GIB, ramBytes: 32 * GIB });
+    await service.preload('llama3.2:3b');
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(recorded).toEqual([]);
   });
 });

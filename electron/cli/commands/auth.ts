@@ -10,7 +10,7 @@ import { assertCredentialsChangeAllowed } from '../../core/privacy/settings-guar
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { classroomLocked, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLocked, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -78,7 +78,11 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .action(async (provider: string, options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
-      const result = await testConnection(provider, config, { policy: effectivePolicy(settings, policyFileFor(io).read()), profileFixes: await ProfileFixes.open(dataDirFor(io)) });
+      const result = await testConnection(provider, config, {
+        policy: effectivePolicy(settings, policyFileFor(io).read()),
+        onEgress: egressRecorderFor(io),
+        profileFixes: await ProfileFixes.open(dataDirFor(io)),
+      });
       if (options.json) printJson(io, result);
       else {
         io.stdout(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}\n`);

@@ -5,9 +5,7 @@ import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { EgressLog } from '../../core/privacy/egress-log';
-import { openDatabase } from '../../core/store/database';
-import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -42,10 +40,9 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         ...(options.temperature !== undefined && { temperature: options.temperature }),
         ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
       };
-      const egress = new EgressLog(openDatabase(dataDirFor(io)));
       const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
-        onEgress: (entry) => egress.record(entry),
+        onEgress: egressRecorderFor(io),
         policyFile: policyFileFor(io),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O

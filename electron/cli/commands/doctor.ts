@@ -7,7 +7,8 @@ import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-m
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { formatMemory } from '../../../shared/format';
-import { printJson, type CliIo } from '../cli-context';
+import { policyFileFor, printJson, type CliIo } from '../cli-context';
+import { effectivePolicy } from '../../core/privacy/policy';
 import { openSettingsStore } from './settings';
 
 export function registerDoctorCommand(program: Command, io: CliIo): void {
@@ -26,7 +27,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const override = settings.hardware.vramOverrideGb;
       const [hardware, ollama] = await Promise.all([
         detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 }),
-        new OllamaService(() => config.ollama).status(),
+        new OllamaService(() => config.ollama, { policy: () => effectivePolicy(settings, policyFileFor(io).read()) }).status(),
       ]);
       const advice = adviseLocalModels(hardware, config.ollama.numCtx);
       const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config) };

@@ -4,7 +4,7 @@ import { SecretStore } from '../../core/secrets/secret-store';
 import { listModels } from '../../core/models/list-models';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { effectivePolicy } from '../../core/privacy/policy';
-import { dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerModelsCommand(program: Command, io: CliIo): void {
@@ -17,6 +17,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
       const policy = effectivePolicy(settings, policyFileFor(io).read());
       const providers = await listModels(await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env)), {
         policy,
+        onEgress: egressRecorderFor(io),
         profileFixes: await ProfileFixes.open(dataDirFor(io)),
       });
       if (options.json) {

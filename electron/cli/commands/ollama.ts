@@ -4,7 +4,8 @@ import type { PullProgress } from '../../../shared/ollama';
 import { resolveProviderConfig } from '../../core/config/provider-config';
 import { detectHardware } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
-import { formatBytes, printJson, type CliIo } from '../cli-context';
+import { egressRecorderFor, formatBytes, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { effectivePolicy } from '../../core/privacy/policy';
 import { CliExit, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -12,7 +13,11 @@ const FIT_WORDS = { fits: 'fits in GPU memory', spills: 'spills out of GPU memor
 
 async function service(io: CliIo): Promise<{ ollama: OllamaService; vramOverrideGb: number | null }> {
   const settings = (await openSettingsStore(io)).get().settings;
-  return { ollama: new OllamaService(() => resolveProviderConfig(settings, io.env).ollama), vramOverrideGb: settings.hardware.vramOverrideGb };
+  const policy = effectivePolicy(settings, policyFileFor(io).read());
+  return {
+    ollama: new OllamaService(() => resolveProviderConfig(settings, io.env).ollama, { policy: () => policy, onEgress: egressRecorderFor(io) }),
+    vramOverrideGb: settings.hardware.vramOverrideGb,
+  };
 }
 
 export function registerOllamaCommand(program: Command, io: CliIo): void {

@@ -6,7 +6,8 @@ import { createAnthropicProvider } from '../providers/anthropic';
 import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
 import { createOllamaProvider } from '../providers/ollama';
 import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
-import type { NewEgressEntry } from '../privacy/egress-log';
+import type { EgressPurpose } from '../../../shared/choices';
+import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
@@ -18,7 +19,9 @@ export interface RouterOptions {
   /** The privacy rules, read for every request; every route is checked before anything is sent. */
   policy: () => PrivacyPolicy | Promise<PrivacyPolicy>;
   /** Called once per routed request, sent or refused, for the egress record. Never gets the prompt. */
-  onEgress?: (entry: NewEgressEntry) => void;
+  onEgress?: EgressRecorder;
+  /** What the egress record says the requests were for: `chat` unless this router runs connection tests. */
+  purpose?: EgressPurpose;
   /** For HTTP providers; the global fetch by default. */
   fetch?: typeof fetch;
   bedrock?: BedrockProviderOptions;
@@ -98,7 +101,7 @@ export class ChatRouter {
 
   private record(entry: NewEgressEntry): void {
     try {
-      this.options.onEgress?.(entry);
+      this.options.onEgress?.({ ...entry, purpose: this.options.purpose ?? 'chat' });
     } catch {
       // The record must never break an answer; a failing database shows elsewhere.
     }

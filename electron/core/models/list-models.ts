@@ -7,8 +7,10 @@ import { mapOllamaError } from '../providers/ollama';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
 import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
-import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
-import { classifyRoute } from '../privacy/route';
+import type { EgressPurpose } from '../../../shared/choices';
+import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { classifyRoute, isLoopbackHost } from '../privacy/route';
 import { bedrockCatalogue } from './bedrock-catalogue';
 import { profileGeography, type ProfileFixes } from './bedrock-profiles';
 
@@ -42,45 +44,75 @@ const NOT_CHAT = /(embedding|whisper|tts|dall-e|davinci|babbage|moderation|trans
  */
 export async function listModels(
   config: ProviderConfig,
-  options: { policy?: PrivacyPolicy; fetch?: typeof fetch; signal?: AbortSignal; profileFixes?: ProfileFixes | null } = {},
+  options: {
+    policy?: PrivacyPolicy;
+    /** Receives an entry per provider asked (or refused) that the egress record should hold. */
+    onEgress?: EgressRecorder;
+    /** How the egress record names these requests: `model-list` unless a connection test lists. */
+    purpose?: EgressPurpose;
+    /** Ask only this provider (a connection test), not every configured one. */
+    only?: string;
+    fetch?: typeof fetch;
+    signal?: AbortSignal;
+    profileFixes?: ProfileFixes | null;
+  } = {},
 ): Promise<ProviderModels[]> {
   const fetchImpl = options.fetch;
   const policy = options.policy;
-  /** Asking a provider for its models sends the key there: the tier must allow the route first. */
-  const guarded = (provider: string, ask: () => Promise<ProviderModels>): Promise<ProviderModels> => {
+  const fixes = options.profileFixes ?? null;
+  /**
+   * Asking a provider for its models sends the key there: the tier (and the school's list of
+   * providers) must allow the route first. Every request and every refusal of a configured
+   * provider goes to the egress record, except asking Ollama on this computer.
+   */
+  const guarded = async (provider: string, ask: () => Promise<ProviderModels>, configured = true): Promise<ProviderModels> => {
     if (!policy) return ask();
-    const route = classifyRoute({ prefix: provider, model: 'models' }, config, policy, options.profileFixes ?? null);
-    if (tierAllows(policy.tier, route.routeClass)) return ask().then((listing) => ({ ...listing, models: listing.models.map((model) => ({ ...model, allowed: true })) }));
-    return Promise.resolve({ provider, source: 'not-allowed', models: [], error: policyDenial(route, policy) });
+    const route = { ...classifyRoute({ prefix: provider, model: '' }, config, policy, fixes), modelId: '' };
+    const entry: NewEgressEntry = { purpose: options.purpose ?? 'model-list', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'completed', errorCode: null };
+    const schoolAllowsProvider = !policy.allowedProviders || policy.allowedProviders.includes(provider);
+    if (!schoolAllowsProvider || !tierAllows(policy.tier, route.routeClass)) {
+      // Only a provider that would have been asked: without a key, nothing was about to be sent.
+      if (configured) options.onEgress?.({ ...entry, outcome: 'refused', errorCode: 'policy_denied' });
+      return { provider, source: 'not-allowed', models: [], error: schoolAllowsProvider ? policyDenial(route, policy) : schoolDenial(provider) };
+    }
+    const listing = await ask();
+    // Asking Ollama on this computer what it has installed sends nothing anywhere: not recorded.
+    if (listing.source === 'live' && !(provider === 'local' && isLoopbackHost(route.host))) {
+      options.onEgress?.({ ...entry, outcome: listing.error ? 'failed' : 'completed', errorCode: listing.error?.code ?? null });
+    }
+    return { ...listing, models: listing.models.map((model) => ({ ...model, allowed: schoolAllows(policy, provider, [model.id.slice(provider.length + 1)]) })) };
   };
-  const tasks: Promise<ProviderModels>[] = [
-    guarded('local', () => live('local', async () => {
+  const providers: [string, () => Promise<ProviderModels>][] = [
+    ['local', () => guarded('local', () => live('local', async () => {
       const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
       const { models } = await client.list();
       return models.map((model) => ({ id: `local/${model.name}` }));
-    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] }))),
-    guarded('anthropic', () => keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
+    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] })))],
+    ['anthropic', () => guarded('anthropic', () => keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
       const client = new Anthropic({ apiKey, baseURL: config.anthropic.baseUrl, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
       const models: ListedModel[] = [];
       for await (const model of client.models.list({ limit: 100 })) models.push({ id: `anthropic/${model.id}`, name: model.display_name });
       return models;
-    })),
-    guarded('openai', () => keyed('openai', 'OpenAI', config.openai, (apiKey) => openAiModels('openai', config.openai.baseUrl, apiKey, fetchImpl, NOT_CHAT))),
-    guarded('openrouter', () =>
-      keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) => openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION)),
-    ),
-    Promise.resolve(bedrockModels(config, options.profileFixes ?? null, policy)),
-    ...[...config.endpoints.values()].map((endpoint) =>
-      guarded(endpoint.prefix, () =>
+    }), config.anthropic.apiKey !== null)],
+    ['openai', () => guarded('openai', () => keyed('openai', 'OpenAI', config.openai, (apiKey) => openAiModels('openai', config.openai.baseUrl, apiKey, fetchImpl, NOT_CHAT)), config.openai.apiKey !== null)],
+    ['openrouter', () => guarded(
+      'openrouter',
+      () => keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) => openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION)),
+      config.openrouter.apiKey !== null,
+    )],
+    ['bedrock', () => Promise.resolve(bedrockModels(config, fixes, policy))],
+    ...[...config.endpoints.values()].map((endpoint): [string, () => Promise<ProviderModels>] => [
+      endpoint.prefix,
+      () => guarded(endpoint.prefix, () =>
         live(
           endpoint.prefix,
           () => openAiModels(endpoint.prefix, endpoint.baseUrl, endpoint.apiKey ?? 'no-key-configured', fetchImpl, null),
           (error) => mapStainlessError(error, contextFor(endpoint.name, endpoint), `Check the address (${endpoint.baseUrl}).`),
         ),
       ),
-    ),
+    ]),
   ];
-  return Promise.all(tasks);
+  return Promise.all(providers.filter(([provider]) => options.only === undefined || provider === options.only).map(([, ask]) => ask()));
 }
 
 async function live(provider: string, fetchList: () => Promise<ListedModel[]>, mapError: (error: unknown) => ErrorPayload): Promise<ProviderModels> {
@@ -139,7 +171,10 @@ function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null, polic
   }
   // The catalogue costs no network call; each model is marked by what the tier allows.
   const marked = policy
-    ? models.map((model) => ({ ...model, allowed: tierAllows(policy.tier, classifyRoute({ prefix: 'bedrock', model: model.id.slice('bedrock/'.length) }, config, policy, fixes).routeClass) }))
+    ? models.map((model) => {
+        const id = model.id.slice('bedrock/'.length);
+        return { ...model, allowed: schoolAllows(policy, 'bedrock', [id]) && tierAllows(policy.tier, classifyRoute({ prefix: 'bedrock', model: id }, config, policy, fixes).routeClass) };
+      })
     : models;
   return { provider: 'bedrock', source: 'catalogue', models: marked };
 }

@@ -8,12 +8,23 @@ import { estimateFit } from '../hardware/hardware-matrix';
 import type { ModelShape } from '../hardware/ollama-models';
 import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
 import { mapOllamaError } from '../providers/ollama';
+import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { isLoopbackHost, ollamaRoute } from '../privacy/route';
 import { findOllamaBinary } from './find-ollama';
 
 /** The machine a fit badge is judged against. */
 export interface MachineMemory {
   usableVramBytes: number;
   ramBytes: number;
+}
+
+export interface OllamaServiceOptions {
+  /** The privacy rules, read for every call: an Ollama host the tier does not allow is never contacted. */
+  policy: () => PrivacyPolicy | Promise<PrivacyPolicy>;
+  /** The egress record: calls that leave this computer, and refusals (status checks excepted). */
+  onEgress?: EgressRecorder;
+  fetch?: typeof fetch;
 }
 
 /**
@@ -24,11 +35,11 @@ export interface MachineMemory {
 export class OllamaService {
   constructor(
     private readonly config: () => OllamaConfig,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly options: OllamaServiceOptions,
   ) {}
 
   private client(signal?: AbortSignal): Ollama {
-    const fetchImpl = this.fetchImpl;
+    const fetchImpl = this.options.fetch ?? fetch;
     return new Ollama({
       host: this.config().host,
       fetch: signal ? (input, init) => fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : fetchImpl,
@@ -41,6 +52,9 @@ export class OllamaService {
 
   async status(): Promise<OllamaStatus> {
     const { host, hostSource } = this.config();
+    // A status check is a ping, polled by the UI: checked against the tier, but not recorded.
+    const admitted = await this.admit('', false);
+    if (!admitted.ok) return { running: false, version: null, host, hostSource, problem: admitted.error.toPayload() };
     try {
       const { version } = await this.client(AbortSignal.timeout(3000)).version();
       return { running: true, version, host, hostSource, problem: null };
@@ -68,6 +82,10 @@ export class OllamaService {
 
   /** Installed models, largest first, each with its fit on `machine` at the configured context. */
   async list(machine: MachineMemory): Promise<InstalledModel[]> {
+    return this.send('', () => this.listOn(machine));
+  }
+
+  private async listOn(machine: MachineMemory): Promise<InstalledModel[]> {
     const client = this.client(AbortSignal.timeout(10_000));
     try {
       const [{ models }, running] = await Promise.all([client.list(), client.ps().catch(() => ({ models: [] }))]);
@@ -103,6 +121,10 @@ export class OllamaService {
    * cancel; pulling again resumes, because Ollama keeps what it had downloaded.
    */
   async pull(model: string, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<void> {
+    return this.send(model, () => this.pullFrom(model, onProgress, signal));
+  }
+
+  private async pullFrom(model: string, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<void> {
     const layers = new Map<string, { total: number; completed: number }>();
     const speed = new SpeedMeter();
     try {
@@ -132,6 +154,10 @@ export class OllamaService {
   }
 
   async delete(model: string): Promise<void> {
+    return this.send(model, () => this.deleteFrom(model));
+  }
+
+  private async deleteFrom(model: string): Promise<void> {
     try {
       await this.client(AbortSignal.timeout(30_000)).delete({ model });
     } catch (error) {
@@ -141,10 +167,52 @@ export class OllamaService {
 
   /** Loads a model into memory now (an empty generate request), so the first answer comes fast. */
   async preload(model: string): Promise<void> {
+    return this.send(model, () => this.preloadOn(model));
+  }
+
+  private async preloadOn(model: string): Promise<void> {
     try {
       await this.client(AbortSignal.timeout(5 * 60_000)).generate({ model, prompt: '', keep_alive: this.config().keepAlive, stream: false });
     } catch (error) {
       throw this.failure(error, model);
+    }
+  }
+
+  /**
+   * The privacy check before any call: the configured host must be one the tier allows (this
+   * computer, or a server the school's policy names). A refusal is recorded when `record` is set.
+   */
+  private async admit(model: string, record: boolean): Promise<{ ok: true; entry: NewEgressEntry } | { ok: false; error: AtelierError }> {
+    const policy = await this.options.policy();
+    const route = ollamaRoute(this.config().host, policy, model);
+    const entry: NewEgressEntry = { purpose: 'model-management', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'completed', errorCode: null };
+    if (tierAllows(policy.tier, route.routeClass)) return { ok: true, entry };
+    if (record) this.record({ ...entry, outcome: 'refused', errorCode: 'policy_denied' });
+    const denial = policyDenial(route, policy);
+    return { ok: false, error: new AtelierError(denial.code, denial.message, denial.hint) };
+  }
+
+  /** Runs a call the tier allows; one that leaves this computer (a school's server) is recorded. */
+  private async send<T>(model: string, call: () => Promise<T>): Promise<T> {
+    const admitted = await this.admit(model, true);
+    if (!admitted.ok) throw admitted.error;
+    const leaves = !isLoopbackHost(admitted.entry.host);
+    try {
+      const result = await call();
+      if (leaves) this.record(admitted.entry);
+      return result;
+    } catch (error) {
+      const code = error instanceof AtelierError ? error.code : 'internal_error';
+      if (leaves) this.record({ ...admitted.entry, outcome: code === 'cancelled' ? 'cancelled' : 'failed', errorCode: code });
+      throw error;
+    }
+  }
+
+  private record(entry: NewEgressEntry): void {
+    try {
+      this.options.onEgress?.(entry);
+    } catch {
+      // The record must never break the call; a failing database shows elsewhere.
     }
   }
 

@@ -1,9 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { EgressEntry } from '../../../shared/egress';
 
-export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at'> & { at?: string };
+/** What a caller reports; `purpose` is `chat` unless said otherwise. */
+export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose'> & { at?: string; purpose?: EgressEntry['purpose'] };
 
-const COLUMNS = ['id', 'at', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode'] as const;
+/** Receives one entry per request sent or refused; never the prompt or the answer. */
+export type EgressRecorder = (entry: NewEgressEntry) => void;
+
+const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode'] as const;
 
 /** The egress record in the app's database: written once per request, read by the UI and exported as CSV. */
 export class EgressLog {
@@ -12,11 +16,12 @@ export class EgressLog {
   record(entry: NewEgressEntry): void {
     this.db
       .prepare(
-        `INSERT INTO egress (at, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.at ?? new Date().toISOString(),
+        entry.purpose ?? 'chat',
         entry.tier,
         entry.routeClass,
         entry.provider,
@@ -34,7 +39,7 @@ export class EgressLog {
   list(options: { limit?: number; offset?: number } = {}): EgressEntry[] {
     const rows = this.db
       .prepare(
-        `SELECT id, at, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
+        `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
                 input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
          FROM egress ORDER BY id DESC LIMIT ? OFFSET ?`,
       )
@@ -50,7 +55,7 @@ export class EgressLog {
   toCsv(): string {
     const rows = this.db
       .prepare(
-        `SELECT id, at, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
+        `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
                 input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
          FROM egress ORDER BY id ASC`,
       )

@@ -36,6 +36,14 @@ const TIER_NAMES: Record<PrivacyTier, string> = {
   non_dsgvo: 'Any provider',
 };
 
+const PROVIDER_NAMES: Record<string, string> = {
+  local: 'Ollama',
+  bedrock: 'AWS Bedrock',
+  anthropic: 'Anthropic',
+  openai: 'OpenAI',
+  openrouter: 'OpenRouter',
+};
+
 const ROUTE_WORDS: Record<RouteClass, string> = {
   local: 'this computer',
   eu: 'a data centre in the EU',
@@ -47,10 +55,12 @@ export function policyDenial(route: Omit<Provenance, 'tier'>, policy: PrivacyPol
   const managed = policy.source === 'policy-file';
   return {
     code: 'policy_denied',
-    message: `The privacy setting “${TIER_NAMES[policy.tier]}”${managed ? ', set by your school,' : ''} does not allow sending to ${route.provider} at ${route.host}: that is ${ROUTE_WORDS[route.routeClass]}. Nothing was sent.`,
+    message: `The privacy setting “${TIER_NAMES[policy.tier]}”${managed ? ', set by your school,' : ''} does not allow sending to ${PROVIDER_NAMES[route.provider] ?? route.provider} at ${route.host}: that is ${ROUTE_WORDS[route.routeClass]}. Nothing was sent.`,
     hint: managed
       ? 'Choose a model your school allows (Settings shows which), or ask your school’s IT.'
-      : route.provider === 'bedrock' && route.routeClass === 'non-eu'
+      : route.provider === 'local'
+        ? 'Use Ollama on this computer (Settings → Ollama → address), or ask your school to name this server in its policy file.'
+        : route.provider === 'bedrock' && route.routeClass === 'non-eu'
         ? 'Use an EU region (such as eu-central-1) with an eu. model id, or change the privacy setting in Settings → Privacy.'
         : 'Choose a model that the privacy setting allows, or change it in Settings → Privacy.',
   };
@@ -97,10 +107,10 @@ export function schoolAllows(policy: PrivacyPolicy, provider: string, modelIds: 
 }
 
 /** The refusal for a model the school's lists do not allow. */
-export function schoolDenial(provider: string, modelId: string): ErrorPayload {
+export function schoolDenial(provider: string, modelId?: string): ErrorPayload {
   return {
     code: 'policy_denied',
-    message: `Your school’s policy does not allow ${provider}/${modelId}. Nothing was sent.`,
+    message: `Your school’s policy does not allow ${modelId === undefined ? PROVIDER_NAMES[provider] ?? provider : `${provider}/${modelId}`}. Nothing was sent.`,
     hint: 'Choose one of the models your school allows (atelier models, or the model picker), or ask your school’s IT.',
   };
 }

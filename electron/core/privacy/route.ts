@@ -21,6 +21,13 @@ function hostOf(url: string): string {
   }
 }
 
+/** An Ollama server: local on this machine or on a host the school's policy names, else `non-eu`. */
+export function ollamaRoute(address: string, policy: PrivacyPolicy, modelId: string): Route {
+  const host = hostOf(address);
+  const named = policy.allowedOllamaHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase());
+  return { routeClass: isLoopbackHost(host) || named ? 'local' : 'non-eu', provider: 'local', region: null, host, modelId };
+}
+
 /**
  * Where a request would go, worked out before anything is sent: from the provider, the host, the
  * AWS region and the model id as it will be sent (a bare Bedrock id resolved to its profile first).
@@ -29,11 +36,8 @@ function hostOf(url: string): string {
  */
 export function classifyRoute(ref: ModelRef, config: ProviderConfig, policy: PrivacyPolicy, fixes: ProfileFixes | null = null): Route {
   switch (ref.prefix) {
-    case 'local': {
-      const host = hostOf(config.ollama.host);
-      const named = policy.allowedOllamaHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase());
-      return { routeClass: isLoopbackHost(host) || named ? 'local' : 'non-eu', provider: 'local', region: null, host, modelId: ref.model };
-    }
+    case 'local':
+      return ollamaRoute(config.ollama.host, policy, ref.model);
     case 'bedrock': {
       const region = config.bedrock.region;
       const host = config.bedrock.endpoint ? hostOf(config.bedrock.endpoint) : `bedrock-runtime.${region}.amazonaws.com`;

@@ -5,8 +5,9 @@ import { describeAwsAuth, type ProviderConfig } from '../config/provider-config'
 import { listModels } from '../models/list-models';
 import { cloudDefaults } from '../hardware/hardware-matrix';
 import { OllamaService } from '../ollama/ollama-service';
-import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
-import { classifyRoute } from '../privacy/route';
+import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { policyDenial, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { classifyRoute, isLoopbackHost, ollamaRoute } from '../privacy/route';
 import type { ProfileFixes } from '../models/bedrock-profiles';
 
 /** The region's default fast model, bare: resolved to the region's profile when it needs one. */
@@ -20,7 +21,7 @@ const BEDROCK_TEST_MODEL = cloudDefaults.bedrockEu.fast.slice('bedrock/'.length)
 export async function testConnection(
   provider: string,
   config: ProviderConfig,
-  options: { policy: PrivacyPolicy; fetch?: typeof fetch; profileFixes?: ProfileFixes | null },
+  options: { policy: PrivacyPolicy; onEgress?: EgressRecorder; fetch?: typeof fetch; profileFixes?: ProfileFixes | null },
 ): Promise<ConnectionTest> {
   const started = performance.now();
   const done = (ok: boolean, detail: string, error: ConnectionTest['error'] = null): ConnectionTest => ({
@@ -32,22 +33,35 @@ export async function testConnection(
   });
 
   // A test sends data too (a key, a prompt): the privacy tier is checked first, as for a chat.
+  const record = (entry: NewEgressEntry) => options.onEgress?.({ ...entry, purpose: 'connection-test' });
   if (provider === 'local' || provider === 'bedrock' || ['anthropic', 'openai', 'openrouter'].includes(provider) || config.endpoints.has(provider)) {
-    const model = provider === 'bedrock' ? BEDROCK_TEST_MODEL : 'test';
+    const model = provider === 'bedrock' ? BEDROCK_TEST_MODEL : '';
     const route = classifyRoute({ prefix: provider, model }, config, options.policy, options.profileFixes ?? null);
-    if (!tierAllows(options.policy.tier, route.routeClass)) {
-      return done(false, `Not tested: the privacy setting does not allow ${provider}.`, policyDenial(route, options.policy));
+    const schoolAllowsProvider = !options.policy.allowedProviders || options.policy.allowedProviders.includes(provider);
+    if (!schoolAllowsProvider || !tierAllows(options.policy.tier, route.routeClass)) {
+      record({ tier: options.policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
+      return done(false, `Not tested: the privacy setting does not allow ${provider}.`, schoolAllowsProvider ? policyDenial(route, options.policy) : schoolDenial(provider));
     }
   }
 
   if (provider === 'local') {
-    const status = await new OllamaService(() => config.ollama, options.fetch).status();
+    const status = await new OllamaService(() => config.ollama, { policy: () => options.policy, ...(options.fetch && { fetch: options.fetch }) }).status();
+    const route = ollamaRoute(config.ollama.host, options.policy, '');
+    if (!isLoopbackHost(route.host)) {
+      record({ tier: options.policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: status.running ? 'completed' : 'failed', errorCode: status.problem?.code ?? null });
+    }
     return status.running ? done(true, `Ollama ${status.version} answered at ${status.host}.`) : done(false, `Ollama did not answer at ${status.host}.`, status.problem);
   }
 
   if (provider === 'bedrock') {
     const model = BEDROCK_TEST_MODEL;
-    const router = new ChatRouter({ config: () => config, policy: () => options.policy, bedrock: { profileFixes: options.profileFixes ?? null } });
+    const router = new ChatRouter({
+      config: () => config,
+      policy: () => options.policy,
+      bedrock: { profileFixes: options.profileFixes ?? null },
+      purpose: 'connection-test',
+      ...(options.onEgress && { onEgress: options.onEgress }),
+    });
     const answer = await collectAnswer(router.stream({ model: `bedrock/${model}`, messages: [{ role: 'user', content: 'Reply with OK.' }], maxTokens: 1 }));
     const using = `${describeAwsAuth(config.bedrock.auth)} (${config.bedrock.authReason})`;
     return answer.error
@@ -55,7 +69,7 @@ export async function testConnection(
       : done(true, `Bedrock in ${config.bedrock.region} answered with ${model}, using ${using}.`);
   }
 
-  const listing = (await listModels(config, options)).find((entry) => entry.provider === provider);
+  const listing = (await listModels(config, { ...options, purpose: 'connection-test', only: provider })).find((entry) => entry.provider === provider);
   if (!listing) {
     return done(false, `"${provider}" is not a provider Atelier knows.`, {
       code: 'invalid_request',

@@ -21,6 +21,8 @@ const MIGRATIONS: string[] = [
      error_code TEXT
    );
    CREATE INDEX egress_at ON egress (at);`,
+  // Model listing, connection tests and Ollama management are recorded too, marked as such.
+  `ALTER TABLE egress ADD COLUMN purpose TEXT NOT NULL DEFAULT 'chat';`,
 ];
 
 /**

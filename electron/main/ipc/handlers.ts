@@ -65,6 +65,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     'providers:test': async ({ provider }) =>
       testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), {
         policy: effectivePolicy(services.settings.get().settings, services.policyFile.read()),
+        onEgress: (entry) => services.egress.record(entry),
         profileFixes: services.profileFixes,
       }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),

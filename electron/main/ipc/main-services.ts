@@ -7,7 +7,8 @@ import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { ClassroomLock } from '../../core/privacy/classroom-lock';
-import { EgressLog } from '../../core/privacy/egress-log';
+import { EgressLog, type NewEgressEntry } from '../../core/privacy/egress-log';
+import { effectivePolicy } from '../../core/privacy/policy';
 import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
@@ -34,7 +35,9 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   const profileFixes = await ProfileFixes.open(dataDir);
   const egress = new EgressLog(openDatabase(dataDir));
   const policyFile = new PolicyFileReader(policyFilePath(env));
-  const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama);
+  const policy = () => effectivePolicy(settings.get().settings, policyFile.read());
+  const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
+  const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
   return {
     appInfo: describeApp(dataDir, runtime),
     settings,
@@ -44,7 +47,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     egress,
     policyFile,
     lock: new ClassroomLock(secrets),
-    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: (entry) => egress.record(entry), policyFile })),
+    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, policyFile })),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),
