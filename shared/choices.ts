@@ -45,3 +45,14 @@ export type RouteClass = (typeof routeClasses)[number];
  */
 export const egressPurposes = ['chat', 'model-list', 'connection-test', 'model-management'] as const;
 export type EgressPurpose = (typeof egressPurposes)[number];
+
+/**
+ * Where a saved message stands: `streaming` while the answer arrives; `interrupted` when Atelier
+ * stopped (a crash, a killed process) in the middle of one, found so at the next start.
+ */
+export const messageStatuses = ['complete', 'streaming', 'cancelled', 'failed', 'interrupted'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+/** How a conversation can be exported: Markdown to read and share, JSON to keep everything. */
+export const exportFormats = ['markdown', 'json'] as const;
+export type ExportFormat = (typeof exportFormats)[number];

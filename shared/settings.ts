@@ -41,6 +41,13 @@ export const PrivacySettingsSchema = z.strictObject({
   tier: z.enum(privacyTiers),
 });
 
+/** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
+export const ChatSettingsSchema = z.strictObject({
+  /** `provider/model` for new messages; null until one is chosen. */
+  model: z.string().min(3).max(300).nullable(),
+  firstRunCompleted: z.boolean(),
+});
+
 /** The model id (`provider/model`) used for each role; null leaves the choice to the matrix. */
 export const RolesSettingsSchema = z.strictObject({
   fast: z.string().min(3).nullable(),
@@ -87,6 +94,7 @@ export const SettingsSchema = z.strictObject({
   hardware: HardwareSettingsSchema,
   roles: RolesSettingsSchema,
   endpoints: EndpointsSchema,
+  chat: ChatSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -100,6 +108,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hardware: { vramOverrideGb: null },
   roles: { fast: null, advanced: null, extreme: null },
   endpoints: [],
+  chat: { model: null, firstRunCompleted: false },
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -112,6 +121,7 @@ export const SettingsPatchSchema = z.strictObject({
   hardware: HardwareSettingsSchema.partial().optional(),
   roles: RolesSettingsSchema.partial().optional(),
   endpoints: EndpointsSchema.optional(),
+  chat: ChatSettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -127,6 +137,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.hardware !== undefined && { hardware: { ...base.hardware, ...withoutUndefined(patch.hardware) } }),
     ...(patch.roles !== undefined && { roles: { ...base.roles, ...withoutUndefined(patch.roles) } }),
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
+    ...(patch.chat !== undefined && { chat: { ...base.chat, ...withoutUndefined(patch.chat) } }),
   };
 }
 

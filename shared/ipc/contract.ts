@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AppInfoSchema } from '../app-info';
-import { ChatRequestSchema, StreamPartSchema } from '../chat';
+import { ChatRequestSchema, ContentPartSchema, StreamPartSchema } from '../chat';
+import { exportFormats } from '../choices';
+import { ConversationIdSchema, ConversationSchema, MessageIdSchema, SearchHitSchema, StoredMessageSchema } from '../conversations';
+import { ModelCatalogueSchema } from '../models';
 import { HardwareAdviceSchema, HardwareReportSchema } from '../hardware';
 import { InstalledModelSchema, OllamaModelNameSchema, OllamaStatusSchema, PullEventSchema } from '../ollama';
 import { ConnectionTestSchema, CredentialsOverviewSchema } from '../providers';
@@ -34,6 +37,41 @@ export const ipcChannels = {
   'chat:start-stream': { input: ChatRequestSchema, output: z.object({ streamId: z.string() }) },
   /** Stops an answer; it ends with a `cancelled` part. `aborted` is false if it had ended already. */
   'chat:abort': { input: z.strictObject({ streamId: z.string() }), output: z.object({ aborted: z.boolean() }) },
+  /**
+   * Sends a message in a conversation (null starts one): saved before it is sent, the answer
+   * saved as it streams; parts arrive as `chat:stream-part` events with the streamId.
+   * `replaceFrom` edits and resends: that user message and all after it are replaced.
+   */
+  'chat:send': {
+    input: z.strictObject({
+      conversationId: ConversationIdSchema.nullable(),
+      model: z.string().min(3).max(300),
+      parts: z.array(ContentPartSchema).min(1).max(20),
+      replaceFrom: MessageIdSchema.optional(),
+    }),
+    output: z.object({ streamId: z.string(), conversation: ConversationSchema, userMessage: StoredMessageSchema, answer: StoredMessageSchema }),
+  },
+  /** A new answer to the conversation's last message, replacing the answers after it. */
+  'chat:regenerate': {
+    input: z.strictObject({ conversationId: ConversationIdSchema, model: z.string().min(3).max(300) }),
+    output: z.object({ streamId: z.string(), conversation: ConversationSchema, answer: StoredMessageSchema }),
+  },
+  /** Conversations, newest first. */
+  'conversations:list': { input: NoInput, output: z.object({ conversations: z.array(ConversationSchema) }) },
+  'conversations:get': { input: z.strictObject({ id: ConversationIdSchema }), output: z.object({ conversation: ConversationSchema, messages: z.array(StoredMessageSchema) }) },
+  'conversations:rename': { input: z.strictObject({ id: ConversationIdSchema, title: z.string().max(500) }), output: ConversationSchema },
+  /** Hides a conversation; it can be restored for `undoSeconds`, then it is gone for good. */
+  'conversations:delete': { input: z.strictObject({ id: ConversationIdSchema }), output: z.object({ undoSeconds: z.number().int().positive() }) },
+  'conversations:restore': { input: z.strictObject({ id: ConversationIdSchema }), output: ConversationSchema },
+  /** Full-text search over every message. */
+  'conversations:search': { input: z.strictObject({ query: z.string().max(500) }), output: z.object({ hits: z.array(SearchHitSchema) }) },
+  /** A conversation as a file for the user to save. */
+  'conversations:export': {
+    input: z.strictObject({ id: ConversationIdSchema, format: z.enum(exportFormats) }),
+    output: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
+  /** The model picker's content: models by provider with residency and availability, and the roles. */
+  'models:get-catalogue': { input: NoInput, output: ModelCatalogueSchema },
   /** This machine's hardware (detected once, kept) and the models recommended for it. */
   'hardware:get': {
     input: z.strictObject({ refresh: z.boolean().optional() }).optional(),

@@ -26,6 +26,16 @@ describe('the IPC contract', () => {
         "settings:update",
         "chat:start-stream",
         "chat:abort",
+        "chat:send",
+        "chat:regenerate",
+        "conversations:list",
+        "conversations:get",
+        "conversations:rename",
+        "conversations:delete",
+        "conversations:restore",
+        "conversations:search",
+        "conversations:export",
+        "models:get-catalogue",
         "hardware:get",
         "ollama:status",
         "ollama:list",
@@ -62,7 +72,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

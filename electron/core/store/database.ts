@@ -23,6 +23,46 @@ const MIGRATIONS: string[] = [
    CREATE INDEX egress_at ON egress (at);`,
   // Model listing, connection tests and Ollama management are recorded too, marked as such.
   `ALTER TABLE egress ADD COLUMN purpose TEXT NOT NULL DEFAULT 'chat';`,
+  // Conversations and their messages; message text is indexed for full-text search (FTS5,
+  // accents folded so "muller" finds "Müller"). Content parts, provenance, usage, timings and
+  // errors are JSON.
+  `CREATE TABLE conversations (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     title TEXT NOT NULL,
+     model TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     deleted_at TEXT
+   );
+   CREATE INDEX conversations_updated ON conversations (updated_at);
+   CREATE TABLE messages (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+     role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+     content TEXT NOT NULL,
+     text TEXT NOT NULL,
+     model TEXT,
+     status TEXT NOT NULL,
+     provenance TEXT,
+     usage TEXT,
+     timings TEXT,
+     error TEXT,
+     notices TEXT NOT NULL DEFAULT '[]',
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX messages_conversation ON messages (conversation_id, id);
+   CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+   CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+   END;
+   CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+   END;
+   CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+     INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+   END;`,
 ];
 
 /**
@@ -32,7 +72,8 @@ const MIGRATIONS: string[] = [
 export function openDatabase(dataDir: string): DatabaseSync {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE_NAME));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  // WAL with synchronous=NORMAL survives a crash or a killed process; only a power cut may lose the last moment.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   for (let index = version; index < MIGRATIONS.length; index++) {
     db.exec('BEGIN');

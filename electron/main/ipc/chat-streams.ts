@@ -26,19 +26,24 @@ export class ChatStreams {
 
   async start(request: ChatRequest): Promise<{ streamId: string }> {
     await this.router.resolve(request.model); // rejects with invalid_request before anything starts
+    return { streamId: this.run((signal) => this.router.stream(request, signal)) };
+  }
+
+  /** Runs any stream of parts (a conversation's answer, say) in the background; its id to abort it. */
+  run(stream: (signal: AbortSignal) => AsyncIterable<StreamPart>): string {
     const streamId = randomUUID();
     const controller = new AbortController();
     this.running.set(streamId, controller);
     const coalescer = createPartCoalescer((part) => this.emit({ streamId, part }), this.frameMs);
     void (async () => {
       try {
-        for await (const part of this.router.stream(request, controller.signal)) coalescer.push(part);
+        for await (const part of stream(controller.signal)) coalescer.push(part);
       } finally {
         coalescer.flush();
         this.running.delete(streamId);
       }
     })();
-    return { streamId };
+    return streamId;
   }
 
   /** Stops a stream; its last part will be `cancelled`. False if it had already ended. */

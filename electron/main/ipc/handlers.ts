@@ -16,6 +16,10 @@ import type { OllamaService } from '../../core/ollama/ollama-service';
 import type { SecretStore } from '../../core/secrets/secret-store';
 import type { SettingsStore } from '../../core/settings/settings-store';
 import type { ChatStreams } from './chat-streams';
+import type { ConversationChat } from '../../core/conversations/conversation-chat';
+import { exportConversation } from '../../core/conversations/conversation-export';
+import type { ConversationStore } from '../../core/conversations/conversation-store';
+import { modelCatalogue } from '../../core/models/model-catalogue';
 import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
 
@@ -31,10 +35,15 @@ export interface MainServices {
   policyFile: PolicyFileReader;
   lock: ClassroomLock;
   chat: ChatStreams;
+  conversations: ConversationStore;
+  conversationChat: ConversationChat;
   hardware: HardwareService;
   ollama: OllamaService;
   pulls: OllamaPulls;
 }
+
+/** How long a deleted conversation can be restored. */
+const UNDO_SECONDS = 10;
 
 /** Pushes an event to every window of the app. */
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -50,6 +59,38 @@ export function createHandlers(services: MainServices): HandlerTable {
     },
     'chat:start-stream': (request) => services.chat.start(request),
     'chat:abort': ({ streamId }) => services.chat.abort(streamId),
+    'chat:send': async (input) => {
+      const prepared = await services.conversationChat.send(input);
+      const streamId = services.chat.run((signal) => services.conversationChat.stream(prepared, signal));
+      return { streamId, conversation: prepared.conversation, userMessage: prepared.userMessage, answer: prepared.answer };
+    },
+    'chat:regenerate': async (input) => {
+      const prepared = await services.conversationChat.regenerate(input);
+      const streamId = services.chat.run((signal) => services.conversationChat.stream(prepared, signal));
+      return { streamId, conversation: prepared.conversation, answer: prepared.answer };
+    },
+    'conversations:list': () => ({ conversations: services.conversations.listConversations() }),
+    'conversations:get': ({ id }) => ({ conversation: services.conversations.getConversation(id), messages: services.conversations.messages(id) }),
+    'conversations:rename': ({ id, title }) => services.conversations.renameConversation(id, title),
+    'conversations:delete': ({ id }) => {
+      services.conversations.deleteConversation(id);
+      // Gone for good once the undo has run out (and, at the latest, when Atelier next starts).
+      setTimeout(() => services.conversations.purgeDeleted(new Date(Date.now() - UNDO_SECONDS * 1000).toISOString()), (UNDO_SECONDS + 1) * 1000).unref();
+      return { undoSeconds: UNDO_SECONDS };
+    },
+    'conversations:restore': ({ id }) => services.conversations.restoreConversation(id),
+    'conversations:search': ({ query }) => ({ hits: services.conversations.search(query) }),
+    'conversations:export': ({ id, format }) => exportConversation(services.conversations.getConversation(id), services.conversations.messages(id), format),
+    'models:get-catalogue': async () => {
+      const settings = services.settings.get().settings;
+      const report = await services.hardware.get();
+      return modelCatalogue(await loadProviderConfig(settings, services.env, services.secrets), settings, {
+        policy: effectivePolicy(settings, services.policyFile.read()),
+        advice: adviseLocalModels(report, settings.ollama.numCtx),
+        onEgress: (entry) => services.egress.record(entry),
+        profileFixes: services.profileFixes,
+      });
+    },
     'hardware:get': async (input) => {
       const report = await services.hardware.get({ refresh: input?.refresh === true });
       return { report, advice: adviseLocalModels(report, services.settings.get().settings.ollama.numCtx) };

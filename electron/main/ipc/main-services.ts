@@ -7,6 +7,8 @@ import type { ProbeResults } from '../../core/hardware/interpret-hardware';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { ClassroomLock } from '../../core/privacy/classroom-lock';
+import { ConversationChat } from '../../core/conversations/conversation-chat';
+import { ConversationStore } from '../../core/conversations/conversation-store';
 import { EgressLog, type NewEgressEntry } from '../../core/privacy/egress-log';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
@@ -33,11 +35,19 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   const settings = await SettingsStore.open(dataDir);
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
   const profileFixes = await ProfileFixes.open(dataDir);
-  const egress = new EgressLog(openDatabase(dataDir));
+  const db = openDatabase(dataDir);
+  const egress = new EgressLog(db);
+  const conversations = new ConversationStore(db);
+  // An answer left streaming by a crash or a killed process is marked so; what was deleted and
+  // not undone before Atelier quit is removed for good.
+  conversations.markInterrupted();
+  conversations.purgeDeleted();
   const policyFile = new PolicyFileReader(policyFilePath(env));
   const policy = () => effectivePolicy(settings.get().settings, policyFile.read());
   const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
+  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, policyFile });
+  const chat = new ChatStreams(router);
   return {
     appInfo: describeApp(dataDir, runtime),
     settings,
@@ -47,7 +57,9 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     egress,
     policyFile,
     lock: new ClassroomLock(secrets),
-    chat: new ChatStreams(createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, policyFile })),
+    chat,
+    conversations,
+    conversationChat: new ConversationChat(conversations, router),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls: new OllamaPulls(ollama),

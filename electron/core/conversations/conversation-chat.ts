@@ -1,0 +1,132 @@
+import type { ChatMessage, ChatRequest, ContentPart, StreamPart } from '../../../shared/chat';
+import type { Conversation, StoredMessage } from '../../../shared/conversations';
+import { AtelierError } from '../../../shared/errors';
+import type { ChatRouter } from '../chat/router';
+import { takesImages } from '../models/capabilities';
+import { AnswerWriter } from './answer-writer';
+import type { ConversationStore } from './conversation-store';
+
+/** An answer ready to stream: saved as `streaming`, with the request that will produce it. */
+export interface PreparedAnswer {
+  conversation: Conversation;
+  /** The user's message, saved before anything is sent; null when regenerating. */
+  userMessage: StoredMessage | null;
+  answer: StoredMessage;
+  request: ChatRequest;
+}
+
+export interface SendInput {
+  /** null starts a new conversation. */
+  conversationId: number | null;
+  model: string;
+  parts: ContentPart[];
+  /** Edit and resend: this user message and everything after it are replaced. */
+  replaceFrom?: number;
+}
+
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Chatting in a saved conversation: the user's message is written before the request leaves,
+ * the answer while it streams (in batches, see AnswerWriter), so a crash loses at most the last
+ * moment of an answer.
+ */
+export class ConversationChat {
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly router: ChatRouter,
+    private readonly options: { flushMs?: number } = {},
+  ) {}
+
+  async send(input: SendInput): Promise<PreparedAnswer & { userMessage: StoredMessage }> {
+    checkParts(input.parts, input.model);
+    await this.router.resolve(input.model); // a malformed id fails here, before anything is saved
+    let conversation = input.conversationId === null ? this.store.createConversation({ model: input.model }) : this.store.getConversation(input.conversationId);
+    if (input.replaceFrom !== undefined) {
+      const edited = this.store.getMessage(input.replaceFrom);
+      if (edited.conversationId !== conversation.id || edited.role !== 'user') {
+        throw new AtelierError('invalid_request', 'Only your own messages in this conversation can be edited.', 'Reload the conversation and try again.');
+      }
+      this.store.deleteMessagesFrom(conversation.id, edited.id);
+    }
+    const userMessage = this.store.addMessage({ conversationId: conversation.id, role: 'user', parts: input.parts });
+    const answer = this.store.addMessage({ conversationId: conversation.id, role: 'assistant', parts: [], model: input.model, status: 'streaming' });
+    conversation = this.store.getConversation(conversation.id);
+    return { conversation, userMessage, answer, request: this.requestFor(conversation.id, answer.id, input.model) };
+  }
+
+  /** A new answer to the last message: the answers after the last user message are replaced. */
+  async regenerate(input: { conversationId: number; model: string }): Promise<PreparedAnswer> {
+    await this.router.resolve(input.model);
+    const messages = this.store.messages(input.conversationId);
+    const lastUser = messages.findLast((message) => message.role === 'user');
+    if (!lastUser) throw new AtelierError('invalid_request', 'There is no message to answer again.', 'Write a message first.');
+    checkParts(lastUser.parts, input.model);
+    const firstAnswer = messages.find((message) => message.id > lastUser.id);
+    if (firstAnswer) this.store.deleteMessagesFrom(input.conversationId, firstAnswer.id);
+    const answer = this.store.addMessage({ conversationId: input.conversationId, role: 'assistant', parts: [], model: input.model, status: 'streaming' });
+    const conversation = this.store.getConversation(input.conversationId);
+    return { conversation, userMessage: null, answer, request: this.requestFor(conversation.id, answer.id, input.model) };
+  }
+
+  /**
+   * Streams the answer through the router and saves it as it comes. Never throws; the stream
+   * ends as the router's does, and the saved answer ends `complete`, `failed` or `cancelled`
+   * (also when the reader stops early).
+   */
+  async *stream(prepared: PreparedAnswer, signal: AbortSignal): AsyncGenerator<StreamPart> {
+    const writer = new AnswerWriter(this.store, prepared.answer.id, this.options.flushMs);
+    try {
+      for await (const part of this.router.stream(prepared.request, signal)) {
+        writer.apply(part);
+        yield part;
+      }
+    } finally {
+      writer.close();
+    }
+  }
+
+  /** The conversation up to the answer, as the model should see it. */
+  private requestFor(conversationId: number, answerId: number, model: string): ChatRequest {
+    const history = this.store.messages(conversationId).filter((message) => message.id < answerId);
+    return { model, messages: toChatMessages(history) };
+  }
+}
+
+/**
+ * Saved messages as a request's turns: answers that produced no text are left out (a refused or
+ * failed one), and turns of the same role in a row are joined, since Anthropic and Bedrock want
+ * user and assistant to alternate.
+ */
+export function toChatMessages(messages: readonly StoredMessage[]): ChatMessage[] {
+  const turns: { role: 'user' | 'assistant'; parts: ContentPart[] }[] = [];
+  for (const message of messages) {
+    const parts = message.parts.filter((part) => part.type === 'image' || part.text.trim() !== '');
+    if (parts.length === 0) continue;
+    const last = turns.at(-1);
+    if (last?.role === message.role) last.parts.push(...parts);
+    else turns.push({ role: message.role, parts: [...parts] });
+  }
+  // A conversation must start with the user; drop anything before the first user turn.
+  const start = turns.findIndex((turn) => turn.role === 'user');
+  return turns.slice(start === -1 ? turns.length : start).map((turn) => ({
+    role: turn.role,
+    content: turn.parts.every((part) => part.type === 'text') ? turn.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n\n') : turn.parts,
+  }));
+}
+
+function checkParts(parts: readonly ContentPart[], model: string): void {
+  const hasText = parts.some((part) => part.type === 'text' && part.text.trim() !== '');
+  const images = parts.filter((part) => part.type === 'image');
+  if (!hasText && images.length === 0) {
+    throw new AtelierError('invalid_request', 'There is no message to send.', 'Type a message or attach an image.');
+  }
+  if (images.length > 0 && takesImages(model) === false) {
+    throw new AtelierError('invalid_request', `${model} does not take images.`, 'Choose a model marked as taking images, or remove the image.');
+  }
+  for (const image of images) {
+    if (image.type === 'image' && (image.data.length * 3) / 4 > MAX_IMAGE_BYTES) {
+      throw new AtelierError('invalid_request', 'That image is larger than 10 MB.', 'Make it smaller (a screenshot or a photo resized to about 2000 pixels is plenty).');
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Conversation, ExportFormat, StoredMessage } from '../../../shared/conversations';
+
+const EXPORT_FORMAT_VERSION = 1;
+
+/** A conversation as a file to save: Markdown to read and share, JSON to keep everything. */
+export function exportConversation(conversation: Conversation, messages: StoredMessage[], format: ExportFormat): { fileName: string; mediaType: string; content: string } {
+  const base = fileBaseName(conversation);
+  if (format === 'json') {
+    const content = JSON.stringify({ format: 'atelier-conversation', version: EXPORT_FORMAT_VERSION, conversation, messages }, null, 2);
+    return { fileName: `${base}.json`, mediaType: 'application/json', content: `${content}\n` };
+  }
+  return { fileName: `${base}.md`, mediaType: 'text/markdown', content: toMarkdown(conversation, messages) };
+}
+
+function toMarkdown(conversation: Conversation, messages: StoredMessage[]): string {
+  const lines = [`# ${conversation.title || 'Conversation'}`, '', `Exported from Atelier, ${new Date().toISOString().slice(0, 10)}. Started ${conversation.createdAt}.`, ''];
+  for (const message of messages) {
+    const who = message.role === 'user' ? 'You' : `Assistant (${message.model ?? 'unknown model'})`;
+    lines.push(`## ${who}`, '');
+    for (const part of message.parts) {
+      lines.push(part.type === 'text' ? part.text : `*[image, ${part.mediaType}]*`, '');
+    }
+    if (message.role === 'assistant') {
+      const facts: string[] = [];
+      if (message.status !== 'complete') facts.push(message.status);
+      if (message.provenance) {
+        const { provider, region, host, routeClass } = message.provenance;
+        facts.push(`${provider}${region ? ` ${region}` : ''} at ${host}, route ${routeClass}`);
+      }
+      if (message.usage && message.usage.inputTokens !== null) facts.push(`${message.usage.inputTokens} tokens in, ${message.usage.outputTokens ?? '?'} out`);
+      if (message.error) facts.push(`error: ${message.error.message}`);
+      if (facts.length > 0) lines.push(`> ${facts.join(' · ')}`, '');
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** A file name from the title: letters, digits and dashes, never a path. */
+function fileBaseName(conversation: Conversation): string {
+  const slug = (conversation.title || 'conversation')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
+  return `atelier-${slug || 'conversation'}-${conversation.createdAt.slice(0, 10)}`;
+}
