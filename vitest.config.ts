@@ -19,6 +19,9 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/unit/renderer/**/*.test.tsx'],
           environment: 'happy-dom',
+          // The main-process side of these tests runs in the same realm and fetches from the
+          // provider fakes the way Node would: no browser same-origin policy for it.
+          environmentOptions: { happyDOM: { settings: { fetch: { disableSameOriginPolicy: true } } } },
           globalSetup: ['test/support/test-environment.ts'],
         },
       },

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RecoveryBanner } from './components/RecoveryBanner';
 import { Sidebar, type ViewName } from './components/Sidebar';
 import { useSettings } from './settings/SettingsProvider';
 import { useApplyPreferences } from './settings/use-apply-preferences';
-import { ChatView } from './views/ChatView';
+import { ChatView } from './chat/ChatView';
+import { NavigationContext, type SettingsSection } from './navigation';
 import { SettingsView } from './views/settings/SettingsView';
 import { UsageView } from './views/UsageView';
 
@@ -12,12 +13,19 @@ export function App() {
   const { t } = useTranslation();
   const { state, loadError } = useSettings();
   const [view, setView] = useState<ViewName>('chat');
+  const [section, setSection] = useState<SettingsSection | null>(null);
+  const go = useCallback((next: ViewName, nextSection?: SettingsSection) => {
+    setView(next);
+    setSection(nextSection ?? null);
+  }, []);
+  const navigation = useMemo(() => ({ go }), [go]);
   const [recoveryDismissed, setRecoveryDismissed] = useState(false);
   useApplyPreferences(state?.settings);
 
   return (
+    <NavigationContext.Provider value={navigation}>
     <div className="shell">
-      <Sidebar current={view} onSelect={setView} />
+      <Sidebar current={view} onSelect={(next) => go(next)} />
       <main className="content">
         {loadError && (
           <p className="banner banner-error" role="alert">
@@ -28,9 +36,10 @@ export function App() {
           <RecoveryBanner recovery={state.recovery} onDismiss={() => setRecoveryDismissed(true)} />
         )}
         {view === 'chat' && <ChatView />}
-        {view === 'settings' && <SettingsView />}
+        {view === 'settings' && <SettingsView section={section} />}
         {view === 'usage' && <UsageView />}
       </main>
     </div>
+    </NavigationContext.Provider>
   );
 }

@@ -22,9 +22,14 @@ export function hardenWebContents(): void {
   });
 }
 
-/** Denies every permission request (camera, microphone, notifications, …) by default. */
+/**
+ * Denies every permission request (camera, microphone, notifications, …) by default. The one
+ * exception is writing text to the clipboard, which the copy buttons of answers and code need.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
   session.setDevicePermissionHandler(() => false);
 }

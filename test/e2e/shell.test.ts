@@ -26,7 +26,7 @@ describe('the app shell in Chromium', () => {
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('button', { name: 'Chat' }).waitFor();
     expect(await nav.getByRole('button').allTextContents()).toEqual(['Chat', 'Settings', 'Usage']);
-    await page.getByRole('heading', { name: 'No conversations yet' }).waitFor();
+    await page.getByRole('heading', { name: 'Welcome to Atelier' }).waitFor();
 
     await nav.getByRole('button', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: 'No requests recorded yet.' }).waitFor();

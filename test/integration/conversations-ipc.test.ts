@@ -44,6 +44,8 @@ describe('the model picker catalogue', () => {
     expect(useFakes().anthropic.requests).toHaveLength(0);
     expect(useFakes().openai.requests).toHaveLength(0);
     expect(useFakes().school.requests).toHaveLength(0);
+    // The picker does not ask them, so the egress record holds no refusals nobody asked for.
+    expect(await call<{ total: number }>(main, 'egress:list')).toMatchObject({ total: 0 });
     // Roles: the EU cloud where credentials are there.
     expect(catalogue.roles.find((role) => role.role === 'advanced')).toMatchObject({ model: 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0', source: 'cloud', available: true });
   });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import de from '../../renderer/i18n/locales/de.json';
 import en from '../../renderer/i18n/locales/en.json';
@@ -30,6 +32,14 @@ describe('the translations', () => {
       expect(english[key]?.trim(), key).not.toBe('');
       expect(placeholders(text), key).toEqual(placeholders(english[key]));
     }
+  });
+
+  it('have every key the renderer asks for (complete in both languages)', () => {
+    const rendererDir = path.resolve(import.meta.dirname, '../../renderer');
+    const files = fs.readdirSync(rendererDir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.tsx?$/.test(file));
+    const used = new Set(files.flatMap((file) => [...fs.readFileSync(path.join(rendererDir, file), 'utf8').matchAll(/\bt\('([\w.-]+)'/g)].map((match) => match[1] ?? '')));
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((key) => english[key] === undefined)).toEqual([]);
   });
 
   it('resolve "system" from the OS languages, falling back to English', () => {

@@ -52,6 +52,12 @@ export async function listModels(
     purpose?: EgressPurpose;
     /** Ask only this provider (a connection test), not every configured one. */
     only?: string;
+    /**
+     * Whether a refusal goes to the egress record (default yes: someone asked). The model picker's
+     * own listing passes false: it simply does not ask a provider the tier rules out, and a
+     * refusal per provider each time the picker opens would bury the record.
+     */
+    recordRefusals?: boolean;
     fetch?: typeof fetch;
     signal?: AbortSignal;
     profileFixes?: ProfileFixes | null;
@@ -72,7 +78,7 @@ export async function listModels(
     const schoolAllowsProvider = !policy.allowedProviders || policy.allowedProviders.includes(provider);
     if (!schoolAllowsProvider || !tierAllows(policy.tier, route.routeClass)) {
       // Only a provider that would have been asked: without a key, nothing was about to be sent.
-      if (configured) options.onEgress?.({ ...entry, outcome: 'refused', errorCode: 'policy_denied' });
+      if (configured && options.recordRefusals !== false) options.onEgress?.({ ...entry, outcome: 'refused', errorCode: 'policy_denied' });
       return { provider, source: 'not-allowed', models: [], error: schoolAllowsProvider ? policyDenial(route, policy) : schoolDenial(provider) };
     }
     const listing = await ask();

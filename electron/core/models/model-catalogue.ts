@@ -34,7 +34,7 @@ export interface CatalogueOptions {
  */
 export async function modelCatalogue(config: ProviderConfig, settings: Settings, options: CatalogueOptions): Promise<ModelCatalogue> {
   const { policy } = options;
-  const listings = await listModels(config, { policy, ...(options.onEgress && { onEgress: options.onEgress }), profileFixes: options.profileFixes ?? null, ...(options.fetch && { fetch: options.fetch }) });
+  const listings = await listModels(config, { policy, recordRefusals: false, ...(options.onEgress && { onEgress: options.onEgress }), profileFixes: options.profileFixes ?? null, ...(options.fetch && { fetch: options.fetch }) });
   const choice = (id: string, extra: Partial<ModelChoice> = {}): ModelChoice => {
     const ref = parseModelId(id, config.endpoints.keys());
     const route = classifyRoute(ref, config, policy, options.profileFixes ?? null);

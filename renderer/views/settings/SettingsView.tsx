@@ -6,6 +6,7 @@ import type { SettingsPatch } from '../../../shared/settings';
 import { ChoiceField } from '../../components/ChoiceField';
 import { ViewSection } from '../../components/ViewSection';
 import { call, IpcCallError } from '../../ipc/client';
+import { settingsSectionId, type SettingsSection } from '../../navigation';
 import { useSettings } from '../../settings/SettingsProvider';
 import { HardwarePanel } from './HardwarePanel';
 import { OllamaPanel } from './OllamaPanel';
@@ -18,7 +19,7 @@ type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; messa
 const languageNames = { en: 'English', de: 'Deutsch' } as const;
 const themeLabelKeys = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const;
 
-export function SettingsView() {
+export function SettingsView({ section = null }: { section?: SettingsSection | null }) {
   const { t } = useTranslation();
   const { state, update } = useSettings();
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
@@ -27,6 +28,14 @@ export function SettingsView() {
   useEffect(() => {
     call('app:get-info').then(setInfo, () => setInfo(null));
   }, []);
+
+  // Led here by a button elsewhere (an error's fix): show that section, with the focus on it.
+  useEffect(() => {
+    if (section === null || state === null) return;
+    const target = document.getElementById(settingsSectionId(section));
+    target?.scrollIntoView({ block: 'start' });
+    target?.focus();
+  }, [section, state === null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (state === null) return <p className="view">{t('app.loading')}</p>;
   const { settings } = state;
@@ -69,10 +78,16 @@ export function SettingsView() {
         {status.kind === 'failed' && t('settings.saveFailed', { message: status.message })}
       </p>
 
-      <PrivacyPanel />
-      <ProvidersPanel />
+      <div id={settingsSectionId('privacy')} tabIndex={-1} className="settings-anchor">
+        <PrivacyPanel />
+      </div>
+      <div id={settingsSectionId('providers')} tabIndex={-1} className="settings-anchor">
+        <ProvidersPanel />
+      </div>
       <HardwarePanel />
-      <OllamaPanel />
+      <div id={settingsSectionId('ollama')} tabIndex={-1} className="settings-anchor">
+        <OllamaPanel />
+      </div>
 
       {info && (
         <fieldset className="card">

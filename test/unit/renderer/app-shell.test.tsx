@@ -1,17 +1,28 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../support/temp-dir';
-import { renderApp } from './render-app';
+import { createOllamaFake } from '../../fakes/ollama-fake';
+import { renderApp as renderWithEnv } from './render-app';
 
 afterEach(cleanup);
 
+// The chat view asks Ollama what is installed: a fake answers, so nothing tries a real port.
+const ollama = createOllamaFake({ models: ['llama3.2:3b'] });
+beforeAll(() => ollama.start());
+// Calls the last view started before it unmounted may still be on their way: let them land.
+afterAll(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await ollama.close();
+});
+const renderApp = (dataDir: string) => renderWithEnv(dataDir, { OLLAMA_HOST: ollama.url });
+
 describe('the renderer shell', () => {
-  it('starts on the empty chat view and switches views from the sidebar', async () => {
+  it('starts with first-run setup in the chat view and switches views from the sidebar', async () => {
     await renderApp(await tempDir());
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
-    expect(await screen.findByRole('heading', { name: 'No conversations yet' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Welcome to Atelier' })).toBeTruthy();
     expect(within(nav).getByRole('button', { name: 'Chat' }).getAttribute('aria-current')).toBe('page');
 
     fireEvent.click(within(nav).getByRole('button', { name: 'Usage' }));

@@ -12,9 +12,9 @@ type Listener = (payload: unknown) => void;
  * dispatcher and core services, as the preload does in the app (minus the process boundary,
  * which the e2e tests cross for real).
  */
-export async function renderApp(dataDir: string): Promise<{ main: MainProcess }> {
+export async function renderApp(dataDir: string, env: Record<string, string> = {}): Promise<{ main: MainProcess }> {
   const appUrl = 'app://atelier/index.html';
-  const main = await startMainProcess(dataDir, ['app://atelier']);
+  const main = await startMainProcess(dataDir, ['app://atelier'], env);
   const listeners = new Map<string, Set<Listener>>();
   main.forwardEvents((event, payload) => {
     for (const listener of listeners.get(event) ?? []) listener(structuredClone(payload));

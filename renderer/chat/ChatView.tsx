@@ -1,0 +1,178 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ContentPart } from '../../shared/chat';
+import type { Conversation, ExportFormat, StoredMessage } from '../../shared/conversations';
+import type { ModelCatalogue } from '../../shared/models';
+import { call } from '../ipc/client';
+import { useSettings } from '../settings/SettingsProvider';
+import { Composer } from './Composer';
+import { ConversationList } from './ConversationList';
+import { FirstRun } from './FirstRun';
+import type { MessageActions } from './MessageItem';
+import { MessageList } from './MessageList';
+import { ModelPicker } from './ModelPicker';
+import { textOfMessage, useChat } from './use-chat';
+
+function download(fileName: string, mediaType: string, content: string) {
+  const url = URL.createObjectURL(new Blob([content], { type: mediaType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The chat: conversations on the left, the open one on the right, the composer below. */
+export function ChatView() {
+  const { t } = useTranslation();
+  const { state: settingsState, update } = useSettings();
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [catalogue, setCatalogue] = useState<ModelCatalogue | null>(null);
+  const [highlightId, setHighlightId] = useState<number | null>(null);
+  const [editing, setEditing] = useState<{ id: number; text: string } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const refreshConversations = useCallback(() => {
+    call('conversations:list').then(
+      (result) => setConversations(result.conversations),
+      (error: unknown) => setProblem((error as Error).message),
+    );
+  }, []);
+  const refreshCatalogue = useCallback(() => {
+    call('models:get-catalogue').then(setCatalogue, (error: unknown) => setProblem((error as Error).message));
+  }, []);
+
+  const chat = useChat(refreshConversations);
+  const { state, open, send, regenerate, stop } = chat;
+  const settings = settingsState?.settings;
+  const model = settings?.chat.model ?? null;
+  const busy = state.streaming !== null;
+
+  useEffect(() => {
+    refreshConversations();
+    refreshCatalogue();
+  }, [refreshConversations, refreshCatalogue]);
+
+  // The catalogue depends on the tier and the keys: read it again when settings change.
+  useEffect(() => {
+    if (settings) refreshCatalogue();
+  }, [settings?.privacy.tier, settings?.endpoints, settings?.bedrock, refreshCatalogue]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Esc stops an answer wherever the focus is.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && busy) stop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [busy, stop]);
+
+  const chooseModel = useCallback((next: string) => void update({ chat: { model: next } }).catch((error: unknown) => setProblem((error as Error).message)), [update]);
+
+  const choice = useMemo(() => catalogue?.groups.flatMap((group) => group.models).find((candidate) => candidate.id === model) ?? null, [catalogue, model]);
+
+  const onSend = async (parts: ContentPart[]) => {
+    if (model === null) return false;
+    setHighlightId(null);
+    const sent = await send(model, parts, editing?.id);
+    if (sent) setEditing(null);
+    return sent;
+  };
+
+  const actions: MessageActions = useMemo(
+    () => ({
+      onEdit: (message: StoredMessage) => setEditing({ id: message.id, text: textOfMessage(message) }),
+      onRegenerate: () => {
+        if (model) void regenerate(model);
+      },
+      onRetryWith: (next: string) => {
+        chooseModel(next);
+        void regenerate(next);
+      },
+    }),
+    [model, regenerate, chooseModel],
+  );
+
+  const exportAs = (format: ExportFormat) => {
+    if (!state.conversation) return;
+    call('conversations:export', { id: state.conversation.id, format }).then(
+      (file) => download(file.fileName, file.mediaType, file.content),
+      (error: unknown) => setProblem((error as Error).message),
+    );
+  };
+
+  if (!settings) return <p className="view">{t('app.loading')}</p>;
+
+  if (!settings.chat.firstRunCompleted) {
+    return <FirstRun onDone={refreshCatalogue} />;
+  }
+
+  return (
+    <section className="view view-chat" aria-label={t('chat.title')}>
+      <ConversationList
+        conversations={conversations}
+        currentId={state.conversation?.id ?? null}
+        onOpen={(id, messageId) => {
+          setHighlightId(messageId ?? null);
+          setEditing(null);
+          void open(id).catch((error: unknown) => setProblem((error as Error).message));
+        }}
+        onNew={() => {
+          setHighlightId(null);
+          setEditing(null);
+          void open(null);
+        }}
+        onChanged={refreshConversations}
+      />
+      <div className="chat-main">
+        <header className="chat-header">
+          <h1 className="chat-title">{state.conversation?.title || t('chat.newConversation')}</h1>
+          <ModelPicker catalogue={catalogue} value={model} onChange={chooseModel} onOpen={refreshCatalogue} />
+          {state.conversation && (
+            <span className="chat-export">
+              <button type="button" className="link-button" onClick={() => exportAs('markdown')}>
+                {t('chat.exportMarkdown')}
+              </button>
+              <button type="button" className="link-button" onClick={() => exportAs('json')}>
+                {t('chat.exportJson')}
+              </button>
+            </span>
+          )}
+        </header>
+        {problem && (
+          <p className="banner banner-error" role="alert">
+            {problem}
+          </p>
+        )}
+        {state.messages.length === 0 ? (
+          <div className="chat-empty">
+            <h2>{t('chat.emptyTitle')}</h2>
+            <p>{model ? t('chat.emptyBody', { model }) : t('chat.chooseModelFirst')}</p>
+          </div>
+        ) : (
+          <MessageList messages={state.messages} busy={busy} highlightId={highlightId} actions={actions} />
+        )}
+        {state.sendError && (
+          <div className="banner banner-error" role="alert">
+            <div className="banner-text">
+              <strong>{state.sendError.message}</strong>
+              {state.sendError.hint && <p>{state.sendError.hint}</p>}
+            </div>
+            <button type="button" className="link-button" onClick={chat.dismissError}>
+              {t('chat.dismiss')}
+            </button>
+          </div>
+        )}
+        <Composer
+          model={model}
+          takesImages={choice?.takesImages ?? null}
+          busy={busy}
+          editing={editing}
+          onSend={onSend}
+          onStop={stop}
+          onCancelEdit={() => setEditing(null)}
+        />
+      </div>
+    </section>
+  );
+}

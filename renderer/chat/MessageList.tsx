@@ -1,0 +1,77 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StoredMessage } from '../../shared/conversations';
+import { MessageItem, type MessageActions } from './MessageItem';
+
+/** How close to the end counts as "at the end": the view then follows a streaming answer. */
+const FOLLOW_THRESHOLD_PX = 80;
+
+/**
+ * The messages of a conversation, virtualised: only those in view (and a few around) are in the
+ * DOM, so a conversation of thousands of messages scrolls and streams as lightly as a short one.
+ * While the user is at the end, the view follows the answer as it grows.
+ */
+export function MessageList({
+  messages,
+  busy,
+  highlightId,
+  actions,
+}: {
+  messages: StoredMessage[];
+  busy: boolean;
+  highlightId: number | null;
+  actions: MessageActions;
+}) {
+  const { t } = useTranslation();
+  const scroller = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  // TanStack Virtual returns functions the React Compiler cannot memoise; Atelier does not use
+  // the compiler, and the virtualiser re-renders this list itself when it scrolls.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 120,
+    overscan: 6,
+    getItemKey: (index) => messages[index]?.id ?? index,
+  });
+  const lastAnswerIndex = messages.findLastIndex((message) => message.role === 'assistant');
+  const last = messages.at(-1);
+  const lastLength = last ? last.parts.reduce((sum, part) => sum + (part.type === 'text' ? part.text.length : 1), 0) : 0;
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && following.current && highlightId === null) element.scrollTop = element.scrollHeight;
+  }, [messages.length, lastLength, highlightId, virtualizer]);
+
+  useEffect(() => {
+    if (highlightId === null) return;
+    const index = messages.findIndex((message) => message.id === highlightId);
+    if (index >= 0) {
+      following.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    }
+  }, [highlightId, messages, virtualizer]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element) following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+  };
+
+  return (
+    <div ref={scroller} className="message-scroller" role="region" aria-label={t('chat.messages')} tabIndex={0} onScroll={onScroll}>
+      <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const message = messages[item.index];
+          if (!message) return null;
+          return (
+            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="message-slot" style={{ transform: `translateY(${item.start}px)` }}>
+              <MessageItem message={message} isLastAnswer={item.index === lastAnswerIndex} streaming={busy} highlighted={message.id === highlightId} actions={actions} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ContentPart, StreamPart } from '../../shared/chat';
+import type { Conversation, StoredMessage } from '../../shared/conversations';
+import type { ErrorPayload } from '../../shared/errors';
+import { call, IpcCallError } from '../ipc/client';
+
+export interface ChatState {
+  conversation: Conversation | null;
+  messages: StoredMessage[];
+  /** The answer being streamed, if any. */
+  streaming: { streamId: string; answerId: number } | null;
+  /** A send that main refused (bad input, a deleted conversation): shown above the composer. */
+  sendError: ErrorPayload | null;
+}
+
+const EMPTY: ChatState = { conversation: null, messages: [], streaming: null, sendError: null };
+
+/**
+ * The open conversation: its messages from the database, sending, regenerating and editing, and
+ * the answer as it streams. Text deltas are gathered and applied once per animation frame, so a
+ * fast model causes one render per frame, never one per token.
+ */
+export function useChat(onConversationsChanged: () => void) {
+  const [state, setState] = useState<ChatState>(EMPTY);
+  const stateRef = useRef(state);
+  useLayoutEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+  const pendingText = useRef('');
+  const frame = useRef<number | null>(null);
+  // Parts can arrive before chat:send has answered with the stream's id: kept until then.
+  const early = useRef(new Map<string, StreamPart[]>());
+  const awaitingStart = useRef(0);
+  const changed = useRef(onConversationsChanged);
+  useEffect(() => {
+    changed.current = onConversationsChanged;
+  }, [onConversationsChanged]);
+
+  const open = useCallback(async (id: number | null) => {
+    if (id === null) {
+      setState(EMPTY);
+      return;
+    }
+    const { conversation, messages } = await call('conversations:get', { id });
+    setState((current) => ({ ...EMPTY, conversation, messages, streaming: current.conversation?.id === id ? current.streaming : null }));
+  }, []);
+
+  const reload = useCallback(async (id: number) => {
+    const { conversation, messages } = await call('conversations:get', { id });
+    setState((current) => (current.conversation?.id === id ? { ...current, conversation, messages } : current));
+  }, []);
+
+  const flushText = useCallback(() => {
+    frame.current = null;
+    const text = pendingText.current;
+    if (text === '') return;
+    pendingText.current = '';
+    setState((current) => {
+      if (!current.streaming) return current;
+      const answerId = current.streaming.answerId;
+      return {
+        ...current,
+        messages: current.messages.map((message) => (message.id === answerId ? { ...message, parts: [{ type: 'text', text: textOfMessage(message) + text }] } : message)),
+      };
+    });
+  }, []);
+
+  const applyPart = useCallback(
+    (part: StreamPart) => {
+      const current = stateRef.current;
+      if (!current.streaming) return;
+      const { answerId } = current.streaming;
+      if (part.type === 'text-delta') {
+        pendingText.current += part.text;
+        frame.current ??= requestAnimationFrame(flushText);
+        return;
+      }
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      flushText();
+      if (part.type === 'provenance') {
+        const { type: _type, ...provenance } = part;
+        setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? { ...message, provenance } : message)) }));
+      } else if (part.type === 'notice') {
+        setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? { ...message, notices: [...message.notices, part.message] } : message)) }));
+      } else {
+        // The end: what the database holds (status, usage, timings, error) is the truth.
+        setState((state) => ({ ...state, streaming: null }));
+        const conversationId = current.conversation?.id;
+        if (conversationId !== undefined) void reload(conversationId).finally(() => changed.current());
+      }
+    },
+    [flushText, reload],
+  );
+
+  useEffect(
+    () =>
+      window.atelier.on('chat:stream-part', ({ streamId, part }) => {
+        if (stateRef.current.streaming?.streamId === streamId) {
+          applyPart(part);
+          return;
+        }
+        if (awaitingStart.current === 0) return; // a stream this view no longer follows
+        const parts = early.current.get(streamId) ?? [];
+        parts.push(part);
+        early.current.set(streamId, parts);
+      }),
+    [applyPart],
+  );
+
+  const startStreaming = useCallback(
+    (streamId: string, answerId: number) => {
+      setState((current) => ({ ...current, streaming: { streamId, answerId } }));
+      stateRef.current = { ...stateRef.current, streaming: { streamId, answerId } };
+      const waiting = early.current.get(streamId) ?? [];
+      early.current.delete(streamId);
+      for (const part of waiting) applyPart(part);
+    },
+    [applyPart],
+  );
+
+  const fail = useCallback((error: unknown) => {
+    const payload: ErrorPayload = error instanceof IpcCallError ? { code: error.code, message: error.message, ...(error.hint && { hint: error.hint }) } : { code: 'internal_error', message: String(error) };
+    setState((current) => ({ ...current, sendError: payload }));
+  }, []);
+
+  const send = useCallback(
+    async (model: string, parts: ContentPart[], replaceFrom?: number): Promise<boolean> => {
+      const current = stateRef.current;
+      if (current.streaming) return false;
+      awaitingStart.current++;
+      try {
+        const result = await call('chat:send', { conversationId: current.conversation?.id ?? null, model, parts, ...(replaceFrom !== undefined && { replaceFrom }) });
+        const kept = replaceFrom === undefined ? current.messages : current.messages.filter((message) => message.id < replaceFrom);
+        const next: ChatState = { conversation: result.conversation, messages: [...kept, result.userMessage, result.answer], streaming: null, sendError: null };
+        stateRef.current = next;
+        setState(next);
+        startStreaming(result.streamId, result.answer.id);
+        changed.current();
+        return true;
+      } catch (error) {
+        fail(error);
+        return false;
+      } finally {
+        awaitingStart.current--;
+        if (awaitingStart.current === 0) early.current.clear();
+      }
+    },
+    [fail, startStreaming],
+  );
+
+  const regenerate = useCallback(
+    async (model: string) => {
+      const current = stateRef.current;
+      if (current.streaming || !current.conversation) return;
+      awaitingStart.current++;
+      try {
+        const result = await call('chat:regenerate', { conversationId: current.conversation.id, model });
+        const lastUser = current.messages.findLast((message) => message.role === 'user');
+        const kept = current.messages.filter((message) => lastUser === undefined || message.id <= lastUser.id);
+        const next: ChatState = { conversation: result.conversation, messages: [...kept, result.answer], streaming: null, sendError: null };
+        stateRef.current = next;
+        setState(next);
+        startStreaming(result.streamId, result.answer.id);
+      } catch (error) {
+        fail(error);
+      } finally {
+        awaitingStart.current--;
+        if (awaitingStart.current === 0) early.current.clear();
+      }
+    },
+    [fail, startStreaming],
+  );
+
+  const stop = useCallback(() => {
+    const streaming = stateRef.current.streaming;
+    if (streaming) void call('chat:abort', { streamId: streaming.streamId });
+  }, []);
+
+  const dismissError = useCallback(() => setState((current) => ({ ...current, sendError: null })), []);
+
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
+
+  return { state, open, send, regenerate, stop, dismissError, reload };
+}
+
+export function textOfMessage(message: StoredMessage): string {
+  return message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
