@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { privacyTiers, type PrivacyTier } from '../../shared/choices';
-import { formatBytes } from '../../shared/format';
+import { formatMemory } from '../../shared/format';
 import type { HardwareAdvice, HardwareReport } from '../../shared/hardware';
 import type { ModelCatalogue } from '../../shared/models';
 import type { OllamaStatus } from '../../shared/ollama';
@@ -114,8 +114,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
             <ul className="plain-list">
               <li>
                 {hardware.report.gpus.length === 0 || hardware.report.usableVramBytes === 0
-                  ? t('firstRun.noGpu', { ram: formatBytes(hardware.report.ramBytes) })
-                  : t('firstRun.gpu', { name: hardware.report.gpus[hardware.report.primaryGpu ?? 0]?.name ?? '', vram: formatBytes(hardware.report.usableVramBytes) })}
+                  ? t('firstRun.noGpu', { ram: formatMemory(hardware.report.ramBytes) })
+                  : t('firstRun.gpu', { name: hardware.report.gpus[hardware.report.primaryGpu ?? 0]?.name ?? '', vram: formatMemory(hardware.report.usableVramBytes) })}
               </li>
               <li>{recommendation && t('firstRun.recommended', { model: recommendedName })}</li>
             </ul>
@@ -173,7 +173,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           <h2>{t('firstRun.modelTitle')}</h2>
           {recommendedName && ollama?.running && (
             <div className="first-run-option">
-              <p>{t('firstRun.localOption', { model: recommendedName, memory: formatBytes(recommendation?.requiredBytes ?? 0) })}</p>
+              <p>{t('firstRun.localOption', { model: recommendedName, memory: formatMemory(recommendation?.requiredBytes ?? 0) })}</p>
               {installed.includes(recommendedName) ? (
                 <button type="button" className="button" aria-pressed={chosen === recommendation?.model} onClick={() => setChosen(recommendation?.model ?? null)}>
                   {t('firstRun.useModel', { model: recommendedName })}

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type WheelEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredMessage } from '../../shared/conversations';
 import { MessageItem, type MessageActions } from './MessageItem';
@@ -26,6 +26,7 @@ export function MessageList({
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  const dragging = useRef(false);
   // TanStack Virtual returns functions the React Compiler cannot memoise; Atelier does not use
   // the compiler, and the virtualiser re-renders this list itself when it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -39,11 +40,13 @@ export function MessageList({
   const lastAnswerIndex = messages.findLastIndex((message) => message.role === 'assistant');
   const last = messages.at(-1);
   const lastLength = last ? last.parts.reduce((sum, part) => sum + (part.type === 'text' ? part.text.length : 1), 0) : 0;
+  // Grows as messages are measured (their real height replaces the estimate): follow that too.
+  const totalSize = virtualizer.getTotalSize();
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && following.current && highlightId === null) element.scrollTop = element.scrollHeight;
-  }, [messages.length, lastLength, highlightId, virtualizer]);
+  }, [messages.length, lastLength, totalSize, highlightId]);
 
   useEffect(() => {
     if (highlightId === null) return;
@@ -54,14 +57,36 @@ export function MessageList({
     }
   }, [highlightId, messages, virtualizer]);
 
+  // Only the user leaves the end: the virtualiser's own scroll corrections (a message measured
+  // taller than estimated) must not stop the view from following the answer.
+  const atEnd = (element: HTMLElement) => element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
   const onScroll = () => {
     const element = scroller.current;
-    if (element) following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (!element) return;
+    if (atEnd(element)) following.current = true;
+    else if (dragging.current) following.current = false;
+  };
+  const onWheel = (event: WheelEvent<HTMLDivElement>) => {
+    if (event.deltaY < 0) following.current = false;
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) following.current = false;
   };
 
   return (
-    <div ref={scroller} className="message-scroller" role="region" aria-label={t('chat.messages')} tabIndex={0} onScroll={onScroll}>
-      <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+    <div
+      ref={scroller}
+      className="message-scroller"
+      role="region"
+      aria-label={t('chat.messages')}
+      tabIndex={0}
+      onScroll={onScroll}
+      onWheel={onWheel}
+      onKeyDown={onKeyDown}
+      onPointerDown={() => (dragging.current = true)}
+      onPointerUp={() => (dragging.current = false)}
+    >
+      <div className="message-canvas" style={{ height: totalSize }}>
         {virtualizer.getVirtualItems().map((item) => {
           const message = messages[item.index];
           if (!message) return null;
