@@ -50,6 +50,14 @@ export function useChat(onConversationsChanged: () => void) {
     setState((current) => (current.conversation?.id === id ? { ...current, conversation, messages } : current));
   }, []);
 
+  /** Replaces one message with what the database holds; a long conversation is not read again. */
+  const reloadMessage = useCallback(async (id: number) => {
+    const { conversation, message } = await call('conversations:get-message', { id });
+    setState((current) =>
+      current.conversation?.id === conversation.id ? { ...current, conversation, messages: current.messages.map((candidate) => (candidate.id === id ? message : candidate)) } : current,
+    );
+  }, []);
+
   const flushText = useCallback(() => {
     frame.current = null;
     const text = pendingText.current;
@@ -85,11 +93,12 @@ export function useChat(onConversationsChanged: () => void) {
       } else {
         // The end: what the database holds (status, usage, timings, error) is the truth.
         setState((state) => ({ ...state, streaming: null }));
-        const conversationId = current.conversation?.id;
-        if (conversationId !== undefined) void reload(conversationId).finally(() => changed.current());
+        void reloadMessage(answerId)
+          .catch(() => (current.conversation ? reload(current.conversation.id) : undefined))
+          .finally(() => changed.current());
       }
     },
-    [flushText, reload],
+    [flushText, reload, reloadMessage],
   );
 
   useEffect(

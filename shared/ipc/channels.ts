@@ -13,6 +13,7 @@ export const channelNames = [
   'chat:regenerate',
   'conversations:list',
   'conversations:get',
+  'conversations:get-message',
   'conversations:rename',
   'conversations:delete',
   'conversations:restore',

@@ -59,6 +59,8 @@ export const ipcChannels = {
   /** Conversations, newest first. */
   'conversations:list': { input: NoInput, output: z.object({ conversations: z.array(ConversationSchema) }) },
   'conversations:get': { input: z.strictObject({ id: ConversationIdSchema }), output: z.object({ conversation: ConversationSchema, messages: z.array(StoredMessageSchema) }) },
+  /** One message as stored (an answer once its stream has ended), without reading the whole conversation again. */
+  'conversations:get-message': { input: z.strictObject({ id: MessageIdSchema }), output: z.object({ conversation: ConversationSchema, message: StoredMessageSchema }) },
   'conversations:rename': { input: z.strictObject({ id: ConversationIdSchema, title: z.string().max(500) }), output: ConversationSchema },
   /** Hides a conversation; it can be restored for `undoSeconds`, then it is gone for good. */
   'conversations:delete': { input: z.strictObject({ id: ConversationIdSchema }), output: z.object({ undoSeconds: z.number().int().positive() }) },

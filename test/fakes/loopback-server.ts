@@ -167,7 +167,9 @@ export async function streamScenario(
   format: WireFormat,
 ): Promise<void> {
   if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
-  for (const text of scenario.chunks) {
+  const paced = scenario.kind === 'answer' && scenario.chunksPerSecond ? { start: performance.now(), intervalMs: 1000 / scenario.chunksPerSecond } : null;
+  for (const [index, text] of scenario.chunks.entries()) {
+    if (paced) await sleep(Math.max(0, paced.start + index * paced.intervalMs - performance.now()));
     if (!write(response, format.text(text))) return;
     if (scenario.kind === 'answer' && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
   }

@@ -4,7 +4,15 @@
  */
 export type Scenario =
   /** A normal answer, streamed in these chunks. */
-  | { kind: 'answer'; chunks: string[]; firstTokenDelayMs?: number; chunkDelayMs?: number; finish?: string }
+  | {
+      kind: 'answer';
+      chunks: string[];
+      firstTokenDelayMs?: number;
+      chunkDelayMs?: number;
+      /** Paces the chunks at this rate from the first one on, without drift (a model generating at a steady speed). */
+      chunksPerSecond?: number;
+      finish?: string;
+    }
   /** An HTTP error before any streaming, with the provider's real error body. */
   | { kind: 'http-error'; status: number; body: unknown; headers?: Record<string, string> }
   /** Streams these chunks, then drops the connection without finishing. */

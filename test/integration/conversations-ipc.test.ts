@@ -86,6 +86,11 @@ describe('conversations over IPC', () => {
 
     const opened = await call<{ messages: { status: string; parts: unknown[] }[] }>(main, 'conversations:get', { id: sent.conversation.id });
     expect(opened.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
+    // One message, as the chat view reads an answer once its stream has ended.
+    expect(await call(main, 'conversations:get-message', { id: sent.answer.id })).toMatchObject({
+      conversation: { id: sent.conversation.id },
+      message: { id: sent.answer.id, status: 'complete', provenance: { routeClass: 'local' }, parts: opened.messages[1]?.parts },
+    });
     expect(await call(main, 'conversations:rename', { id: sent.conversation.id, title: 'Igel' })).toMatchObject({ title: 'Igel' });
     expect(await call(main, 'conversations:search', { query: 'igel winter' })).toMatchObject({ hits: [{ conversationId: sent.conversation.id, messageId: sent.userMessage.id }] });
     expect(await call(main, 'conversations:export', { id: sent.conversation.id, format: 'markdown' })).toMatchObject({ mediaType: 'text/markdown', content: expect.stringContaining('# Igel') as unknown });

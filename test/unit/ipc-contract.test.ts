@@ -30,6 +30,7 @@ describe('the IPC contract', () => {
         "chat:regenerate",
         "conversations:list",
         "conversations:get",
+        "conversations:get-message",
         "conversations:rename",
         "conversations:delete",
         "conversations:restore",

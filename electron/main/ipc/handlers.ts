@@ -71,6 +71,10 @@ export function createHandlers(services: MainServices): HandlerTable {
     },
     'conversations:list': () => ({ conversations: services.conversations.listConversations() }),
     'conversations:get': ({ id }) => ({ conversation: services.conversations.getConversation(id), messages: services.conversations.messages(id) }),
+    'conversations:get-message': ({ id }) => {
+      const message = services.conversations.getMessage(id);
+      return { conversation: services.conversations.getConversation(message.conversationId), message };
+    },
     'conversations:rename': ({ id, title }) => services.conversations.renameConversation(id, title),
     'conversations:delete': ({ id }) => {
       services.conversations.deleteConversation(id);

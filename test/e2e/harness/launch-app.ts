@@ -8,7 +8,15 @@ import { ipcEvents } from '../../../shared/ipc/contract';
 import { startMainProcess, type MainProcess } from '../../support/main-process';
 import { serveFolder, type StaticServer } from './static-server';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+/** The checkout's root: found from this file, which the bench also runs bundled into out/run/. */
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'test/e2e/harness/page-bridge.ts'))) return dir;
+  }
+  throw new Error(`The Atelier checkout was not found above ${from}.`);
+}
+
+export const repoRoot = findRepoRoot(import.meta.dirname);
 export const rendererDir = path.join(repoRoot, 'out/renderer');
 export const screenshotDir = path.join(repoRoot, 'test-results/e2e');
 
@@ -41,7 +49,7 @@ let bridgeScript: Promise<string> | undefined;
 /** The page bridge bundled for the browser, once per test file. */
 function pageBridge(): Promise<string> {
   bridgeScript ??= build({
-    entryPoints: [path.join(import.meta.dirname, 'page-bridge.ts')],
+    entryPoints: [path.join(repoRoot, 'test/e2e/harness/page-bridge.ts')],
     bundle: true,
     write: false,
     format: 'iife',
