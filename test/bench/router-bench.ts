@@ -122,7 +122,7 @@ async function measureThroughput(provider: Provider, fake: LoopbackServer, route
       const sent = structuredClone(ipcEvents['chat:stream-part'].parse(event));
       messages++;
       if (sent.part.type === 'text-delta') ipcText += sent.part.text;
-      else resolve();
+      else if (sent.part.type === 'finish' || sent.part.type === 'error') resolve();
     });
   });
   streams.start({ model: FAKE_MODELS[provider], messages: prompt });
