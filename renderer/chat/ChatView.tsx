@@ -58,6 +58,12 @@ export function ChatView() {
     if (settings) refreshCatalogue();
   }, [settings?.privacy.tier, settings?.endpoints, settings?.bedrock, refreshCatalogue]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // A local model is loaded into memory when chosen, so the first answer does not wait for it.
+  // Failing here is quiet: sending says what is wrong, with its fix.
+  useEffect(() => {
+    if (model?.startsWith('local/')) call('ollama:load', { model: model.slice('local/'.length) }).catch(() => undefined);
+  }, [model]);
+
   // Esc stops an answer wherever the focus is.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

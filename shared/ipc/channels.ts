@@ -25,6 +25,7 @@ export const channelNames = [
   'ollama:list',
   'ollama:pull',
   'ollama:cancel-pull',
+  'ollama:load',
   'ollama:delete',
   'providers:test',
   'providers:get-credentials',

@@ -84,6 +84,8 @@ export const ipcChannels = {
   /** Starts a download; progress arrives as `ollama:pull-progress` events. */
   'ollama:pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ started: z.boolean() }) },
   'ollama:cancel-pull': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ cancelled: z.boolean() }) },
+  /** Loads a model into memory ahead of the first question (the chat view does, when a local model is chosen). */
+  'ollama:load': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ loaded: z.literal(true) }) },
   'ollama:delete': { input: z.strictObject({ model: OllamaModelNameSchema }), output: z.object({ deleted: z.literal(true) }) },
   /** A minimal real call to one provider: whether it works, and if not, what to do. */
   'providers:test': { input: z.strictObject({ provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) }), output: ConnectionTestSchema },

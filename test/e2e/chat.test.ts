@@ -95,6 +95,8 @@ describe('the chat', () => {
     await page.getByRole('button', { name: 'Start chatting' }).click();
 
     await page.getByRole('button', { name: /^Model: local\/llama3\.2:3b/ }).waitFor();
+    // The chosen local model is loaded ahead of the first question.
+    await expect.poll(() => ownOllama?.loaded.has('llama3.2:3b')).toBe(true);
     ownOllama.respondWith({ kind: 'answer', chunks: ['Igel', ' halten', ' **Winterschlaf**', ' von', ' November', ' bis', ' März.'], chunkDelayMs: 40 });
     await send(page, 'Was machen Igel im Winter?');
     const answer = page.getByRole('article', { name: 'Answer from local/llama3.2:3b' });
@@ -222,6 +224,28 @@ describe('the chat', () => {
     await results.getByRole('button', { name: /Igel/ }).waitFor();
     await conversations.getByRole('searchbox', { name: 'Search all messages' }).fill('Quantenphysik');
     await results.getByText('Nothing found.').waitFor();
+    expect(app?.pageErrors).toEqual([]);
+  });
+
+  it('shows an answer cut off by a crash as interrupted after the restart, with the text so far', async () => {
+    const dataDir = await tempDir();
+    seedConversations(dataDir, [
+      {
+        title: 'Absturz',
+        messages: [
+          { role: 'user', text: 'Erkläre den Wasserkreislauf.' },
+          { role: 'assistant', text: 'Wasser verdunstet über dem Meer, steigt auf und', status: 'streaming' },
+        ],
+      },
+    ]);
+    const { page } = await openChat(FAKE_MODELS.local, 'dsgvo_local', { dataDir });
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Absturz', exact: true }).click();
+    const answer = page.getByRole('article', { name: `Answer from ${FAKE_MODELS.local}` });
+    await answer.getByText('Wasser verdunstet über dem Meer, steigt auf und').waitFor();
+    await answer.getByText('Interrupted: Atelier closed while this answer was arriving. The text so far is kept.').waitFor();
+    await page.getByRole('article', { name: 'Your message' }).getByText('Erkläre den Wasserkreislauf.').waitFor();
+    expect(storedMessages(dataDir).map((message) => message.status)).toEqual(['complete', 'interrupted']);
+    await screenshot(page, 'chat-interrupted.png');
     expect(app?.pageErrors).toEqual([]);
   });
 

@@ -1,10 +1,13 @@
 import { ConversationStore } from '../../electron/core/conversations/conversation-store';
 import { openDatabase } from '../../electron/core/store/database';
+import type { MessageStatus } from '../../shared/choices';
 import type { Provenance } from '../../shared/privacy';
 
 export interface SeedMessage {
   role: 'user' | 'assistant';
   text: string;
+  /** `streaming`: an answer that was arriving when the app was killed. */
+  status?: MessageStatus;
 }
 
 const LOCAL_PROVENANCE: Provenance = {
@@ -27,7 +30,7 @@ export function seedConversations(dataDir: string, conversations: { title: strin
     return conversations.map(({ title, messages }) => {
       const conversation = store.createConversation({ title, model: 'local/llama3.2:3b' });
       for (const message of messages) {
-        const saved = store.addMessage({ conversationId: conversation.id, role: message.role, parts: [{ type: 'text', text: message.text }], model: 'local/llama3.2:3b' });
+        const saved = store.addMessage({ conversationId: conversation.id, role: message.role, parts: [{ type: 'text', text: message.text }], model: 'local/llama3.2:3b', ...(message.status && { status: message.status }) });
         if (message.role === 'assistant') {
           store.updateAnswer(saved.id, { provenance: LOCAL_PROVENANCE, usage: { inputTokens: 12, outputTokens: 48 }, timings: { startedAt: new Date().toISOString(), firstTokenMs: 180, durationMs: 1400 } });
         }

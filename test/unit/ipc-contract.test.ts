@@ -42,6 +42,7 @@ describe('the IPC contract', () => {
         "ollama:list",
         "ollama:pull",
         "ollama:cancel-pull",
+        "ollama:load",
         "ollama:delete",
         "providers:test",
         "providers:get-credentials",
@@ -73,7 +74,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

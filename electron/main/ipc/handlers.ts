@@ -103,6 +103,10 @@ export function createHandlers(services: MainServices): HandlerTable {
     'ollama:list': async () => ({ models: await services.ollama.list(await services.hardware.get()) }),
     'ollama:pull': ({ model }) => services.pulls.start(model),
     'ollama:cancel-pull': ({ model }) => services.pulls.cancel(model),
+    'ollama:load': async ({ model }) => {
+      await services.ollama.preload(model);
+      return { loaded: true as const };
+    },
     'ollama:delete': async ({ model }) => {
       await services.ollama.delete(model);
       return { deleted: true as const };
