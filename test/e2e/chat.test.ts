@@ -37,11 +37,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Opens the app past the first run, with `model` chosen, under `tier`. */
-async function openChat(model: string, tier: 'dsgvo_local' | 'dsgvo_cloud' | 'non_dsgvo', options: { dataDir?: string; settings?: SettingsPatch } = {}) {
+async function openChat(model: string, tier: 'dsgvo_local' | 'dsgvo_cloud' | 'non_dsgvo', options: { dataDir?: string; settings?: SettingsPatch; locale?: string } = {}) {
   const dataDir = options.dataDir ?? (await tempDir());
   await writeSettings(dataDir, { privacy: { tier }, chat: { firstRunCompleted: true, model }, ...options.settings });
-  app = await launchApp(dataDir, { env: useFakes().env, probe: noGpu });
-  await app.page.getByRole('textbox', { name: 'Your message' }).waitFor();
+  app = await launchApp(dataDir, { env: useFakes().env, probe: noGpu, ...(options.locale && { locale: options.locale }) });
+  await app.page.getByRole('textbox', { name: options.locale?.startsWith('de') ? 'Deine Nachricht' : 'Your message' }).waitFor();
   return { page: app.page, dataDir };
 }
 
@@ -163,6 +163,51 @@ describe('the chat', () => {
     expect(app?.pageErrors).toEqual([]);
   });
 
+  it('edits and resends a message; sends images only to a model that takes them', async () => {
+    const { page, dataDir } = await openChat(FAKE_MODELS.local, 'dsgvo_local');
+    const ollama = useFakes().ollama;
+    ollama.installed.add('llava:7b');
+    try {
+      await send(page, 'Wie viel ist 2+2?');
+      await page.getByRole('article', { name: `Answer from ${FAKE_MODELS.local}` }).getByText('Hello from the fake!').waitFor();
+
+      await page.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).click();
+      const composer = page.getByRole('textbox', { name: 'Your message' });
+      expect(await composer.inputValue()).toBe('Wie viel ist 2+2?');
+      await page.getByText('Editing a message: sending replaces it and everything after it.').waitFor();
+      await composer.fill('Wie viel ist 3+3?');
+      await page.getByRole('button', { name: 'Send edited message' }).click();
+      await page.getByRole('article', { name: 'Your message' }).getByText('Wie viel ist 3+3?').waitFor();
+      await expect.poll(() => storedMessages(dataDir).map((message) => [message.role, message.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'complete'],
+      ]);
+      const edited = JSON.parse(ollama.requests.at(-1)?.body ?? '{}') as { messages: { content: string }[] };
+      expect(edited.messages.map((message) => message.content)).toEqual(['Wie viel ist 3+3?']);
+
+      // A PNG for a model that reads no images: said before anything is sent.
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      await page.locator('input[type="file"]').setInputFiles({ name: 'tafel.png', mimeType: 'image/png', buffer: png });
+      await page.getByRole('alert').getByText('local/llama3.2:3b does not take images.', { exact: false }).waitFor();
+      expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
+      await screenshot(page, 'chat-image-refused.png');
+
+      await page.getByRole('button', { name: /^Model: local\/llama3\.2:3b/ }).click();
+      await page.getByRole('combobox', { name: 'Filter models' }).fill('llava');
+      await page.getByRole('combobox', { name: 'Filter models' }).press('Enter');
+      await page.getByRole('button', { name: /^Model: local\/llava:7b/ }).waitFor();
+      await composer.fill('Was steht an der Tafel?');
+      await composer.press('Enter');
+      await page.getByRole('article', { name: 'Answer from local/llava:7b' }).getByText('Hello from the fake!').waitFor();
+      const withImage = JSON.parse(ollama.requests.at(-1)?.body ?? '{}') as { model: string; messages: { content: string; images?: string[] }[] };
+      expect(withImage.model).toBe('llava:7b');
+      expect(withImage.messages.at(-1)).toMatchObject({ content: 'Was steht an der Tafel?', images: [png.toString('base64')] });
+      expect(app?.pageErrors).toEqual([]);
+    } finally {
+      ollama.installed.delete('llava:7b');
+    }
+  });
+
   it('refuses a cloud model under "Local only", explains why, and leads to the privacy setting', async () => {
     const { page } = await openChat(FAKE_MODELS.openai, 'dsgvo_local');
     const before = useFakes().openai.requests.length;
@@ -245,7 +290,31 @@ describe('the chat', () => {
     await answer.getByText('Interrupted: Atelier closed while this answer was arriving. The text so far is kept.').waitFor();
     await page.getByRole('article', { name: 'Your message' }).getByText('Erkläre den Wasserkreislauf.').waitFor();
     expect(storedMessages(dataDir).map((message) => message.status)).toEqual(['complete', 'interrupted']);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'chat-interrupted.png');
+    expect(app?.pageErrors).toEqual([]);
+  });
+
+  it('speaks German where the system does', async () => {
+    const dataDir = await tempDir();
+    seedConversations(dataDir, [
+      {
+        title: 'Igel',
+        messages: [
+          { role: 'user', text: 'Wann halten Igel Winterschlaf?' },
+          { role: 'assistant', text: 'Von etwa **November bis März**.' },
+        ],
+      },
+    ]);
+    const { page } = await openChat(FAKE_MODELS.local, 'dsgvo_local', { dataDir, locale: 'de-DE' });
+    const conversations = page.getByRole('navigation', { name: 'Gespräche' });
+    await conversations.getByRole('searchbox', { name: 'Alle Nachrichten durchsuchen' }).waitFor();
+    await conversations.getByRole('button', { name: 'Igel', exact: true }).click();
+    const provenance = page.getByRole('article', { name: `Antwort von ${FAKE_MODELS.local}` }).getByTestId('provenance');
+    expect(await provenance.innerText()).toMatch(/dieser Computer\s+geprüft unter „Nur lokal \(DSGVO\)“/);
+    await page.getByRole('button', { name: 'Senden' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-de.png');
     expect(app?.pageErrors).toEqual([]);
   });
 

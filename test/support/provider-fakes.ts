@@ -19,7 +19,7 @@ export interface ProviderFakes {
   openai: LoopbackServer;
   openrouter: LoopbackServer;
   anthropic: LoopbackServer;
-  ollama: LoopbackServer;
+  ollama: ReturnType<typeof createOllamaFake>;
   bedrock: LoopbackServer;
   school: LoopbackServer;
   /** Environment pointing every provider at its fake, with valid keys. */
