@@ -4,6 +4,7 @@ import { APP_VERSION } from '../core/app-info';
 import type { CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
+import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
 import { registerLockCommands } from './commands/lock';
@@ -28,6 +29,7 @@ function buildProgram(io: CliIo): Command {
   registerEndpointsCommand(program, io);
   registerAuthCommand(program, io);
   registerChatCommand(program, io);
+  registerConversationsCommand(program, io);
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);
   registerOllamaCommand(program, io);
