@@ -215,7 +215,8 @@ describe('the chat', () => {
     await page.getByRole('button', { name: /^Model: openai\/gpt-fake-mini/ }).click();
     const option = page.getByRole('option', { name: /^openai\/gpt-4\.1-mini/ });
     expect(await option.getAttribute('aria-disabled')).toBe('true');
-    expect(await option.innerText()).toMatch(/outside the EU[\s\S]*Local only/);
+    expect(await option.innerText()).toMatch(/outside the EU[\s\S]*“Local only \(DSGVO\)” does not allow sending to OpenAI/);
+    expect(await option.innerText()).not.toContain('Nothing was sent');
     expect(await page.getByRole('option', { name: /^llama3\.2:3b|local\/llama3\.2:3b/ }).first().getAttribute('aria-disabled')).toBe('false');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'chat-picker.png');

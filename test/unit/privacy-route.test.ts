@@ -45,7 +45,7 @@ describe('route classification', () => {
     expect(['local', 'eu', 'non-eu'].map((route) => tierAllows('dsgvo_local', route as 'local'))).toEqual([true, false, false]);
     expect(['local', 'eu', 'non-eu'].map((route) => tierAllows('dsgvo_cloud', route as 'local'))).toEqual([true, true, false]);
     const denial = policyDenial({ routeClass: 'non-eu', provider: 'openai', region: null, host: 'api.openai.com', modelId: 'gpt-4o' }, policy({ tier: 'dsgvo_local' }));
-    expect(denial.message).toBe('The privacy setting “Local only (DSGVO)” does not allow sending to OpenAI at api.openai.com: that is servers outside the EU (or of unknown location). Nothing was sent.');
+    expect(denial.message).toBe('The privacy setting “Local only (DSGVO)” does not allow sending to OpenAI at api.openai.com: that is outside the EU, or somewhere Atelier cannot tell. Nothing was sent.');
     expect(policyDenial({ routeClass: 'non-eu', provider: 'openai', region: null, host: 'h', modelId: 'm' }, policy({ source: 'policy-file' })).message).toContain('set by your school');
   });
 });

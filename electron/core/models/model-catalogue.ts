@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/settings';
 import type { ProviderConfig } from '../config/provider-config';
 import { cloudDefaults } from '../hardware/hardware-matrix';
 import type { EgressRecorder } from '../privacy/egress-log';
-import { policyDenial, schoolAllows, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { schoolAllows, tierAllows, tierForbids, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute } from '../privacy/route';
 import type { ProfileFixes } from './bedrock-profiles';
 import { takesImages } from './capabilities';
@@ -45,7 +45,7 @@ export async function modelCatalogue(config: ProviderConfig, settings: Settings,
       routeClass: route.routeClass,
       takesImages: takesImages(id),
       available: tierOk && schoolOk,
-      unavailable: !tierOk ? { reason: 'privacy', message: policyDenial(route, policy).message } : !schoolOk ? { reason: 'school', message: `Your school’s policy does not allow ${id}.` } : null,
+      unavailable: !tierOk ? { reason: 'privacy', message: tierForbids(route, policy) } : !schoolOk ? { reason: 'school', message: `Your school’s policy does not allow ${id}.` } : null,
       ...extra,
     };
   };

@@ -47,7 +47,7 @@ const PROVIDER_NAMES: Record<string, string> = {
 const ROUTE_WORDS: Record<RouteClass, string> = {
   local: 'this computer',
   eu: 'a data centre in the EU',
-  'non-eu': 'servers outside the EU (or of unknown location)',
+  'non-eu': 'outside the EU, or somewhere Atelier cannot tell',
 };
 
 /** The refusal for a route the tier does not allow: which tier, where it would go, what to do. */
@@ -55,7 +55,7 @@ export function policyDenial(route: Omit<Provenance, 'tier'>, policy: PrivacyPol
   const managed = policy.source === 'policy-file';
   return {
     code: 'policy_denied',
-    message: `The privacy setting “${TIER_NAMES[policy.tier]}”${managed ? ', set by your school,' : ''} does not allow sending to ${PROVIDER_NAMES[route.provider] ?? route.provider} at ${route.host}: that is ${ROUTE_WORDS[route.routeClass]}. Nothing was sent.`,
+    message: `${tierForbids(route, policy)} Nothing was sent.`,
     hint: managed
       ? 'Choose a model your school allows (Settings shows which), or ask your school’s IT.'
       : route.provider === 'local'
@@ -64,6 +64,12 @@ export function policyDenial(route: Omit<Provenance, 'tier'>, policy: PrivacyPol
         ? 'Use an EU region (such as eu-central-1) with an eu. model id, or change the privacy setting in Settings → Privacy.'
         : 'Choose a model that the privacy setting allows, or change it in Settings → Privacy.',
   };
+}
+
+/** Which tier forbids a route, and where the route goes: a refusal's first sentence, and a greyed-out model's reason. */
+export function tierForbids(route: Omit<Provenance, 'tier'>, policy: PrivacyPolicy): string {
+  const managed = policy.source === 'policy-file';
+  return `The privacy setting “${TIER_NAMES[policy.tier]}”${managed ? ', set by your school,' : ''} does not allow sending to ${PROVIDER_NAMES[route.provider] ?? route.provider} at ${route.host}: that is ${ROUTE_WORDS[route.routeClass]}.`;
 }
 
 export { TIER_NAMES };
