@@ -5,6 +5,9 @@ import { ProvenanceSchema } from './privacy';
 /** Image types every provider here accepts. */
 export const imageMediaTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 
+/** The largest image a message may carry (the composer checks it, and main again). */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
 export const TextPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 export const ImagePartSchema = z.object({
   type: z.literal('image'),
@@ -14,6 +17,13 @@ export const ImagePartSchema = z.object({
 });
 export const ContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, ImagePartSchema]);
 export type ContentPart = z.infer<typeof ContentPartSchema>;
+
+/** The text of a message's parts, paragraphs apart; images left out. */
+export function textOfParts(parts: readonly ContentPart[]): string {
+  return parts
+    .flatMap((part) => (part.type === 'text' ? [part.text] : []))
+    .join('\n\n');
+}
 
 export const ChatMessageSchema = z.object({
   role: z.enum(['user', 'assistant']),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { egressPurposes, privacyTiers, routeClasses } from './choices';
+import { egressPurposes } from './choices';
+import { ProvenanceSchema } from './privacy';
 
 /**
  * One request that left the machine, or was refused: where it went and how it ended, for a
@@ -10,12 +11,8 @@ export const EgressEntrySchema = z.object({
   /** ISO 8601, UTC. */
   at: z.string(),
   purpose: z.enum(egressPurposes),
-  tier: z.enum(privacyTiers),
-  routeClass: z.enum(routeClasses),
-  provider: z.string(),
-  region: z.string().nullable(),
-  host: z.string(),
-  modelId: z.string(),
+  // Where it went: the same fields, in the same order, as an answer's provenance.
+  ...ProvenanceSchema.shape,
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
   /** `refused`: the privacy tier stopped it before anything was sent. */

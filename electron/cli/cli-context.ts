@@ -1,4 +1,7 @@
 import os from 'node:os';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { AtelierError } from '../../shared/errors';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
@@ -45,6 +48,20 @@ export function processIo(): CliIo {
 
 export function dataDirFor(io: CliIo): string {
   return resolveDataDir({ env: io.env, platform: process.platform, homedir: os.homedir(), cwd: io.cwd });
+}
+
+/**
+ * Writes a file the user named (relative to the current folder), atomically: it is whole or not
+ * there. Returns the absolute path; a folder that cannot be written gets a clear error.
+ */
+export async function writeUserFile(io: CliIo, file: string, content: string): Promise<string> {
+  const target = path.resolve(io.cwd, file);
+  try {
+    await writeFileAtomic(target, content);
+  } catch (error) {
+    throw new AtelierError('invalid_request', `Atelier could not write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Choose a folder you may write to.');
+  }
+  return target;
 }
 
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ContentPart } from '../../shared/chat';
 import type { Conversation, ExportFormat, StoredMessage } from '../../shared/conversations';
 import type { ModelCatalogue } from '../../shared/models';
+import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
 import { useSettings } from '../settings/SettingsProvider';
 import { Composer } from './Composer';
@@ -12,15 +13,6 @@ import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { ModelPicker } from './ModelPicker';
 import { textOfMessage, useChat } from './use-chat';
-
-function download(fileName: string, mediaType: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type: mediaType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** The chat: conversations on the left, the open one on the right, the composer below. */
 export function ChatView() {
@@ -50,10 +42,9 @@ export function ChatView() {
 
   useEffect(() => {
     refreshConversations();
-    refreshCatalogue();
-  }, [refreshConversations, refreshCatalogue]);
+  }, [refreshConversations]);
 
-  // The catalogue depends on the tier and the keys: read it again when settings change.
+  // The catalogue depends on the tier and the keys: read once settings are there, and again when they change.
   useEffect(() => {
     if (settings) refreshCatalogue();
   }, [settings?.privacy.tier, settings?.endpoints, settings?.bedrock, refreshCatalogue]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -102,7 +93,7 @@ export function ChatView() {
   const exportAs = (format: ExportFormat) => {
     if (!state.conversation) return;
     call('conversations:export', { id: state.conversation.id, format }).then(
-      (file) => download(file.fileName, file.mediaType, file.content),
+      (file) => saveDownload(file.fileName, file.mediaType, file.content),
       (error: unknown) => setProblem((error as Error).message),
     );
   };

@@ -1,9 +1,8 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { imageMediaTypes, type ContentPart } from '../../shared/chat';
+import { imageMediaTypes, MAX_IMAGE_BYTES, type ContentPart } from '../../shared/chat';
 
 type ImagePart = Extract<ContentPart, { type: 'image' }>;
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 function readImage(file: File): Promise<ImagePart> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { ContentPart, StreamPart } from '../../shared/chat';
+import { textOfParts, type ContentPart, type StreamPart } from '../../shared/chat';
 import type { Conversation, StoredMessage } from '../../shared/conversations';
 import type { ErrorPayload } from '../../shared/errors';
 import { call, IpcCallError } from '../ipc/client';
@@ -132,15 +132,17 @@ export function useChat(onConversationsChanged: () => void) {
     setState((current) => ({ ...current, sendError: payload }));
   }, []);
 
-  const send = useCallback(
-    async (model: string, parts: ContentPart[], replaceFrom?: number): Promise<boolean> => {
-      const current = stateRef.current;
-      if (current.streaming) return false;
+  /**
+   * Asks main for a new answer (`chat:send` or `chat:regenerate`), shows the messages it returns
+   * after those kept, and follows the stream. Parts that arrive before main has answered wait.
+   */
+  const startAnswer = useCallback(
+    async (ask: () => Promise<{ streamId: string; conversation: Conversation; answer: StoredMessage; userMessage?: StoredMessage }>, kept: StoredMessage[]): Promise<boolean> => {
       awaitingStart.current++;
       try {
-        const result = await call('chat:send', { conversationId: current.conversation?.id ?? null, model, parts, ...(replaceFrom !== undefined && { replaceFrom }) });
-        const kept = replaceFrom === undefined ? current.messages : current.messages.filter((message) => message.id < replaceFrom);
-        const next: ChatState = { conversation: result.conversation, messages: [...kept, result.userMessage, result.answer], streaming: null, sendError: null };
+        const result = await ask();
+        const added = result.userMessage ? [result.userMessage, result.answer] : [result.answer];
+        const next: ChatState = { conversation: result.conversation, messages: [...kept, ...added], streaming: null, sendError: null };
         stateRef.current = next;
         setState(next);
         startStreaming(result.streamId, result.answer.id);
@@ -157,27 +159,26 @@ export function useChat(onConversationsChanged: () => void) {
     [fail, startStreaming],
   );
 
+  const send = useCallback(
+    async (model: string, parts: ContentPart[], replaceFrom?: number): Promise<boolean> => {
+      const current = stateRef.current;
+      if (current.streaming) return false;
+      const kept = replaceFrom === undefined ? current.messages : current.messages.filter((message) => message.id < replaceFrom);
+      return startAnswer(() => call('chat:send', { conversationId: current.conversation?.id ?? null, model, parts, ...(replaceFrom !== undefined && { replaceFrom }) }), kept);
+    },
+    [startAnswer],
+  );
+
   const regenerate = useCallback(
     async (model: string) => {
       const current = stateRef.current;
-      if (current.streaming || !current.conversation) return;
-      awaitingStart.current++;
-      try {
-        const result = await call('chat:regenerate', { conversationId: current.conversation.id, model });
-        const lastUser = current.messages.findLast((message) => message.role === 'user');
-        const kept = current.messages.filter((message) => lastUser === undefined || message.id <= lastUser.id);
-        const next: ChatState = { conversation: result.conversation, messages: [...kept, result.answer], streaming: null, sendError: null };
-        stateRef.current = next;
-        setState(next);
-        startStreaming(result.streamId, result.answer.id);
-      } catch (error) {
-        fail(error);
-      } finally {
-        awaitingStart.current--;
-        if (awaitingStart.current === 0) early.current.clear();
-      }
+      const conversation = current.conversation;
+      if (current.streaming || !conversation) return;
+      const lastUser = current.messages.findLast((message) => message.role === 'user');
+      const kept = current.messages.filter((message) => lastUser === undefined || message.id <= lastUser.id);
+      await startAnswer(() => call('chat:regenerate', { conversationId: conversation.id, model }), kept);
     },
-    [fail, startStreaming],
+    [startAnswer],
   );
 
   const stop = useCallback(() => {
@@ -198,5 +199,5 @@ export function useChat(onConversationsChanged: () => void) {
 }
 
 export function textOfMessage(message: StoredMessage): string {
-  return message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  return textOfParts(message.parts);
 }

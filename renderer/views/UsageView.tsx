@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EgressEntry } from '../../shared/egress';
 import { EmptyState } from '../components/EmptyState';
 import { ViewSection } from '../components/ViewSection';
+import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
 
 /** The egress record: where requests went (never what they said), with a CSV export. */
@@ -15,13 +16,7 @@ export function UsageView() {
   }, []);
 
   const exportCsv = () => {
-    void call('egress:export-csv').then(({ csv, fileName }) => {
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      link.download = fileName;
-      link.click();
-      URL.revokeObjectURL(link.href);
-    });
+    void call('egress:export-csv').then(({ csv, fileName }) => saveDownload(fileName, 'text/csv', csv));
   };
 
   return (

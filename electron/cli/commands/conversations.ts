@@ -1,13 +1,10 @@
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { exportFormats, type ExportFormat } from '../../../shared/choices';
 import { SNIPPET_MARK_END, SNIPPET_MARK_START } from '../../../shared/conversations';
-import { AtelierError } from '../../../shared/errors';
 import { exportConversation } from '../../core/conversations/conversation-export';
 import { ConversationStore } from '../../core/conversations/conversation-store';
 import { openDatabase } from '../../core/store/database';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, printJson, writeUserFile, type CliIo } from '../cli-context';
 
 const conversationId = (value: string): number => {
   const id = Number(value);
@@ -72,12 +69,7 @@ export function registerConversationsCommand(program: Command, io: CliIo): void 
         io.stdout(exported.content.endsWith('\n') ? exported.content : `${exported.content}\n`);
         return;
       }
-      const target = path.resolve(io.cwd, file);
-      try {
-        await writeFileAtomic(target, exported.content);
-      } catch (error) {
-        throw new AtelierError('invalid_request', `Atelier could not write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Choose a folder you may write to.');
-      }
+      const target = await writeUserFile(io, file, exported.content);
       io.stdout(`Wrote “${conversation.title || '(untitled)'}” as ${options.format === 'json' ? 'JSON' : 'Markdown'} to ${target}.\n`);
     });
 }

@@ -1,10 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
-import { AtelierError } from '../../../shared/errors';
 import { EgressLog } from '../../core/privacy/egress-log';
 import { openDatabase } from '../../core/store/database';
-import { dataDirFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, printJson, writeUserFile, type CliIo } from '../cli-context';
 
 export function registerEgressCommand(program: Command, io: CliIo): void {
   const egress = program.command('egress').description('the record of requests that left this computer or were refused (never their content)');
@@ -33,12 +30,7 @@ export function registerEgressCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'where to write the CSV')
     .action(async (file: string) => {
       const log = new EgressLog(openDatabase(dataDirFor(io)));
-      const target = path.resolve(io.cwd, file);
-      try {
-        await writeFileAtomic(target, log.toCsv());
-      } catch (error) {
-        throw new AtelierError('invalid_request', `Atelier could not write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Choose a folder you may write to.');
-      }
+      const target = await writeUserFile(io, file, log.toCsv());
       io.stdout(`Wrote ${log.count()} entries to ${target}.\n`);
     });
 }

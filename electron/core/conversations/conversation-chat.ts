@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest, ContentPart, StreamPart } from '../../../shared/chat';
+import { MAX_IMAGE_BYTES, textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type StreamPart } from '../../../shared/chat';
 import type { Conversation, StoredMessage } from '../../../shared/conversations';
 import { AtelierError } from '../../../shared/errors';
 import type { ChatRouter } from '../chat/router';
@@ -23,8 +23,6 @@ export interface SendInput {
   /** Edit and resend: this user message and everything after it are replaced. */
   replaceFrom?: number;
 }
-
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * Chatting in a saved conversation: the user's message is written before the request leaves,
@@ -111,7 +109,7 @@ export function toChatMessages(messages: readonly StoredMessage[]): ChatMessage[
   const start = turns.findIndex((turn) => turn.role === 'user');
   return turns.slice(start === -1 ? turns.length : start).map((turn) => ({
     role: turn.role,
-    content: turn.parts.every((part) => part.type === 'text') ? turn.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n\n') : turn.parts,
+    content: turn.parts.every((part) => part.type === 'text') ? textOfParts(turn.parts) : turn.parts,
   }));
 }
 

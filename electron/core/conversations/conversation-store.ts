@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { ContentPart, Usage } from '../../../shared/chat';
+import { textOfParts, type ContentPart, type Usage } from '../../../shared/chat';
 import type { MessageStatus } from '../../../shared/choices';
 import {
   SNIPPET_MARK_END,
@@ -14,6 +14,9 @@ import type { Provenance } from '../../../shared/privacy';
 
 export const NEW_CONVERSATION_TITLE = '';
 const TITLE_LENGTH = 60;
+/** The columns each row type is read with (see MessageRow, ConversationRow). */
+const MESSAGE_COLUMNS = 'id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, created_at';
+const CONVERSATION_COLUMNS = 'id, title, model, created_at, updated_at';
 
 /** What an answer's row gets as it streams and when it ends; fields left out stay as they are. */
 export interface AnswerUpdate {
@@ -47,13 +50,6 @@ interface ConversationRow {
   model: string | null;
   created_at: string;
   updated_at: string;
-}
-
-/** The text of a message's parts, for search, titles and exports. */
-export function textOf(parts: readonly ContentPart[]): string {
-  return parts
-    .flatMap((part) => (part.type === 'text' ? [part.text] : []))
-    .join('\n\n');
 }
 
 /**
@@ -90,7 +86,7 @@ export class ConversationStore {
   createConversation(options: { title?: string; model?: string | null } = {}): Conversation {
     const now = new Date().toISOString();
     const row = this.statement(
-      'INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id, title, model, created_at, updated_at',
+      `INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING ${CONVERSATION_COLUMNS}`,
     ).get(cleanTitle(options.title ?? NEW_CONVERSATION_TITLE), options.model ?? null, now, now) as unknown as ConversationRow;
     return toConversation(row);
   }
@@ -98,13 +94,13 @@ export class ConversationStore {
   /** Newest first; deleted ones (waiting for their undo to run out) are left out. */
   listConversations(): Conversation[] {
     const rows = this.statement(
-      'SELECT id, title, model, created_at, updated_at FROM conversations WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC',
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC`,
     ).all() as unknown as ConversationRow[];
     return rows.map(toConversation);
   }
 
   getConversation(id: number): Conversation {
-    const row = this.statement('SELECT id, title, model, created_at, updated_at FROM conversations WHERE id = ? AND deleted_at IS NULL').get(id) as
+    const row = this.statement(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ? AND deleted_at IS NULL`).get(id) as
       | ConversationRow
       | undefined;
     if (!row) throw notFound();
@@ -141,7 +137,7 @@ export class ConversationStore {
   messages(conversationId: number): StoredMessage[] {
     this.getConversation(conversationId);
     const rows = this.statement(
-      `SELECT id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, created_at
+      `SELECT ${MESSAGE_COLUMNS}
        FROM messages WHERE conversation_id = ? ORDER BY id`,
     ).all(conversationId) as unknown as MessageRow[];
     return rows.map(toMessage);
@@ -149,7 +145,7 @@ export class ConversationStore {
 
   getMessage(id: number): StoredMessage {
     const row = this.statement(
-      `SELECT id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, created_at FROM messages WHERE id = ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
     ).get(id) as MessageRow | undefined;
     if (!row) throw new AtelierError('invalid_request', 'That message does not exist (any more).', 'Reload the conversation.');
     return toMessage(row);
@@ -163,10 +159,10 @@ export class ConversationStore {
     return this.transaction(() => {
       const conversation = this.getConversation(message.conversationId);
       const now = new Date().toISOString();
-      const text = textOf(message.parts);
+      const text = textOfParts(message.parts);
       const row = this.statement(
         `INSERT INTO messages (conversation_id, role, content, text, model, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         RETURNING id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, created_at`,
+         RETURNING ${MESSAGE_COLUMNS}`,
       ).get(message.conversationId, message.role, JSON.stringify(message.parts), text, message.model ?? null, message.status ?? 'complete', now) as unknown as MessageRow;
       const title = conversation.title === NEW_CONVERSATION_TITLE && message.role === 'user' ? cleanTitle(text) || conversation.title : conversation.title;
       this.statement('UPDATE conversations SET updated_at = ?, title = ?, model = COALESCE(?, model) WHERE id = ?').run(now, title, message.model ?? null, message.conversationId);

@@ -7,7 +7,7 @@ import type { EgressLog } from '../../core/privacy/egress-log';
 import type { ClassroomLock } from '../../core/privacy/classroom-lock';
 import type { PolicyFileReader } from '../../core/privacy/policy-file';
 import { assertCredentialsChangeAllowed, assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { effectivePolicy } from '../../core/privacy/policy';
+import type { PrivacyPolicy } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
 import { credentialsOverview, listAwsProfiles } from '../../core/secrets/credentials-overview';
@@ -33,6 +33,8 @@ export interface MainServices {
   profileFixes: ProfileFixes;
   egress: EgressLog;
   policyFile: PolicyFileReader;
+  /** The privacy policy in force now: the school's policy file over the user's settings. */
+  policy: () => PrivacyPolicy;
   lock: ClassroomLock;
   chat: ChatStreams;
   conversations: ConversationStore;
@@ -89,7 +91,7 @@ export function createHandlers(services: MainServices): HandlerTable {
       const settings = services.settings.get().settings;
       const report = await services.hardware.get();
       return modelCatalogue(await loadProviderConfig(settings, services.env, services.secrets), settings, {
-        policy: effectivePolicy(settings, services.policyFile.read()),
+        policy: services.policy(),
         advice: adviseLocalModels(report, settings.ollama.numCtx),
         onEgress: (entry) => services.egress.record(entry),
         profileFixes: services.profileFixes,
@@ -113,7 +115,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     },
     'providers:test': async ({ provider }) =>
       testConnection(provider, await loadProviderConfig(services.settings.get().settings, services.env, services.secrets), {
-        policy: effectivePolicy(services.settings.get().settings, services.policyFile.read()),
+        policy: services.policy(),
         onEgress: (entry) => services.egress.record(entry),
         profileFixes: services.profileFixes,
       }),
@@ -160,7 +162,7 @@ export function forwardEvents(services: MainServices, emit: EmitEvent): () => vo
 /** The privacy setting in force, where it comes from, and whether the class or the school locks it. */
 async function privacyState(services: MainServices) {
   const managed = services.policyFile.read();
-  const policy = effectivePolicy(services.settings.get().settings, managed);
+  const policy = services.policy();
   return {
     tier: policy.tier,
     source: policy.source,

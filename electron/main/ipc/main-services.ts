@@ -56,6 +56,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     profileFixes,
     egress,
     policyFile,
+    policy,
     lock: new ClassroomLock(secrets),
     chat,
     conversations,
