@@ -8,6 +8,7 @@ import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
+import { endQuietlyWhenOutputCloses } from './closed-output';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `atelier … | head`: a reader that leaves ends the command quietly, not with a stack trace.
+  endQuietlyWhenOutputCloses(process);
   return {
     env: process.env,
     cwd: process.cwd(),
