@@ -2,9 +2,9 @@
 // since sandboxed preloads cannot load ES modules), and the renderer (Vite).
 //   node scripts/build.mjs               all four
 //   node scripts/build.mjs --only=cli    just one (main, preload, cli, renderer)
-import { chmod } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { build as esbuild } from 'esbuild';
-import { build as viteBuild } from 'vite';
 
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning' };
 // Main and the CLI load their npm dependencies from node_modules (electron-builder packs the
@@ -27,16 +27,29 @@ const targets = {
       format: 'cjs',
       external: ['electron'],
     }),
+  // Two files: atelier.js checks the Node version and only then imports main.js, whose static
+  // imports (node:sqlite) would fail on an old Node before a line of ours ran. Each file is
+  // written whole and renamed into place, so a CLI started while another build runs (npm run cli
+  // in parallel tests) never loads half a file.
   cli: async () => {
-    await esbuild({
+    const { outputFiles } = await esbuild({
       ...nodeSide,
-      entryPoints: ['electron/cli/atelier.ts'],
-      outfile: 'out/cli/atelier.js',
+      entryPoints: { atelier: 'electron/cli/atelier.ts', main: 'electron/cli/main.ts' },
+      outdir: 'out/cli',
+      splitting: true,
+      write: false,
       banner: { js: '#!/usr/bin/env node' },
     });
-    await chmod('out/cli/atelier.js', 0o755);
+    for (const file of outputFiles) {
+      await mkdir(path.dirname(file.path), { recursive: true });
+      const temporary = `${file.path}.${process.pid}.tmp`;
+      await writeFile(temporary, file.contents, { mode: file.path.endsWith('atelier.js') ? 0o755 : 0o644 });
+      await chmod(temporary, file.path.endsWith('atelier.js') ? 0o755 : 0o644);
+      await rename(temporary, file.path);
+    }
   },
-  renderer: () => viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
+  // Vite only when the renderer is built: `npm run cli` needs esbuild alone.
+  renderer: async () => (await import('vite')).build({ configFile: 'vite.config.ts', logLevel: 'warn' }),
 };
 
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
