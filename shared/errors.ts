@@ -13,6 +13,8 @@ export const errorCodes = [
   'settings_unwritable',
   // A bug in Atelier: the details go to the log, never to the user.
   'internal_error',
+  // A file could not be written (disk full, no permission); the old file, if any, is unchanged.
+  'file_unwritable',
 
   // Talking to providers.
   'credentials_missing', // no key or credentials configured for the provider

@@ -1,13 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { AtelierError } from '../../shared/errors';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
+import { fileWriteError, writeFileAtomically } from '../core/store/atomic-file';
 import { endQuietlyWhenOutputCloses } from './closed-output';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
@@ -55,14 +54,17 @@ export function dataDirFor(io: CliIo): string {
 
 /**
  * Writes a file the user named (relative to the current folder), atomically: it is whole or not
- * there. Returns the absolute path; a folder that cannot be written gets a clear error.
+ * there, and an older file of that name stays as it was. Returns the absolute path; a full disk
+ * or a folder that cannot be written gets a clear error (exit 1).
  */
 export async function writeUserFile(io: CliIo, file: string, content: string): Promise<string> {
   const target = path.resolve(io.cwd, file);
   try {
-    await writeFileAtomic(target, content);
+    await writeFileAtomically(target, content);
   } catch (error) {
-    throw new AtelierError('invalid_request', `Atelier could not write ${target}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Choose a folder you may write to.');
+    // A path that cannot be written is a wrong argument (exit 2); a full disk is a failure (exit 1).
+    const wrongPath = ['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '');
+    throw fileWriteError(target, error, wrongPath ? 'invalid_request' : 'file_unwritable');
   }
   return target;
 }
@@ -81,9 +83,14 @@ export function egressRecorderFor(io: CliIo): EgressRecorder {
   };
 }
 
-/** Whether a teacher has locked this machine's privacy settings (the lock's hash is in the keychain). */
+/** The classroom lock of the data folder this command uses. */
+export function classroomLockFor(io: CliIo): ClassroomLock {
+  return new ClassroomLock(dataDirFor(io), SecretStore.fromEnvironment(io.env));
+}
+
+/** Whether a teacher has locked the privacy settings (kept in the data folder, never only in the keychain). */
 export function classroomLocked(io: CliIo): Promise<boolean> {
-  return new ClassroomLock(SecretStore.fromEnvironment(io.env)).isLocked();
+  return classroomLockFor(io).isLocked();
 }
 
 export function printJson(io: CliIo, value: unknown): void {

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../support/built-cli';
 import { startMainProcess } from '../support/main-process';
 import { runAtelier } from '../support/run-cli';
 import { filesContaining } from '../support/secret-scan';
@@ -9,6 +12,21 @@ import { keychainEntries } from '../support/secret-tool';
 import { tempDir } from '../support/temp-dir';
 
 const PASSWORD = 'Tafel-Kreide-2026';
+let cli: string;
+
+beforeAll(async () => {
+  cli = await buildCli();
+}, 60_000);
+
+/** The built CLI as a separate process, with exactly this environment (no keychain unless given a bus). */
+async function builtAtelier(argv: string[], env: Record<string, string | undefined>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = promisify(execFile)(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE, ...env } as NodeJS.ProcessEnv });
+  run.child.stdin?.end(stdin);
+  return run.then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
 
 async function classroom() {
   const home = await tempDir();
@@ -23,7 +41,10 @@ describe('the classroom lock', () => {
     const { home, service, atelier } = await classroom();
     expect(await atelier(['lock'], `${PASSWORD}\n`)).toMatchObject({ code: 0, stdout: expect.stringContaining('Atelier is locked') as unknown });
 
-    // Only a scrypt hash is kept, in the keychain; the password is nowhere.
+    // Only a scrypt hash is kept, in the data folder (private) and as a copy in the keychain; the password is nowhere.
+    const lockFile = JSON.parse(await fs.readFile(path.join(home, 'classroom-lock.json'), 'utf8')) as { locked: boolean; hash: string };
+    expect(lockFile).toMatchObject({ locked: true, hash: expect.stringMatching(/^scrypt\$32768\$8\$1\$/) as unknown });
+    expect((await fs.stat(path.join(home, 'classroom-lock.json'))).mode & 0o777).toBe(0o600);
     const [entry] = await keychainEntries(service);
     expect(entry?.account).toBe('classroom-lock');
     expect(entry?.secret).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
@@ -60,10 +81,43 @@ describe('the classroom lock', () => {
     expect(await main.dispatch('settings:update', { privacy: { tier: 'non_dsgvo' } }, app)).toMatchObject({ ok: true });
   }, 30_000);
 
-  it('a forgotten password is reset by deleting the keychain entry with the OS’s own tool', async () => {
-    const { service, atelier } = await classroom();
+  it('a forgotten password is reset by the administrator: the lock file and its keychain copy', async () => {
+    const { home, service, atelier } = await classroom();
     await atelier(['lock'], PASSWORD);
     await promisify(execFile)('secret-tool', ['clear', 'service', service, 'username', 'classroom-lock']);
+    // The keychain copy alone is not the lock: the data folder still says locked.
+    expect((await atelier(['privacy', 'set', 'dsgvo_cloud'])).code).toBe(1);
+    await fs.rm(path.join(home, 'classroom-lock.json'));
     expect((await atelier(['privacy', 'set', 'dsgvo_cloud'])).code).toBe(0);
   }, 30_000);
+
+  it('fails closed: no keychain, another keychain name, another data folder or a damaged lock file never unlock', async () => {
+    const { home, service, env, atelier } = await classroom();
+    expect((await atelier(['lock'], PASSWORD)).code).toBe(0);
+    const refused = (result: { code: number; stderr: string }, what: string) => {
+      expect(result.code, what).toBe(1);
+      expect(result.stderr, what).toMatch(/Error: Atelier is locked for this class/);
+      expect(result.stderr, what).toMatch(/Hint: /);
+    };
+    // The keychain cannot be reached at all (no D-Bus session), in a process of its own.
+    const noBus = { ...env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/atelier-bus' };
+    refused(await builtAtelier(['privacy', 'set', 'non_dsgvo'], noBus), 'no D-Bus');
+    refused(await builtAtelier(['privacy', 'set', 'non_dsgvo'], { ...env, DBUS_SESSION_BUS_ADDRESS: undefined }), 'D-Bus unset');
+    refused(await builtAtelier(['endpoints', 'add', 'lab', 'http://127.0.0.1:1/v1'], noBus), 'endpoints, no D-Bus');
+    refused(await builtAtelier(['config', 'set', 'ollama.host', 'http://10.1.2.3:11434'], noBus), 'ollama.host, no D-Bus');
+    // Another keychain service name.
+    refused(await atelier(['privacy', 'set', 'non_dsgvo']).then((result) => result, () => ({ code: -1, stderr: '' })), 'same service');
+    refused(await runAtelier(['privacy', 'set', 'non_dsgvo'], { env: { ATELIER_HOME: home, ATELIER_KEYCHAIN_SERVICE: `Atelier-other-${randomUUID()}` } }), 'another service');
+    // Another data folder on the same keychain: the lock's copy there still holds.
+    refused(await runAtelier(['privacy', 'set', 'non_dsgvo'], { env: { ATELIER_HOME: await tempDir(), ATELIER_KEYCHAIN_SERVICE: service } }), 'another data folder');
+    // The tier did not move.
+    expect((await atelier(['privacy', 'show', '--json'])).stdout).toContain('"tier": "dsgvo_local"');
+
+    // A damaged lock file is a lock that cannot be checked: everything guarded is refused, and it says so.
+    await fs.writeFile(path.join(home, 'classroom-lock.json'), '{"locked": tru');
+    const damaged = await builtAtelier(['privacy', 'set', 'non_dsgvo'], noBus);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain('the lock cannot be checked');
+    expect((await builtAtelier(['unlock'], noBus, `${PASSWORD}\n`)).stderr).toContain('the lock cannot be checked');
+  }, 60_000);
 });

@@ -26,7 +26,8 @@ describe('SettingsStore', () => {
     const state = await store.update({ theme: 'dark' });
     expect(state.settings.theme).toBe('dark');
     expect(await readJson(path.join(dir, 'settings.json'))).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
-    expect(await fs.readdir(dir)).toEqual(['settings.json']);
+    // The settings file, and the data folder's lock (an empty SQLite file, locked while a change is written).
+    expect((await fs.readdir(dir)).sort()).toEqual(['atelier.lock', 'settings.json']);
     // A second store (the CLI, the next start) reads the same values.
     expect((await SettingsStore.open(dir)).get().settings.theme).toBe('dark');
   });

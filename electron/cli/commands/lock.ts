@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { ClassroomLock } from '../../core/privacy/classroom-lock';
-import { SecretStore } from '../../core/secrets/secret-store';
-import type { CliIo } from '../cli-context';
+import { stripByteOrderMark } from '../../../shared/text';
+import { classroomLockFor, type CliIo } from '../cli-context';
 
 async function password(io: CliIo): Promise<string> {
   if (io.stdin.isTTY) io.stderr('Password (then Enter and Ctrl-D): ');
-  return (await io.stdin.readAll()).replace(/\r?\n$/, '');
+  return stripByteOrderMark(await io.stdin.readAll()).replace(/\r?\n$/, '');
 }
 
 export function registerLockCommands(program: Command, io: CliIo): void {
@@ -13,7 +12,7 @@ export function registerLockCommands(program: Command, io: CliIo): void {
     .command('lock')
     .description('lock the privacy setting, providers and keys for a class (password from standard input)')
     .action(async () => {
-      await new ClassroomLock(SecretStore.fromEnvironment(io.env)).lock(await password(io));
+      await classroomLockFor(io).lock(await password(io));
       io.stdout('Atelier is locked: the privacy setting, the providers and their keys cannot be changed until it is unlocked.\n');
     });
 
@@ -21,7 +20,7 @@ export function registerLockCommands(program: Command, io: CliIo): void {
     .command('unlock')
     .description('unlock with the password the lock was set with (from standard input)')
     .action(async () => {
-      await new ClassroomLock(SecretStore.fromEnvironment(io.env)).unlock(await password(io));
+      await classroomLockFor(io).unlock(await password(io));
       io.stdout('Atelier is unlocked.\n');
     });
 }

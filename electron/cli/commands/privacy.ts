@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { privacyTiers, type PrivacyTier } from '../../../shared/choices';
 import { AtelierError } from '../../../shared/errors';
 import { effectivePolicy, TIER_NAMES } from '../../core/privacy/policy';
-import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { classroomLocked, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 const WHAT_IT_ALLOWS: Record<PrivacyTier, string> = {
@@ -49,7 +48,6 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
       if (!(privacyTiers as readonly string[]).includes(tier)) {
         throw new AtelierError('invalid_request', `"${tier}" is not a privacy tier.`, `Tiers: ${privacyTiers.join(', ')}.`);
       }
-      assertSettingsChangeAllowed({ privacy: { tier: tier as PrivacyTier } }, policyFileFor(io).read(), await classroomLocked(io));
       await (await openSettingsStore(io)).update({ privacy: { tier: tier as PrivacyTier } });
       io.stdout(`Privacy tier: ${TIER_NAMES[tier as PrivacyTier]}. Allows: ${WHAT_IT_ALLOWS[tier as PrivacyTier]}\n`);
     });

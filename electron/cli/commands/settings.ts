@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
 import { SettingsStore } from '../../core/settings/settings-store';
-import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { classroomLocked, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { guardSettings } from '../../core/privacy/settings-guard';
+import { classroomLockFor, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 
 /**
  * The settings a command line can set, as dotted paths: `theme`, `ollama.host`, … Lists
@@ -60,15 +60,18 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
           `Run "atelier settings get ${path}" to see the current value.`,
         );
       }
-      assertSettingsChangeAllowed(patch.data, policyFileFor(io).read(), await classroomLocked(io));
       const state = await (await openSettingsStore(io)).update(patch.data);
       io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
     });
 }
 
-/** Opens the shared settings file, warning once on stderr if it had to be repaired. */
+/**
+ * Opens the shared settings file, warning once on stderr if it had to be repaired. Every change
+ * through it is checked against the school's policy file and the classroom lock, under the data
+ * folder's lock (so the app or another command cannot slip a change in between).
+ */
 export async function openSettingsStore(io: CliIo): Promise<SettingsStore> {
-  const store = await SettingsStore.open(dataDirFor(io));
+  const store = await SettingsStore.open(dataDirFor(io), { guard: guardSettings(policyFileFor(io), classroomLockFor(io)) });
   warnAboutRecovery(io, store.get());
   return store;
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { bedrockCatalogue, type BedrockModel } from './bedrock-catalogue';
+import { stripByteOrderMark } from '../../../shared/text';
+import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
+import { preparePrivateDataDir } from '../store/data-folder';
 
 /** Geography prefixes of cross-region inference profiles. `global` is only ever the user's choice. */
 const GEO_PREFIX = /^(eu|us|us-gov|apac|jp|au|ca|global)\./;
@@ -68,7 +70,7 @@ export class ProfileFixes {
     const file = path.join(dataDir, 'bedrock-profiles.json');
     let fixes: ProfileFix[] = [];
     try {
-      const data = JSON.parse(await fs.readFile(file, 'utf8')) as { fixes?: unknown };
+      const data = JSON.parse(stripByteOrderMark(await fs.readFile(file, 'utf8'))) as { fixes?: unknown };
       if (Array.isArray(data.fixes)) fixes = data.fixes.filter(isFix);
     } catch {
       // none yet, or unreadable: learning starts again, nothing depends on it
@@ -86,8 +88,12 @@ export class ProfileFixes {
 
   async remember(region: string, baseModelId: string, profileModelId: string): Promise<void> {
     this.fixes = [...this.fixes.filter((fix) => !(fix.region === region && fix.baseModelId === baseModelId)), { region, baseModelId, profileModelId, learnedAt: new Date().toISOString() }];
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify({ fixes: this.fixes }, null, 2)}\n`);
+    try {
+      preparePrivateDataDir(path.dirname(this.file));
+      await writeFileAtomically(this.file, `${JSON.stringify({ fixes: this.fixes }, null, 2)}\n`, { mode: 0o600 });
+    } catch (error) {
+      throw fileWriteError(this.file, error);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
+import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -65,10 +66,16 @@ export class PolicyFileReader {
 
 function parse(file: string): ManagedPolicy {
   let data: unknown;
+  let text = '';
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // A byte-order mark is fine: PowerShell 5.1's Set-Content -Encoding UTF8 writes one.
+    text = stripByteOrderMark(fs.readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ? `it cannot be read (${(error as NodeJS.ErrnoException).code})` : `it is not valid JSON (${(error as Error).message})`;
+    const invisible = describeInvisibleCharacter(text);
+    const reason = (error as NodeJS.ErrnoException).code
+      ? `it cannot be read (${(error as NodeJS.ErrnoException).code})`
+      : `it is not valid JSON (${printable((error as Error).message)}${invisible ? `; it contains ${invisible}, which may come from the editor that saved it` : ''})`;
     return { state: 'invalid', file, problem: reason };
   }
   const parsed = PolicyFileSchema.safeParse(data);

@@ -1,26 +1,26 @@
 import { AtelierError } from '../../../shared/errors';
 import type { SettingsPatch } from '../../../shared/settings';
-import type { ManagedPolicy } from './policy-file';
+import { CLASSROOM_LOCKED, type ClassroomLock } from './classroom-lock';
+import type { ManagedPolicy, PolicyFileReader } from './policy-file';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
 const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles'];
 
+/** Whether a change touches what the school's policy or the classroom lock protects (the Ollama address too). */
+export function touchesProtectedSettings(patch: SettingsPatch): boolean {
+  return PROTECTED.some((key) => patch[key] !== undefined) || patch.ollama?.host !== undefined;
+}
+
 function managedBy(managed: ManagedPolicy): string {
   return managed.state === 'none' ? '' : ` (${managed.file})`;
 }
-
-const CLASSROOM_LOCKED = new AtelierError(
-  'settings_locked',
-  'Atelier is locked for this class: the privacy setting, the providers and their keys cannot be changed.',
-  'Ask your teacher to unlock it ("atelier unlock", or Settings → Privacy).',
-);
 
 /**
  * Refuses a settings change the school's policy file pins or locks, or that the classroom lock
  * protects (`classroomLocked`).
  */
 export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: ManagedPolicy, classroomLocked = false): void {
-  if (classroomLocked && PROTECTED.some((key) => patch[key] !== undefined)) throw CLASSROOM_LOCKED;
+  if (classroomLocked && touchesProtectedSettings(patch)) throw CLASSROOM_LOCKED;
   if (managed.state === 'invalid' && patch.privacy?.tier !== undefined && patch.privacy.tier !== 'dsgvo_local') {
     throw new AtelierError('settings_locked', 'The school’s policy file cannot be used, so only the strictest privacy tier is allowed.', `Ask your school’s IT to fix ${managed.file}.`);
   }
@@ -29,7 +29,7 @@ export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: Manag
   if (policy.tier !== undefined && patch.privacy?.tier !== undefined && patch.privacy.tier !== policy.tier) {
     throw new AtelierError('settings_locked', `Your school manages the privacy tier${managedBy(managed)}; it stays as the school set it.`, 'Ask your school’s IT if you need another tier.');
   }
-  if (policy.lockSettings && PROTECTED.some((key) => patch[key] !== undefined)) {
+  if (policy.lockSettings && touchesProtectedSettings(patch)) {
     throw new AtelierError('settings_locked', `Your school manages these settings${managedBy(managed)}.`, 'Ask your school’s IT if something needs to change.');
   }
 }
@@ -40,4 +40,21 @@ export function assertCredentialsChangeAllowed(managed: ManagedPolicy, classroom
   if (managed.state === 'valid' && managed.policy.lockSettings) {
     throw new AtelierError('settings_locked', `Your school manages the providers and their keys${managedBy(managed)}.`, 'Ask your school’s IT if a key needs to change.');
   }
+}
+
+/**
+ * The settings store's guard (it runs under the data folder's lock, with the file as it is): the
+ * classroom lock first, read from the data folder, then the school's policy file.
+ */
+export function guardSettings(policyFile: PolicyFileReader, lock: ClassroomLock): (patch: SettingsPatch) => Promise<void> {
+  return async (patch) => {
+    if (touchesProtectedSettings(patch)) await lock.assertUnlocked();
+    assertSettingsChangeAllowed(patch, policyFile.read());
+  };
+}
+
+/** Refuses saving, removing or importing credentials while the class or the school locks them. */
+export async function guardCredentials(policyFile: PolicyFileReader, lock: ClassroomLock): Promise<void> {
+  await lock.assertUnlocked();
+  assertCredentialsChangeAllowed(policyFile.read());
 }

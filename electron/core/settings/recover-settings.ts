@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../../shared/settings';
+import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';
 
 export interface RecoveredSettings {
   settings: Settings;
@@ -15,9 +16,10 @@ export interface RecoveredSettings {
 export function recoverSettings(text: string): RecoveredSettings {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(stripByteOrderMark(text));
   } catch (error) {
-    return unreadableSettings(`the file is not valid JSON (${(error as Error).message})`);
+    const invisible = describeInvisibleCharacter(stripByteOrderMark(text));
+    return unreadableSettings(`the file is not valid JSON (${printable((error as Error).message)}${invisible ? `; it contains ${invisible}` : ''})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return unreadableSettings('the file does not hold a JSON object');

@@ -1,7 +1,6 @@
+import { watch, type FSWatcher } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { AtelierError } from '../../../shared/errors';
 import {
   applySettingsPatch,
   DEFAULT_SETTINGS,
@@ -10,6 +9,10 @@ import {
   type SettingsRecovery,
   type SettingsState,
 } from '../../../shared/settings';
+import { stripByteOrderMark } from '../../../shared/text';
+import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
+import { preparePrivateDataDir } from '../store/data-folder';
+import { withFolderLock } from '../store/folder-lock';
 import { recoverSettings, unreadableSettings } from './recover-settings';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -17,10 +20,24 @@ export const SETTINGS_FILE_NAME = 'settings.json';
 type Listener = (state: SettingsState) => void;
 
 /**
+ * Decides whether a change may be made, with the settings as they are on disk at that moment:
+ * the school's policy file and the classroom lock. It runs inside the data folder's lock, so no
+ * other process can change settings (or lock the class) between the check and the write.
+ */
+export type SettingsGuard = (patch: SettingsPatch, current: Settings) => Promise<void> | void;
+
+export interface SettingsStoreOptions {
+  clock?: () => Date;
+  guard?: SettingsGuard;
+}
+
+/**
  * The settings file in the data folder. Reading never fails: a corrupt or partly wrong file is
  * moved aside (never deleted), the usable values are kept, and what happened is reported in
- * `recovery` so the UI and the CLI can tell the user. Writes are atomic (temp file + fsync +
- * rename), so a crash mid-write leaves the old file, not half of a new one.
+ * `recovery` so the UI and the CLI can tell the user. Writes are atomic (temp file, every byte
+ * checked, fsync, rename), so a crash or a full disk leaves the old file, not half of a new one.
+ * Every change is read, applied and written under the data folder's lock, so the app and the CLI
+ * (or two CLIs) never lose each other's changes.
  */
 export class SettingsStore {
   readonly file: string;
@@ -28,64 +45,135 @@ export class SettingsStore {
   private readonly listeners = new Set<Listener>();
   /** Updates run one after another, so two quick changes cannot overwrite each other. */
   private queue: Promise<unknown> = Promise.resolve();
+  private watcher: FSWatcher | null = null;
 
-  private constructor(file: string, state: SettingsState) {
+  private constructor(
+    file: string,
+    state: SettingsState,
+    private readonly guard: SettingsGuard | null,
+  ) {
     this.file = file;
     this.state = state;
   }
 
-  static async open(dataDir: string, clock: () => Date = () => new Date()): Promise<SettingsStore> {
+  get dataDir(): string {
+    return path.dirname(this.file);
+  }
+
+  static async open(dataDir: string, options: SettingsStoreOptions | (() => Date) = {}): Promise<SettingsStore> {
+    const { clock = () => new Date(), guard = null } = typeof options === 'function' ? { clock: options } : options;
     const file = path.join(dataDir, SETTINGS_FILE_NAME);
     const read = await readSettingsFile(file);
     if (read.kind === 'missing') {
-      return new SettingsStore(file, freshState());
+      return new SettingsStore(file, freshState(), guard);
     }
     const recovered =
       read.kind === 'text' ? recoverSettings(read.text) : unreadableSettings(`the file could not be read (${read.code})`);
     if (recovered.reason === null) {
-      return new SettingsStore(file, { settings: recovered.settings, recovery: null });
+      return new SettingsStore(file, { settings: recovered.settings, recovery: null }, guard);
     }
-
-    const keptAt = await keepAside(file, clock());
-    if (keptAt === null) {
-      // It could not be moved: leave it untouched rather than write over it, and say so.
-      const problems = [...recovered.problems, 'it could not be moved aside, so it was left where it is'];
-      const recovery: SettingsRecovery = { reason: recovered.reason, problems, keptAt: file };
-      return new SettingsStore(file, { settings: recovered.settings, recovery });
-    }
-    const recovery: SettingsRecovery = { reason: recovered.reason, problems: recovered.problems, keptAt };
-    const store = new SettingsStore(file, { settings: recovered.settings, recovery });
-    try {
-      await store.write(recovered.settings);
-    } catch {
-      // The repaired values still apply for this run; the next change tries to save them again.
-    }
-    return store;
+    return withFolderLock(dataDir, async () => {
+      // Another process may have repaired it meanwhile: look again under the lock.
+      const again = await readSettingsFile(file);
+      const still = again.kind === 'text' ? recoverSettings(again.text) : again.kind === 'missing' ? null : recovered;
+      if (still === null || still.reason === null) return new SettingsStore(file, { settings: still?.settings ?? DEFAULT_SETTINGS, recovery: null }, guard);
+      const keptAt = await keepAside(file, clock());
+      if (keptAt === null) {
+        // It could not be moved: leave it untouched rather than write over it, and say so.
+        const problems = [...still.problems, 'it could not be moved aside, so it was left where it is'];
+        return new SettingsStore(file, { settings: still.settings, recovery: { reason: still.reason, problems, keptAt: file } }, guard);
+      }
+      const recovery: SettingsRecovery = { reason: still.reason, problems: still.problems, keptAt };
+      const store = new SettingsStore(file, { settings: still.settings, recovery }, guard);
+      try {
+        await store.write(still.settings);
+      } catch {
+        // The repaired values still apply for this run; the next change tries to save them again.
+      }
+      return store;
+    });
   }
 
   get(): SettingsState {
     return this.state;
   }
 
-  /** Applies a validated patch on top of what is on disk now (the CLI may have changed it). */
-  update(patch: SettingsPatch): Promise<SettingsState> {
-    const next = this.queue.then(async () => {
-      const base = await this.readCurrentOrMemory();
-      const settings: Settings = applySettingsPatch(base, patch);
-      await this.write(settings);
-      this.state = { settings, recovery: this.state.recovery };
-      // The change is saved: a failing listener must not make it look as if it were not.
-      for (const listener of this.listeners) {
-        try {
-          listener(this.state);
-        } catch {
-          // Listeners report their own failures; the update stands.
-        }
-      }
-      return this.state;
-    });
+  /**
+   * Applies a validated patch on top of what is on disk now (the CLI may have changed it), after
+   * the guard allowed it, all under the data folder's lock. `change` may be a function of the
+   * settings on disk, for changes that depend on them (adding to the list of endpoints).
+   */
+  update(change: SettingsPatch | ((current: Settings) => SettingsPatch)): Promise<SettingsState> {
+    const next = this.queue.then(() =>
+      withFolderLock(this.dataDir, async () => {
+        const base = await this.readCurrentOrMemory();
+        // A change computed from the current settings (add to a list) sees what is on disk now.
+        const patch = typeof change === 'function' ? change(base) : change;
+        await this.guard?.(patch, base);
+        const settings: Settings = applySettingsPatch(base, patch);
+        await this.write(settings);
+        this.replaceState(settings);
+        return this.state;
+      }),
+    );
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Re-reads the file and tells the listeners if another process (the CLI) changed it. The app
+   * calls this when the file changes on disk (see `watch`).
+   */
+  async reload(): Promise<SettingsState> {
+    const read = await readSettingsFile(this.file);
+    if (read.kind !== 'text') return this.state;
+    const recovered = recoverSettings(read.text);
+    // A file being hand-edited into something invalid is not taken half-way; the next start repairs it.
+    if (recovered.reason !== null) return this.state;
+    if (JSON.stringify(recovered.settings) !== JSON.stringify(this.state.settings)) this.replaceState(recovered.settings);
+    return this.state;
+  }
+
+  /**
+   * Watches the data folder for changes to the settings file made by another process, and
+   * reloads. (The folder, not the file: an atomic write replaces the file, which would end a
+   * watch on the file itself.) Returns the function that stops watching.
+   */
+  watch(): () => void {
+    if (this.watcher) return () => this.unwatch();
+    let timer: NodeJS.Timeout | null = null;
+    try {
+      this.watcher = watch(this.dataDir, { persistent: false }, (_event, name) => {
+        if (name !== null && name !== SETTINGS_FILE_NAME) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          void this.queue.then(() => this.reload()).catch(() => undefined);
+        }, 50);
+        timer.unref();
+      });
+      this.watcher.on('error', () => this.unwatch());
+    } catch {
+      // No watching on this file system: changes from the CLI apply at the next start or change.
+    }
+    return () => this.unwatch();
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  private replaceState(settings: Settings): void {
+    this.state = { settings, recovery: this.state.recovery };
+    // The change is saved: a failing listener must not make it look as if it were not.
+    for (const listener of this.listeners) {
+      try {
+        listener(this.state);
+      } catch {
+        // Listeners report their own failures; the update stands.
+      }
+    }
   }
 
   /** Calls `listener` after every successful update; returns the function that unsubscribes. */
@@ -105,15 +193,10 @@ export class SettingsStore {
 
   private async write(settings: Settings): Promise<void> {
     try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+      preparePrivateDataDir(this.dataDir);
+      await writeFileAtomically(this.file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
     } catch (error) {
-      throw new AtelierError(
-        'settings_unwritable',
-        `Atelier could not save your settings to ${this.file}.`,
-        'Check that you may write to that folder and that the disk is not full, then try again.',
-        { cause: error },
-      );
+      throw fileWriteError(this.file, error, 'settings_unwritable');
     }
   }
 }
@@ -126,7 +209,7 @@ type FileRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: '
 
 async function readSettingsFile(file: string): Promise<FileRead> {
   try {
-    return { kind: 'text', text: await fs.readFile(file, 'utf8') };
+    return { kind: 'text', text: stripByteOrderMark(await fs.readFile(file, 'utf8')) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'error', code };

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createPrivateFile, preparePrivateDataDir } from './data-folder';
 
 export const DATABASE_FILE_NAME = 'atelier.db';
 
@@ -70,8 +70,10 @@ const MIGRATIONS: string[] = [
  * (Electron 45 ships Node 24, which has it), so there is no native module to build per platform.
  */
 export function openDatabase(dataDir: string): DatabaseSync {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE_NAME));
+  preparePrivateDataDir(dataDir);
+  const file = path.join(dataDir, DATABASE_FILE_NAME);
+  createPrivateFile(file);
+  const db = new DatabaseSync(file);
   // WAL with synchronous=NORMAL survives a crash or a killed process; only a power cut may lose the last moment.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;

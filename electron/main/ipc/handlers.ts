@@ -6,7 +6,7 @@ import type { ProfileFixes } from '../../core/models/bedrock-profiles';
 import type { EgressLog } from '../../core/privacy/egress-log';
 import type { ClassroomLock } from '../../core/privacy/classroom-lock';
 import type { PolicyFileReader } from '../../core/privacy/policy-file';
-import { assertCredentialsChangeAllowed, assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
+import { guardCredentials } from '../../core/privacy/settings-guard';
 import type { PrivacyPolicy } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
@@ -55,10 +55,8 @@ export function createHandlers(services: MainServices): HandlerTable {
   return {
     'app:get-info': () => services.appInfo,
     'settings:get': () => services.settings.get(),
-    'settings:update': async (patch) => {
-      assertSettingsChangeAllowed(patch, services.policyFile.read(), await services.lock.isLocked());
-      return services.settings.update(patch);
-    },
+    // The store checks the school's policy and the classroom lock under the data folder's lock.
+    'settings:update': (patch) => services.settings.update(patch),
     'chat:start-stream': (request) => services.chat.start(request),
     'chat:abort': ({ streamId }) => services.chat.abort(streamId),
     'chat:send': async (input) => {
@@ -121,15 +119,15 @@ export function createHandlers(services: MainServices): HandlerTable {
       }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
     'providers:set-secret': async ({ name, value, sessionOnly }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
+      await guardCredentials(services.policyFile, services.lock);
       return services.secrets.set(name, value, { sessionOnly: sessionOnly === true });
     },
     'providers:remove-secret': async ({ name }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
+      await guardCredentials(services.policyFile, services.lock);
       return { removed: await services.secrets.delete(name) };
     },
     'providers:import-aws-csv': async ({ content }) => {
-      assertCredentialsChangeAllowed(services.policyFile.read(), await services.lock.isLocked());
+      await guardCredentials(services.policyFile, services.lock);
       return importAwsAccessKeyCsv(content, services.secrets);
     },
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
@@ -151,6 +149,8 @@ export function createHandlers(services: MainServices): HandlerTable {
 export function forwardEvents(services: MainServices, emit: EmitEvent): () => void {
   const unsubscribers = [
     services.settings.subscribe((state) => emit('settings:changed', state)),
+    // A change the CLI makes while the app runs reaches the window too.
+    services.settings.watch(),
     services.chat.subscribe((event) => emit('chat:stream-part', event)),
     services.pulls.subscribe((event) => emit('ollama:pull-progress', event)),
   ];

@@ -12,6 +12,7 @@ import { ConversationStore } from '../../core/conversations/conversation-store';
 import { EgressLog, type NewEgressEntry } from '../../core/privacy/egress-log';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
+import { guardSettings } from '../../core/privacy/settings-guard';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
@@ -32,8 +33,10 @@ export interface MainServicesOptions {
 
 /** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
 export async function createMainServices({ dataDir, env, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
-  const settings = await SettingsStore.open(dataDir);
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
+  const policyFile = new PolicyFileReader(policyFilePath(env));
+  const lock = new ClassroomLock(dataDir, secrets);
+  const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock) });
   const profileFixes = await ProfileFixes.open(dataDir);
   const db = openDatabase(dataDir);
   const egress = new EgressLog(db);
@@ -42,7 +45,6 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   // not undone before Atelier quit is removed for good.
   conversations.markInterrupted();
   conversations.purgeDeleted();
-  const policyFile = new PolicyFileReader(policyFilePath(env));
   const policy = () => effectivePolicy(settings.get().settings, policyFile.read());
   const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
@@ -57,7 +59,7 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     egress,
     policyFile,
     policy,
-    lock: new ClassroomLock(secrets),
+    lock,
     chat,
     conversations,
     conversationChat: new ConversationChat(conversations, router),
