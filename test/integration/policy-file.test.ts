@@ -85,4 +85,16 @@ describe('the school’s policy file', () => {
     expect((await atelier(['chat', '-m', FAKE_MODELS.local, 'hi'])).code).toBe(0);
     expect((await atelier(['privacy', 'set', 'non_dsgvo'])).stderr).toContain('only the strictest privacy tier is allowed');
   });
+
+  it('accepts a UTF-8 byte-order mark (PowerShell 5.1 writes one), and names an invisible character it cannot take', async () => {
+    const { atelier } = await school(`\uFEFF${JSON.stringify({ tier: 'dsgvo_cloud', lockSettings: true })}`);
+    expect(JSON.parse((await atelier(['privacy', 'show', '--json'])).stdout)).toMatchObject({ tier: 'dsgvo_cloud', source: 'policy-file' });
+    expect((await atelier(['privacy', 'set', 'non_dsgvo'])).stderr).toContain('Your school manages the privacy tier');
+
+    const broken = await school(`{"tier":\u200B"dsgvo_cloud"}`);
+    const shown = JSON.parse((await broken.atelier(['privacy', 'show', '--json'])).stdout) as { tier: string; problem: string };
+    expect(shown.tier).toBe('dsgvo_local');
+    expect(shown.problem).toContain('a zero-width space (U+200B)');
+    expect(shown.problem).not.toContain('\u200B');
+  });
 });

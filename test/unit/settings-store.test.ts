@@ -95,6 +95,14 @@ describe('SettingsStore', () => {
     expect(contents.sort()).toEqual(['first', 'second']);
   });
 
+  it('reads a settings file that starts with a byte-order mark as it is, without resetting it', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'settings.json'), `\uFEFF${JSON.stringify({ theme: 'dark', privacy: { tier: 'dsgvo_cloud' } })}`);
+    const store = await SettingsStore.open(dir);
+    expect(store.get()).toEqual({ settings: { ...DEFAULT_SETTINGS, theme: 'dark', privacy: { tier: 'dsgvo_cloud' } }, recovery: null });
+    expect((await store.update({ language: 'de' })).settings).toMatchObject({ theme: 'dark', language: 'de', privacy: { tier: 'dsgvo_cloud' } });
+  });
+
   it('fills in settings missing from an older file without calling it a problem', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ theme: 'light' }));
