@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
+import { environmentSecrets, scrubPayload, scrubSecrets } from '../core/secrets/scrub';
 import type { CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
@@ -51,10 +52,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Help and --version also end here, with exit code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const payload = error instanceof AtelierError ? error.toPayload() : INTERNAL_ERROR;
+    // The last line of defence: no piece of a key in the environment, nothing key-shaped, no
+    // credentials in a URL and no control characters reach the terminal, whatever threw.
+    const secrets = environmentSecrets(io.env);
+    const payload = scrubPayload(error instanceof AtelierError ? error.toPayload() : INTERNAL_ERROR, secrets);
     io.stderr(`Error: ${payload.message}\n`);
     if (payload.hint) io.stderr(`Hint: ${payload.hint}\n`);
-    if (io.env.ATELIER_DEBUG) io.stderr(`${describeForDebugging(error)}\n`);
+    if (io.env.ATELIER_DEBUG) io.stderr(`${scrubSecrets(describeForDebugging(error), secrets)}\n`);
     return payload.code === 'invalid_request' ? EXIT_USAGE : EXIT_FAILED;
   }
 }

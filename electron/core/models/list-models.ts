@@ -11,6 +11,7 @@ import type { EgressPurpose } from '../../../shared/choices';
 import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, isLoopbackHost } from '../privacy/route';
+import { configSecrets, scrubPayload } from '../secrets/scrub';
 import { bedrockCatalogue } from './bedrock-catalogue';
 import { profileGeography, type ProfileFixes } from './bedrock-profiles';
 
@@ -118,7 +119,10 @@ export async function listModels(
       ),
     ]),
   ];
-  return Promise.all(providers.filter(([provider]) => options.only === undefined || provider === options.only).map(([, ask]) => ask()));
+  const listings = await Promise.all(providers.filter(([provider]) => options.only === undefined || provider === options.only).map(([, ask]) => ask()));
+  // What a provider said, and the addresses in hints, are scrubbed of every key this config holds.
+  const secrets = configSecrets(config);
+  return listings.map((listing) => (listing.error ? { ...listing, error: scrubPayload(listing.error, secrets) } : listing));
 }
 
 async function live(provider: string, fetchList: () => Promise<ListedModel[]>, mapError: (error: unknown) => ErrorPayload): Promise<ProviderModels> {

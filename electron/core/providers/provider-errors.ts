@@ -1,5 +1,6 @@
 import type { StreamPart } from '../../../shared/chat';
 import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
+import { scrubSecrets } from '../secrets/scrub';
 
 /** What an error message may mention: the provider's name, the model, where its key comes from. */
 export interface ErrorContext {
@@ -25,24 +26,16 @@ export const CANCELLED: ErrorPayload = {
   hint: 'The text received so far is kept. Send the message again for a full answer.',
 };
 
-const SECRET_PATTERNS: RegExp[] = [
-  /\bsk-[A-Za-z0-9_-]{6,}/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…)
-  /\b(AKIA|ASIA)[0-9A-Z]{12,}/g, // AWS access key ids
-  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
-  /\b(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=[^\s,&"']+/gi,
-  /\b[A-Za-z0-9+/]{40,}={0,2}/g, // long base64 runs: secret keys, session tokens
-];
+/** Provider text read at most: enough for any real error message, bounded for the scrubber. */
+const MAX_DETAIL_READ = 4000;
 
 /**
  * Scrubs keys, tokens and signatures from text that came from a provider before it goes into
- * an error message: some servers echo the key they were sent, and a stack can carry headers.
+ * an error message: some servers echo the key they were sent (whole or in part), and a stack can
+ * carry headers. Every piece of 8 or more characters of `secrets` goes, and anything key-shaped.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 6) result = result.split(secret).join('[redacted]');
-  }
-  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, '[redacted]');
+  const result = scrubSecrets(text.slice(0, MAX_DETAIL_READ), secrets);
   return result.length > 300 ? `${result.slice(0, 300)}…` : result;
 }
 

@@ -1,5 +1,6 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { INTERNAL_ERROR, type ErrorPayload } from '../../../shared/errors';
+import { scrubPayload } from '../secrets/scrub';
 import { CANCELLED, errorPart, type ErrorContext } from './provider-errors';
 
 /** A chat request as a provider sees it: `model` is the provider's own name for it. */
@@ -21,7 +22,9 @@ export const DEFAULT_MAX_TOKENS = 4096;
  * Wraps an SDK stream so all providers end alike. The SDKs differ on abort (ollama-js throws,
  * the Anthropic and OpenAI SDKs end silently, the AWS SDK throws an AbortError): whatever they
  * do, an aborted stream ends with one `cancelled` error part, and the text already yielded
- * stands. A stream that ends without a finish is reported, not passed off as complete.
+ * stands. A stream that ends without a finish is reported, not passed off as complete. Every
+ * error part is scrubbed of the call's secrets (any piece of 8 or more characters) and of
+ * anything key-shaped, whichever provider or mapping produced it.
  */
 export async function* guardStream(
   source: () => AsyncIterable<StreamPart>,
@@ -33,12 +36,12 @@ export async function* guardStream(
     for await (const part of source()) {
       if (signal.aborted) break;
       if (part.type === 'text-delta' && part.text === '') continue;
-      yield part;
+      yield part.type === 'error' ? scrubPayload(part, context.secrets) : part;
       if (part.type === 'finish' || part.type === 'error') return;
     }
   } catch (error) {
     if (!signal.aborted) {
-      yield errorPart(safeMap(mapError, error));
+      yield errorPart(scrubPayload(safeMap(mapError, error), context.secrets));
       return;
     }
   }

@@ -9,6 +9,7 @@ import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, isLoopbackHost, ollamaRoute } from '../privacy/route';
 import type { ProfileFixes } from '../models/bedrock-profiles';
+import { configSecrets, scrubPayload, scrubSecrets } from '../secrets/scrub';
 
 /** The region's default fast model, bare: resolved to the region's profile when it needs one. */
 const BEDROCK_TEST_MODEL = cloudDefaults.bedrockEu.fast.slice('bedrock/'.length).replace(/^eu\./, '');
@@ -24,11 +25,13 @@ export async function testConnection(
   options: { policy: PrivacyPolicy; onEgress?: EgressRecorder; fetch?: typeof fetch; profileFixes?: ProfileFixes | null },
 ): Promise<ConnectionTest> {
   const started = performance.now();
+  // The result is shown in the app and the CLI: scrubbed of every key in use and of anything key-shaped.
+  const secrets = configSecrets(config);
   const done = (ok: boolean, detail: string, error: ConnectionTest['error'] = null): ConnectionTest => ({
-    provider,
+    provider: scrubSecrets(provider, secrets),
     ok,
-    detail,
-    error,
+    detail: scrubSecrets(detail, secrets),
+    error: error && scrubPayload(error, secrets),
     latencyMs: Math.round(performance.now() - started),
   });
 
