@@ -8,7 +8,7 @@ import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { assertCredentialsChangeAllowed } from '../../core/privacy/settings-guard';
 import { testConnection } from '../../core/providers/test-connection';
-import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
+import { importAwsAccessKeyCsv, MAX_CSV_BYTES } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { classroomLocked, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED } from '../exit-codes';
@@ -37,6 +37,24 @@ function checkName(name: string): string {
   return parsed.data;
 }
 
+/** At most `limit` bytes from the start of a file: enough to tell it is too large, without reading it all. */
+async function readStart(file: string, limit: number): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(limit);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, limit - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled === limit) break;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
 export function registerAuthCommand(program: Command, io: CliIo): void {
   const auth = program.command('auth').description('credentials in the OS keychain: set, list, remove (never on the command line)');
 
@@ -60,13 +78,14 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'the downloaded CSV, such as teacher_accessKeys.csv')
     .action(async (file: string) => {
       assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
+        bytes = await readStart(path.resolve(io.cwd, file), MAX_CSV_BYTES + 1);
       } catch (error) {
         throw new AtelierError('invalid_request', `Atelier could not read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`, 'Check the path of the downloaded CSV.');
       }
-      const { accessKeyIdMasked } = await importAwsAccessKeyCsv(text, SecretStore.fromEnvironment(io.env));
+      // The bytes, not text: the parser tells a binary file from a CSV, and echoes neither.
+      const { accessKeyIdMasked } = await importAwsAccessKeyCsv(bytes, SecretStore.fromEnvironment(io.env));
       io.stdout(`Saved the AWS access key ${accessKeyIdMasked} in the keychain. You can delete the CSV now.\n`);
     });
 

@@ -83,9 +83,7 @@ export class SecretStore {
    * and the user agreed), in memory until Atelier quits.
    */
   async set(name: string, value: string, options: { sessionOnly?: boolean } = {}): Promise<StoredSecret> {
-    const secret = value.trim();
-    if (secret === '') throw new AtelierError('invalid_request', `The value for “${name}” is empty.`, 'Paste the key itself, without quotes.');
-    if (/\s/.test(secret)) throw new AtelierError('invalid_request', `The value for “${name}” contains spaces or line breaks.`, 'Paste only the key, on one line.');
+    const secret = checkSecretValue(name, value);
     this.cached = null;
     if (options.sessionOnly) {
       this.session.set(name, secret);
@@ -150,6 +148,28 @@ export class SecretStore {
     }
     return listed;
   }
+}
+
+/** The longest value kept: AWS session tokens run to a few KB, API keys to a few hundred characters. */
+export const MAX_SECRET_LENGTH = 8 * 1024;
+
+const WHAT_A_KEY_LOOKS_LIKE = 'A key is one line of letters, digits and a few symbols, such as sk-ant-… or AKIA…, usually 20 to 200 characters (a session token up to a few thousand).';
+
+/**
+ * The value, trimmed, if it can be a key; otherwise an error that says what is wrong without
+ * quoting any of it: a wrong value may still be most of a real key, or something else secret.
+ */
+export function checkSecretValue(name: string, value: string): string {
+  const secret = value.trim();
+  if (secret === '') throw new AtelierError('invalid_request', `The value for “${name}” is empty.`, 'Paste the key itself, without quotes.');
+  if (secret.length > MAX_SECRET_LENGTH) {
+    throw new AtelierError('invalid_request', `The value for “${name}” is ${secret.length.toLocaleString('en')} characters long, too long for a key (at most ${MAX_SECRET_LENGTH.toLocaleString('en')}).`, `Check that you gave the key and not a file holding something else. ${WHAT_A_KEY_LOOKS_LIKE}`);
+  }
+  if (/\s/.test(secret)) throw new AtelierError('invalid_request', `The value for “${name}” contains spaces or line breaks.`, 'Paste only the key, on one line.');
+  if (/[^\x21-\x7E]/.test(secret)) {
+    throw new AtelierError('invalid_request', `The value for “${name}” contains characters a key never has (control characters, binary data or letters outside ASCII).`, WHAT_A_KEY_LOOKS_LIKE);
+  }
+  return secret;
 }
 
 function describe(backend: KeychainStatus['backend']): string {
