@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { awsCredentialSources, languages, privacyTiers, themes } from './choices';
+import { urlCredentialProblem } from './url-credentials';
 
 /** The current version of the settings file layout; bumped when a migration is needed. */
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -68,8 +69,19 @@ export const EndpointSchema = z.strictObject({
     }),
   /** Shown in the UI. */
   name: z.string().trim().min(1).max(80),
-  /** The OpenAI-style base URL, ending before `/chat/completions`, such as `https://llm.school.example/v1`. */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
+  /**
+   * The OpenAI-style base URL, ending before `/chat/completions`, such as `https://llm.school.example/v1`.
+   * Never with credentials in it (user:password@, ?api_key=): the key goes to the keychain.
+   */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }).superRefine((url, context) => {
+    const problem = urlCredentialProblem(url);
+    if (problem) {
+      context.addIssue({
+        code: 'custom',
+        message: `the URL must not hold a password or key: ${problem}. Give the URL without it, and save the key in the keychain with "atelier auth set endpoint:<prefix>" (it reads the key from standard input)`,
+      });
+    }
+  }),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

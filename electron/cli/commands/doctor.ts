@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { modelRoles } from '../../../shared/hardware';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { describeAwsAuth, type ProviderConfig } from '../../core/config/provider-config';
+import { configSecrets, scrubPayload } from '../../core/secrets/scrub';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { formatMemory } from '../../../shared/format';
+import { maskUrlCredentials } from '../../../shared/url-credentials';
 import { policyFileFor, printJson, type CliIo } from '../cli-context';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { openSettingsStore } from './settings';
@@ -25,10 +27,12 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const settings = (await openSettingsStore(io)).get().settings;
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
       const override = settings.hardware.vramOverrideGb;
-      const [hardware, ollama] = await Promise.all([
+      const [hardware, ollamaStatus] = await Promise.all([
         detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 }),
         new OllamaService(() => config.ollama, { policy: () => effectivePolicy(settings, policyFileFor(io).read()) }).status(),
       ]);
+      // An address may hold credentials (user:password@): masked, and scrubbed from what Ollama said.
+      const ollama = { ...ollamaStatus, host: maskUrlCredentials(ollamaStatus.host), problem: ollamaStatus.problem && scrubPayload(ollamaStatus.problem, configSecrets(config)) };
       const advice = adviseLocalModels(hardware, config.ollama.numCtx);
       const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config) };
       if (options.json) {
@@ -63,15 +67,15 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
     });
 }
 
-/** Which providers have what they need, and where it comes from; never the key itself. */
+/** Which providers have what they need, and where it comes from; never the key itself, nor credentials in an address. */
 function configuredProviders(config: ProviderConfig) {
   const keyed = (provider: string, entry: ProviderConfig['anthropic']) => ({
     provider,
     configured: entry.apiKey !== null,
-    detail: entry.apiKey !== null ? `key from ${entry.keySource}, ${entry.baseUrl}` : `no key: "atelier auth set ${entry.secretName}" or ${entry.keyVariable}`,
+    detail: entry.apiKey !== null ? `key from ${entry.keySource}, ${maskUrlCredentials(entry.baseUrl)}` : `no key: "atelier auth set ${entry.secretName}" or ${entry.keyVariable}`,
   });
   return [
-    { provider: 'local', configured: true, detail: `Ollama at ${config.ollama.host} (${config.ollama.hostSource})` },
+    { provider: 'local', configured: true, detail: `Ollama at ${maskUrlCredentials(config.ollama.host)} (${config.ollama.hostSource})` },
     {
       provider: 'bedrock',
       configured: config.bedrock.auth.kind !== 'none' && config.bedrock.auth.kind !== 'default-chain',
@@ -83,7 +87,7 @@ function configuredProviders(config: ProviderConfig) {
     ...[...config.endpoints.values()].map((endpoint) => ({
       provider: endpoint.prefix,
       configured: true,
-      detail: `${endpoint.name} at ${endpoint.baseUrl}${endpoint.apiKey ? `, key from ${endpoint.keySource}` : ''}`,
+      detail: `${endpoint.name} at ${maskUrlCredentials(endpoint.baseUrl)}${endpoint.apiKey ? `, key from ${endpoint.keySource}` : ''}`,
     })),
   ];
 }

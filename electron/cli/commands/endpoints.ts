@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { EndpointSchema } from '../../../shared/settings';
+import { maskUrlCredentials, urlCredentialProblem } from '../../../shared/url-credentials';
 import { endpointKeyVariable } from '../../core/config/provider-config';
 import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
 import { classroomLocked, policyFileFor, printJson, type CliIo } from '../cli-context';
@@ -17,13 +18,15 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const list = (await openSettingsStore(io)).get().settings.endpoints;
+      // Settings written before Atelier refused credentials in URLs may still hold some: never shown.
+      const shown = list.map((endpoint) => ({ ...endpoint, baseUrl: maskUrlCredentials(endpoint.baseUrl) }));
       if (options.json) {
-        printJson(io, list);
+        printJson(io, shown);
         return;
       }
-      if (list.length === 0) io.stdout('No endpoints yet. Add one with: atelier endpoints add PREFIX URL\n');
-      for (const endpoint of list) {
-        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  (key: ${endpointKeyVariable(endpoint.prefix)})\n`);
+      if (shown.length === 0) io.stdout('No endpoints yet. Add one with: atelier endpoints add PREFIX URL\n');
+      for (const endpoint of shown) {
+        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  (key: atelier auth set endpoint:${endpoint.prefix}, or ${endpointKeyVariable(endpoint.prefix)})\n`);
       }
     });
 
@@ -33,18 +36,42 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
     .argument('<prefix>', 'what its model ids start with, such as "school"')
     .argument('<url>', 'its base URL, such as https://llm.school.example/v1')
     .option('--name <name>', 'a name to show (default: the prefix)')
-    .action(async (prefix: string, url: string, options: { name?: string }) => {
+    .option('--replace', 'replace an endpoint already added with this prefix')
+    .addHelpText('after', '\nA key for the endpoint goes to the keychain, never into the URL:\n  atelier auth set endpoint:PREFIX < key.txt\n')
+    .action(async (prefix: string, url: string, options: { name?: string; replace?: boolean }) => {
       const parsed = EndpointSchema.safeParse({ prefix, baseUrl: url, name: options.name ?? prefix });
       if (!parsed.success) {
-        throw new AtelierError('invalid_request', `That endpoint cannot be added: ${describeIssues(parsed.error.issues)}.`);
+        // The issues name what is wrong and never quote the URL, which may hold a password.
+        const credentials = urlCredentialProblem(url) !== null;
+        throw new AtelierError(
+          'invalid_request',
+          `That endpoint cannot be added: ${describeIssues(parsed.error.issues)}.`,
+          credentials && /^[a-z][a-z0-9-]{0,31}$/.test(prefix)
+            ? `Add it with the URL alone (no user name, password or key in it), then save the key in the keychain: atelier auth set endpoint:${prefix} < key.txt`
+            : undefined,
+        );
       }
       assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read(), await classroomLocked(io));
       const store = await openSettingsStore(io);
-      const others = store.get().settings.endpoints.filter((endpoint) => endpoint.prefix !== prefix);
-      await store.update({ endpoints: [...others, parsed.data] });
+      let existing = false;
+      // Decided on the list as it is on disk, under the settings lock: another process may have
+      // added the same prefix a moment ago.
+      await store.update(({ endpoints: list }) => {
+        const found = list.find((endpoint) => endpoint.prefix === prefix);
+        if (found && !options.replace) {
+          throw new AtelierError(
+            'invalid_request',
+            `There is already an endpoint "${prefix}" (${maskUrlCredentials(found.baseUrl)}); it was left as it is.`,
+            `Replace it with: atelier endpoints add ${prefix} URL --replace (or remove it first: atelier endpoints remove ${prefix}).`,
+          );
+        }
+        existing = found !== undefined;
+        // Replaced in place, so the list keeps its order.
+        return { endpoints: found ? list.map((endpoint) => (endpoint.prefix === prefix ? parsed.data : endpoint)) : [...list, parsed.data] };
+      });
       io.stdout(
-        `Added ${prefix}: model ids ${prefix}/MODEL go to ${parsed.data.baseUrl}.\n` +
-          `If it needs a key, set ${endpointKeyVariable(prefix)} in the environment.\n`,
+        `${existing ? 'Replaced' : 'Added'} ${prefix}: model ids ${prefix}/MODEL go to ${parsed.data.baseUrl}.\n` +
+          `If it needs a key, save it in the keychain: atelier auth set endpoint:${prefix} < key.txt (or set ${endpointKeyVariable(prefix)} in the environment).\n`,
       );
     });
 
