@@ -1,10 +1,10 @@
 // Runs a TypeScript entry point from test/ under plain Node: bundles it with esbuild (npm
-// packages left external) and starts it, without a test runner in between.
+// packages left external) and runs it in this process, without a test runner in between.
 //   node scripts/run-ts.mjs test/bench/router-bench.ts     (npm run bench)
 //   node scripts/run-ts.mjs test/fakes/serve-fakes.ts      (npm run fakes)
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { build, stop } from 'esbuild';
 
 const entry = process.argv[2];
 if (!entry) {
@@ -22,5 +22,24 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
-const result = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// esbuild's service process is not needed any more (and would share the CPU with a bench).
+await stop();
+endWhenOrphaned();
+// In this process, not a child: a signal sent to this process reaches the program itself.
+await import(pathToFileURL(path.resolve(outfile)).href);
+
+/**
+ * `npm run` starts a script through sh and passes SIGINT and SIGTERM on to that sh only; sh ends
+ * without passing them on, and this process would keep running (with the fakes' servers open)
+ * under a new parent. So when the process that started this one is gone, this one is told to
+ * end, with the SIGTERM that npm meant for it. The timer does not keep the process alive.
+ */
+function endWhenOrphaned() {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, 200);
+  timer.unref();
+}

@@ -1,11 +1,17 @@
 // npm run fakes: starts every provider fake on loopback and prints the environment that points
-// Atelier at them, for trying the CLI (or the app) by hand without any account. Ctrl-C stops.
+// Atelier at them, for trying the CLI (or the app) by hand without any account. Ctrl-C stops;
+// so do SIGTERM (kill, a process manager) and SIGHUP (the terminal closed).
 import { startProviderFakes } from '../support/provider-fakes';
 
 const fakes = await startProviderFakes();
 console.log('# Provider fakes are running. In another shell:');
 for (const [name, value] of Object.entries(fakes.env)) console.log(`export ${name}='${value}'`);
 console.log(`# and add the custom endpoint once: atelier endpoints add school ${fakes.school.url}/v1`);
-process.on('SIGINT', () => {
-  void fakes.close().then(() => process.exit(0));
-});
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void fakes.close().then(() => process.exit(0));
+  });
+}
