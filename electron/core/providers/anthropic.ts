@@ -4,6 +4,7 @@ import type { FinishReason, StreamPart } from '../../../shared/chat';
 import { missingKeyHint, type KeyedProviderConfig } from '../config/provider-config';
 import { credentialsMissing, type ErrorContext } from './provider-errors';
 import { DEFAULT_MAX_TOKENS, failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
+import { anthropicNotice, catchConsoleWarnings, sdkWarningLogger } from './sdk-warnings';
 import { mapStainlessError } from './stainless-errors';
 
 /** Anthropic's API through `@anthropic-ai/sdk`, with the key and base URL Atelier resolved. */
@@ -11,11 +12,16 @@ export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?:
   if (config.apiKey === null) {
     return failingProvider('anthropic', credentialsMissing('Anthropic', missingKeyHint(config, 'Anthropic')));
   }
+  // The SDK's own warnings become notices, never console output; ANTHROPIC_LOG cannot turn on
+  // its debug log (which prints requests) behind Atelier's back.
+  const sdkLog = sdkWarningLogger();
   const client = new Anthropic({
     apiKey: config.apiKey,
     baseURL: config.baseUrl,
     maxRetries: 0,
     timeout: 10 * 60_000,
+    logger: sdkLog.logger,
+    logLevel: 'warn',
     ...(fetchImpl && { fetch: fetchImpl }),
   });
   const secrets = [config.apiKey];
@@ -32,7 +38,7 @@ export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?:
       };
       const unreachable = `Check the internet connection and the address (${config.baseUrl}).`;
       return guardStream(
-        () => streamMessages(client, request, signal),
+        () => streamMessages(client, request, signal, sdkLog.take),
         (error) => mapStainlessError(error, context, unreachable),
         context,
         signal,
@@ -41,18 +47,27 @@ export function createAnthropicProvider(config: KeyedProviderConfig, fetchImpl?:
   };
 }
 
-async function* streamMessages(client: Anthropic, request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
-  const stream = await client.messages.create(
-    {
-      model: request.model,
-      max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-      messages: toAnthropicMessages(request),
-      stream: true,
-      ...(request.system && { system: request.system }),
-      ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
-    },
-    { signal },
+async function* streamMessages(client: Anthropic, request: ProviderRequest, signal: AbortSignal, sdkWarnings: () => string[]): AsyncGenerator<StreamPart> {
+  // messages.create warns with console.warn (a deprecated model) before it sends anything.
+  const { value: created, warnings } = catchConsoleWarnings(() =>
+    client.messages.create(
+      {
+        model: request.model,
+        max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        messages: toAnthropicMessages(request),
+        stream: true,
+        ...(request.system && { system: request.system }),
+        ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+      },
+      { signal },
+    ),
   );
+  // Handled at once, so a request that fails while the notices are being read is no unhandled rejection.
+  const outcome = created.then((value) => ({ value }), (error: unknown) => ({ error }));
+  for (const warning of [...warnings, ...sdkWarnings()]) yield { type: 'notice', message: anthropicNotice(warning) };
+  const settled = await outcome;
+  if ('error' in settled) throw settled.error;
+  const stream = settled.value;
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
   let stopReason: string | null = null;
