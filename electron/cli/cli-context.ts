@@ -4,7 +4,7 @@ import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
-import { PolicyFileReader, policyFilePath } from '../core/privacy/policy-file';
+import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
 import { fileWriteError, writeFileAtomically } from '../core/store/atomic-file';
 import { endQuietlyWhenOutputCloses } from './closed-output';
@@ -71,7 +71,7 @@ export async function writeUserFile(io: CliIo, file: string, content: string): P
 
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
 export function policyFileFor(io: CliIo): PolicyFileReader {
-  return new PolicyFileReader(policyFilePath(io.env));
+  return PolicyFileReader.fromEnvironment(io.env);
 }
 
 /** Writes to the egress record in the data folder's database, opened on the first entry. */

@@ -5,7 +5,7 @@ import type { ProviderModels } from '../../electron/core/models/list-models';
 import { runAtelier } from '../support/run-cli';
 import { FAKE_KEYS, FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
-import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
+import { ANY_PROVIDER, writeSettings, writePolicyNamingBedrockFakeEu } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 
@@ -43,7 +43,8 @@ describe('atelier chat', () => {
       latencyMs: expect.any(Number) as unknown,
       provenance: {
         tier: 'non_dsgvo',
-        routeClass: 'eu',
+        // The fake's address is not AWS's, and no school policy vouches for it.
+        routeClass: 'non-eu',
         provider: 'bedrock',
         region: 'eu-central-1',
         host: '127.0.0.1',
@@ -182,7 +183,8 @@ describe('atelier models under the privacy tiers', () => {
   it('dsgvo_cloud: EU Bedrock models are allowed, the rest marked', async () => {
     const home = await tempDir();
     await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
-    const listing = JSON.parse((await runAtelier(['models', '--json'], { env: { ...useFakes().env, ATELIER_HOME: home } })).stdout) as ProviderModels[];
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
+    const listing = JSON.parse((await runAtelier(['models', '--json'], { env })).stdout) as ProviderModels[];
     const bedrock = listing.find((entry) => entry.provider === 'bedrock');
     expect(bedrock?.models.find((model) => model.id === 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0')?.allowed).toBe(true);
     expect(listing.find((entry) => entry.provider === 'openrouter')?.source).toBe('not-allowed');

@@ -3,7 +3,7 @@ import type { StreamPart } from '../../shared/chat';
 import type { ModelCatalogue } from '../../shared/models';
 import { startMainProcess, type MainProcess } from '../support/main-process';
 import { FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
-import { writeSettings } from '../support/settings-file';
+import { writePolicyNamingBedrockFakeEu, writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 
 const useFakes = useProviderFakes();
@@ -12,7 +12,8 @@ const FROM_APP = { url: 'app://atelier/' };
 async function start(tier: 'dsgvo_local' | 'dsgvo_cloud' | 'non_dsgvo', env: Record<string, string | undefined> = useFakes().env): Promise<MainProcess> {
   const dataDir = await tempDir();
   await writeSettings(dataDir, { privacy: { tier }, endpoints: [schoolEndpoint(useFakes())] });
-  return startMainProcess(dataDir, ['app://atelier'], env);
+  // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
+  return startMainProcess(dataDir, ['app://atelier'], { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url), ...env });
 }
 
 async function call<T>(main: MainProcess, channel: string, input?: unknown): Promise<T> {

@@ -9,7 +9,7 @@ import { startMainProcess } from '../support/main-process';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
 import { filesContaining } from '../support/secret-scan';
-import { writeSettings } from '../support/settings-file';
+import { writeSettings, writePolicyNamingBedrockFakeEu } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 
 const useFakes = useProviderFakes();
@@ -18,7 +18,7 @@ const PROMPT = 'Die Noten von Lena Müller, Klasse 7b, sind vertraulich';
 describe('the egress record', () => {
   it('records a completed request and a refused one, never the prompt or the answer; exports CSV', async () => {
     const home = await tempDir();
-    const env = { ...useFakes().env, ATELIER_HOME: home };
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
     await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
 
     expect((await runAtelier(['chat', '-m', FAKE_MODELS.bedrock, PROMPT], { env })).code).toBe(0);

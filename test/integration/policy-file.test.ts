@@ -21,7 +21,7 @@ async function school(policy: string | object) {
 
 describe('the school’s policy file', () => {
   it('pins the tier over the user’s choice, and the user cannot change it', async () => {
-    const { atelier } = await school({ tier: 'dsgvo_cloud' });
+    const { atelier } = await school({ tier: 'dsgvo_cloud', hosts: { [new URL(useFakes().bedrock.url).host]: 'eu' } });
     expect(JSON.parse((await atelier(['privacy', 'show', '--json'])).stdout)).toMatchObject({ tier: 'dsgvo_cloud', source: 'policy-file' });
     const refused = await atelier(['chat', '--json', '-m', FAKE_MODELS.openai, 'hi']);
     expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'policy_denied', message: expect.stringContaining('set by your school') as unknown } });
@@ -41,12 +41,32 @@ describe('the school’s policy file', () => {
     expect(useFakes().openrouter.requests.length).toBe(before);
   });
 
-  it('declares a custom endpoint’s residency, which the tier then allows', async () => {
-    const { atelier } = await school({ tier: 'dsgvo_cloud', endpoints: { school: { residency: 'eu' } } });
-    await atelier(['endpoints', 'add', 'school', `${useFakes().school.url}/v1`]);
-    await atelier(['endpoints', 'add', 'lab', `${useFakes().school.url}/v1`]);
+  it('declares a custom endpoint’s residency for its address, which the tier then allows; moved elsewhere it is refused', async () => {
+    const url = `${useFakes().school.url}/v1`;
+    const { atelier } = await school({ tier: 'dsgvo_cloud', endpoints: { school: { residency: 'eu', url } } });
+    await atelier(['endpoints', 'add', 'school', url]);
+    await atelier(['endpoints', 'add', 'lab', url]);
     expect((await atelier(['chat', '-m', FAKE_MODELS.school, 'hi'])).code).toBe(0);
     expect(JSON.parse((await atelier(['chat', '--json', '-m', 'lab/llama-3.1-70b', 'hi'])).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+    // The same prefix pointed at another server (here: the same fake by another name) keeps no residency.
+    await atelier(['endpoints', 'remove', 'school']);
+    await atelier(['endpoints', 'add', 'school', url.replace('127.0.0.1', 'localhost')]);
+    const before = useFakes().school.requests.length;
+    expect(JSON.parse((await atelier(['chat', '--json', '-m', FAKE_MODELS.school, 'hi'])).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+    expect(useFakes().school.requests.length).toBe(before);
+  });
+
+  it('an endpoint declared without its address is outside the EU, and privacy show says why', async () => {
+    const { atelier } = await school({ tier: 'dsgvo_cloud', endpoints: { school: { residency: 'eu' } } });
+    await atelier(['endpoints', 'add', 'school', `${useFakes().school.url}/v1`]);
+    expect(JSON.parse((await atelier(['chat', '--json', '-m', FAKE_MODELS.school, 'hi'])).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+    expect((await atelier(['privacy', 'show'])).stdout).toContain('Note: The policy declares the endpoint “school” eu but names no url');
+  });
+
+  it('says so when ATELIER_POLICY_FILE names a file that is not there', async () => {
+    const home = await tempDir();
+    const shown = await runAtelier(['privacy', 'show', '--json'], { env: { ATELIER_HOME: home, ATELIER_POLICY_FILE: path.join(home, 'missing-policy.json') } });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ notes: [expect.stringContaining(`ATELIER_POLICY_FILE names ${path.join(home, 'missing-policy.json')}, which does not exist`)] });
   });
 
   it('locks settings and credentials, through the CLI and IPC', async () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
 import type { SettingsPatch } from '../../shared/settings';
 
@@ -8,3 +10,15 @@ export async function writeSettings(dataDir: string, patch: SettingsPatch): Prom
 
 /** The user chose "any provider": for tests of cloud providers that are not about privacy. */
 export const ANY_PROVIDER: SettingsPatch = { privacy: { tier: 'non_dsgvo' } };
+
+/**
+ * The provider fakes listen on 127.0.0.1, an address Atelier cannot know to be in the EU: a
+ * Bedrock endpoint there counts as `non-eu` unless the school's policy file vouches for it.
+ * Writes a policy file that names the Bedrock fake's address (`bedrockUrl`, host and port) as in
+ * the EU, with `extra` keys, into `dir` and returns its path (pass it as ATELIER_POLICY_FILE).
+ */
+export async function writePolicyNamingBedrockFakeEu(dir: string, bedrockUrl: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const file = path.join(dir, 'policy.json');
+  await fs.writeFile(file, JSON.stringify({ hosts: { [new URL(bedrockUrl).host]: 'eu' }, ...extra }));
+  return file;
+}

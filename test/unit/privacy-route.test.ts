@@ -38,7 +38,48 @@ describe('route classification', () => {
 
   it('a custom endpoint is non-EU unless the school declares where it is', () => {
     expect(classifyRoute({ prefix: 'school', model: 'm' }, config(), policy()).routeClass).toBe('non-eu');
-    expect(classifyRoute({ prefix: 'school', model: 'm' }, config(), policy({ endpointResidency: { school: 'eu' } })).routeClass).toBe('eu');
+    // Declared without the address it holds for, a residency holds for none.
+    expect(classifyRoute({ prefix: 'school', model: 'm' }, config(), policy({ endpointResidency: { school: 'eu' } })).routeClass).toBe('non-eu');
+    expect(classifyRoute({ prefix: 'school', model: 'm' }, config(), policy({ endpointResidency: { school: 'eu' }, endpointHosts: { school: 'llm.school.example' } })).routeClass).toBe('eu');
+    // Moved to another address, the endpoint is outside the EU whatever its prefix.
+    const moved = resolveProviderConfig({ ...DEFAULT_SETTINGS, endpoints: [{ prefix: 'school', name: 'School', baseUrl: 'https://collector.example.com/v1' }] }, {});
+    expect(classifyRoute({ prefix: 'school', model: 'm' }, moved, policy({ endpointResidency: { school: 'eu' }, endpointHosts: { school: 'llm.school.example' } })).routeClass).toBe('non-eu');
+    expect(classifyRoute({ prefix: 'school', model: 'm' }, moved, policy({ hostResidency: { 'collector.example.com': 'eu' } })).routeClass).toBe('eu');
+  });
+
+  it('a Bedrock endpoint override is judged by its host: AWS’s own by region, any other host only as the school names it', () => {
+    const bedrock = (endpoint: string, model = 'eu.anthropic.claude-haiku-4-5-20251001-v1:0', changes: Partial<PrivacyPolicy> = {}) =>
+      classifyRoute({ prefix: 'bedrock', model }, config({ AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint }), policy(changes));
+    expect(bedrock('https://bedrock-runtime.us-east-1.amazonaws.com')).toMatchObject({ routeClass: 'non-eu', host: 'bedrock-runtime.us-east-1.amazonaws.com' });
+    expect(bedrock('https://BEDROCK-RUNTIME.US-WEST-2.AMAZONAWS.COM.').routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-runtime-fips.us-east-1.amazonaws.com').routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-runtime.eu-west-1.amazonaws.com').routeClass).toBe('eu');
+    expect(bedrock('https://vpce-0a1b2c.bedrock-runtime.eu-central-1.vpce.amazonaws.com').routeClass).toBe('eu');
+    expect(bedrock('https://vpce-0a1b2c.bedrock-runtime.us-east-1.vpce.amazonaws.com').routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-runtime.eu-central-1.amazonaws.com.evil.example').routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-proxy.school.lan').routeClass).toBe('non-eu');
+    expect(bedrock('http://127.0.0.1:4000').routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-proxy.school.lan', undefined, { hostResidency: { 'bedrock-proxy.school.lan': 'eu' } }).routeClass).toBe('eu');
+    expect(bedrock('http://127.0.0.1:4000', undefined, { hostResidency: { '127.0.0.1': 'local' } }).routeClass).toBe('eu');
+    // A named host forwards what it gets: an us. profile still leaves the EU.
+    expect(bedrock('https://bedrock-proxy.school.lan', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', { hostResidency: { 'bedrock-proxy.school.lan': 'eu' } }).routeClass).toBe('non-eu');
+    // A school may name one port of a machine: host:port wins over the host alone.
+    expect(bedrock('http://127.0.0.1:4000', undefined, { hostResidency: { '127.0.0.1:4000': 'eu', '127.0.0.1': 'non-eu' } }).routeClass).toBe('eu');
+    expect(bedrock('http://127.0.0.1:4001', undefined, { hostResidency: { '127.0.0.1:4000': 'eu' } }).routeClass).toBe('non-eu');
+    expect(bedrock('https://bedrock-proxy.school.lan', undefined, { hostResidency: { 'bedrock-proxy.school.lan:443': 'eu' } }).routeClass).toBe('eu');
+    // AWS_ENDPOINT_URL (for every AWS service) counts as well.
+    expect(classifyRoute({ prefix: 'bedrock', model: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0' }, config({ AWS_ENDPOINT_URL: 'https://bedrock-runtime.ap-northeast-1.amazonaws.com' }), policy()).routeClass).toBe('non-eu');
+  });
+
+  it('Anthropic, OpenAI and OpenRouter at a changed address are what the school says of that host, else non-EU', () => {
+    for (const [prefix, variable] of [['anthropic', 'ANTHROPIC_BASE_URL'], ['openai', 'OPENAI_BASE_URL'], ['openrouter', 'OPENROUTER_BASE_URL']] as const) {
+      expect(classifyRoute({ prefix, model: 'm' }, config(), policy()).routeClass).toBe('non-eu');
+      expect(classifyRoute({ prefix, model: 'm' }, config({ [variable]: 'http://127.0.0.1:9/v1' }), policy()).routeClass).toBe('non-eu');
+      expect(classifyRoute({ prefix, model: 'm' }, config({ [variable]: 'https://proxy.school.lan/v1' }), policy({ hostResidency: { 'proxy.school.lan': 'eu' } })).routeClass).toBe('eu');
+      // The provider's own address stays outside the EU even if a policy names it.
+      expect(classifyRoute({ prefix, model: 'm' }, config(), policy({ hostResidency: { 'api.openai.com': 'eu', 'api.anthropic.com': 'eu', 'openrouter.ai': 'eu' } })).routeClass).toBe('non-eu');
+    }
+    expect(classifyRoute({ prefix: 'local', model: 'x' }, config({ OLLAMA_HOST: 'gpu.school.lan' }), policy({ hostResidency: { 'gpu.school.lan': 'eu' } })).routeClass).toBe('eu');
   });
 
   it('the tiers allow what they say, and a refusal names the tier and what to do', () => {

@@ -30,6 +30,7 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
         ...(policy.allowedProviders && { allowedProviders: policy.allowedProviders }),
         ...(policy.allowedModels && { allowedModels: policy.allowedModels }),
         ...(policy.problem && { problem: policy.problem }),
+        ...(policy.notes && { notes: policy.notes }),
       };
       if (options.json) {
         printJson(io, summary);
@@ -38,6 +39,7 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
       io.stdout(`${summary.name} (${policy.tier}), from ${policy.source === 'settings' ? 'your settings' : `your school’s policy (${summary.policyFile})`}.\nAllows: ${summary.allows}\n`);
       if (policy.allowedModels) io.stdout(`Your school allows only: ${policy.allowedModels.join(', ')}\n`);
       if (policy.problem) io.stdout(`${policy.problem}\n`);
+      for (const note of policy.notes ?? []) io.stdout(`Note: ${note}\n`);
     });
 
   privacy

@@ -172,6 +172,11 @@ export function describeAwsAuth(auth: AwsAuth): string {
   }
 }
 
+/** AWS's own Bedrock Runtime host for a region. */
+export function bedrockDefaultHost(region: string): string {
+  return `bedrock-runtime.${region}.amazonaws.com`;
+}
+
 /** `school-proxy` → `ATELIER_ENDPOINT_SCHOOL_PROXY_KEY`. */
 export function endpointKeyVariable(prefix: string): string {
   return `ATELIER_ENDPOINT_${prefix.toUpperCase().replace(/-/g, '_')}_KEY`;

@@ -17,15 +17,33 @@ export const PolicyFileSchema = z.strictObject({
   allowedModels: z.array(z.string().min(1)).optional(),
   /** Ollama hosts that count as local (the school's own GPU server). */
   ollamaHosts: z.array(z.string().min(1)).optional(),
-  /** Where each custom endpoint's servers are: `local`, `eu` or `non-eu`. */
-  endpoints: z.record(z.string(), z.strictObject({ residency: z.enum(routeClasses) })).optional(),
+  /**
+   * Where each custom endpoint's servers are: `local`, `eu` or `non-eu`, for the address `url`
+   * names. The residency holds only there: an endpoint moved to another address is `non-eu`.
+   */
+  endpoints: z
+    .record(
+      z.string(),
+      z.strictObject({
+        residency: z.enum(routeClasses),
+        url: z.url({ protocol: /^https?$/, error: 'use the endpoint’s http:// or https:// address, such as https://llm.school.example/v1' }).optional(),
+      }),
+    )
+    .optional(),
+  /**
+   * Servers the school vouches for, by host name or address: where a provider whose address was
+   * changed (a Bedrock endpoint, an Anthropic or OpenAI base URL, a custom endpoint, an Ollama
+   * host) sends words. Any other changed address counts as `non-eu`.
+   */
+  hosts: z.record(z.string().min(1).max(253), z.enum(routeClasses)).optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
 });
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 
 export type ManagedPolicy =
-  | { state: 'none' }
+  /** `missing`: ATELIER_POLICY_FILE names a file that is not there (said, never silently ignored). */
+  | { state: 'none'; missing?: string }
   | { state: 'valid'; file: string; policy: PolicyFile }
   /** Present but unreadable or invalid: Atelier then uses the strictest tier, and says why. */
   | { state: 'invalid'; file: string; problem: string };
@@ -46,14 +64,22 @@ export function policyFilePath(env: Env, platform: NodeJS.Platform = process.pla
 export class PolicyFileReader {
   private cached: { key: string; value: ManagedPolicy } | null = null;
 
-  constructor(readonly file: string) {}
+  /** `named`: the path came from ATELIER_POLICY_FILE, so its absence is worth saying. */
+  constructor(
+    readonly file: string,
+    private readonly named = false,
+  ) {}
+
+  static fromEnvironment(env: Env, platform: NodeJS.Platform = process.platform): PolicyFileReader {
+    return new PolicyFileReader(policyFilePath(env, platform), Boolean(env.ATELIER_POLICY_FILE?.trim()));
+  }
 
   read(): ManagedPolicy {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(this.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.named ? { state: 'none', missing: this.file } : { state: 'none' };
       return { state: 'invalid', file: this.file, problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
     }
     const key = `${stat.mtimeMs}:${stat.size}`;

@@ -10,6 +10,10 @@ export interface PrivacyPolicy {
   allowedOllamaHosts: readonly string[];
   /** Where a custom endpoint's servers are, as the school declares; undeclared ones are `non-eu`. */
   endpointResidency: Readonly<Record<string, RouteClass>>;
+  /** The host each declared residency holds for (from the policy's `url`); without one it holds for none. */
+  endpointHosts?: Readonly<Record<string, string>>;
+  /** Servers the school names, by host: where a provider whose address was changed actually sends words. */
+  hostResidency?: Readonly<Record<string, RouteClass>>;
   /** `settings` or `policy-file` (managed by the school). */
   source: 'settings' | 'policy-file';
   /** Only these providers, when the school says so. */
@@ -18,6 +22,8 @@ export interface PrivacyPolicy {
   allowedModels?: readonly string[];
   /** Why the strictest tier applies: the school's policy file could not be used. */
   problem?: string;
+  /** What else is worth knowing about the policy: a named file that is missing, an entry that cannot apply. */
+  notes?: string[];
 }
 
 const ALLOWED: Record<PrivacyTier, readonly RouteClass[]> = {
@@ -84,7 +90,10 @@ export function policyFromSettings(settings: { privacy: { tier: PrivacyTier } })
  * the rest. An invalid policy file is not ignored: the strictest tier applies, with the reason.
  */
 export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, managed: ManagedPolicy): PrivacyPolicy {
-  if (managed.state === 'none') return policyFromSettings(settings);
+  if (managed.state === 'none') {
+    const policy = policyFromSettings(settings);
+    return managed.missing ? { ...policy, notes: [`ATELIER_POLICY_FILE names ${managed.missing}, which does not exist, so no school policy applies.`] } : policy;
+  }
   if (managed.state === 'invalid') {
     return {
       tier: 'dsgvo_local',
@@ -95,14 +104,24 @@ export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, ma
     };
   }
   const file = managed.policy;
+  const notes = Object.entries(file.endpoints ?? {})
+    .filter(([, endpoint]) => endpoint.url === undefined && endpoint.residency !== 'non-eu')
+    .map(([prefix, endpoint]) => `The policy declares the endpoint “${prefix}” ${endpoint.residency} but names no url, so it counts as outside the EU: add "url" with its address.`);
   return {
+    ...(notes.length > 0 && { notes }),
     tier: file.tier ?? settings.privacy.tier,
     allowedOllamaHosts: file.ollamaHosts ?? [],
     endpointResidency: Object.fromEntries(Object.entries(file.endpoints ?? {}).map(([prefix, endpoint]) => [prefix, endpoint.residency])),
+    endpointHosts: Object.fromEntries(Object.entries(file.endpoints ?? {}).flatMap(([prefix, endpoint]) => (endpoint.url ? [[prefix, hostOfUrl(endpoint.url)]] : []))),
+    hostResidency: file.hosts ?? {},
     source: file.tier ? 'policy-file' : 'settings',
     ...(file.allowedProviders && { allowedProviders: file.allowedProviders }),
     ...(file.allowedModels && { allowedModels: file.allowedModels }),
   };
+}
+
+function hostOfUrl(url: string): string {
+  return new URL(url).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 }
 
 /** Whether the school's lists allow this model (as typed, or as it will be sent). */

@@ -1,6 +1,6 @@
 import type { RouteClass } from '../../../shared/choices';
 import type { Provenance } from '../../../shared/privacy';
-import type { ProviderConfig } from '../config/provider-config';
+import { bedrockDefaultHost, type ProviderConfig } from '../config/provider-config';
 import { hasProfilePrefix, resolveBedrockModelId, type ProfileFixes } from '../models/bedrock-profiles';
 import type { ModelRef } from '../models/model-id';
 import type { PrivacyPolicy } from './policy';
@@ -13,19 +13,64 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-function hostOf(url: string): string {
+/** The host a URL points at, lower-case, without brackets or a trailing dot; the text itself if it is no URL. */
+export function hostOf(url: string): string {
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return new URL(url).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   } catch {
-    return url;
+    return url.toLowerCase();
   }
+}
+
+const ORDER: readonly RouteClass[] = ['local', 'eu', 'non-eu'];
+
+/** The less private of two route classes: a request is only as private as its weakest step. */
+function weaker(a: RouteClass, b: RouteClass): RouteClass {
+  return ORDER[Math.max(ORDER.indexOf(a), ORDER.indexOf(b))] ?? 'non-eu';
+}
+
+/**
+ * Where the school's policy file says the server at `address` (a URL) is, or null if it does not
+ * name it: by `host:port` first (one machine may serve several things), then by host alone.
+ */
+function namedAddress(policy: PrivacyPolicy, address: string): RouteClass | null {
+  const host = hostOf(address);
+  let port = '';
+  try {
+    const url = new URL(address);
+    port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  } catch {
+    // not a URL: only the host can match
+  }
+  const entries = Object.entries(policy.hostResidency ?? {}).map(([named, residency]) => [named.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\](:\d+)?$/, '$1$2'), residency] as const);
+  return entries.find(([named]) => named === `${host}:${port}`)?.[1] ?? entries.find(([named]) => named === host)?.[1] ?? null;
+}
+
+/**
+ * An AWS Bedrock Runtime host and its region: `bedrock-runtime.eu-central-1.amazonaws.com`, its
+ * FIPS and dual-stack forms, and VPC endpoints (`vpce-….bedrock-runtime.eu-central-1.vpce.amazonaws.com`).
+ */
+export function awsBedrockHostRegion(host: string): string | null {
+  const match = /^(?:[a-z0-9-]+\.)?bedrock-runtime(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.(?:vpce\.)?(?:amazonaws\.com|api\.aws)$/.exec(host);
+  return match?.[1] ?? null;
 }
 
 /** An Ollama server: local on this machine or on a host the school's policy names, else `non-eu`. */
 export function ollamaRoute(address: string, policy: PrivacyPolicy, modelId: string): Route {
   const host = hostOf(address);
-  const named = policy.allowedOllamaHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase());
-  return { routeClass: isLoopbackHost(host) || named ? 'local' : 'non-eu', provider: 'local', region: null, host, modelId };
+  const named = policy.allowedOllamaHosts.some((allowed) => allowed.toLowerCase() === host);
+  const routeClass = isLoopbackHost(host) || named ? 'local' : (namedAddress(policy, address) ?? 'non-eu');
+  return { routeClass, provider: 'local', region: null, host, modelId };
+}
+
+/**
+ * A provider whose address can be changed (settings, environment): at its own default address it
+ * is what it always is; anywhere else only what the school's policy file says of that host, else
+ * `non-eu`, since Atelier cannot know where an unknown server sends words on.
+ */
+function changedAddressClass(address: string, defaultHost: string, atDefault: RouteClass, policy: PrivacyPolicy): RouteClass {
+  if (hostOf(address) === defaultHost) return atDefault;
+  return namedAddress(policy, address) ?? 'non-eu';
 }
 
 /**
@@ -40,22 +85,53 @@ export function classifyRoute(ref: ModelRef, config: ProviderConfig, policy: Pri
       return ollamaRoute(config.ollama.host, policy, ref.model);
     case 'bedrock': {
       const region = config.bedrock.region;
-      const host = config.bedrock.endpoint ? hostOf(config.bedrock.endpoint) : `bedrock-runtime.${region}.amazonaws.com`;
+      const address = config.bedrock.endpoint ?? `https://${bedrockDefaultHost(region)}`;
       const modelId = resolveBedrockModelId(ref.model, region, fixes).modelId;
-      return { routeClass: bedrockRouteClass(region, modelId), provider: 'bedrock', region, host, modelId };
+      return { routeClass: bedrockEndpointClass(address, region, modelId, policy), provider: 'bedrock', region, host: hostOf(address), modelId };
     }
     case 'anthropic':
-      return { routeClass: 'non-eu', provider: 'anthropic', region: null, host: hostOf(config.anthropic.baseUrl), modelId: ref.model };
     case 'openai':
-      return { routeClass: 'non-eu', provider: 'openai', region: null, host: hostOf(config.openai.baseUrl), modelId: ref.model };
-    case 'openrouter':
-      return { routeClass: 'non-eu', provider: 'openrouter', region: null, host: hostOf(config.openrouter.baseUrl), modelId: ref.model };
+    case 'openrouter': {
+      const address = config[ref.prefix].baseUrl;
+      return { routeClass: changedAddressClass(address, DEFAULT_HOSTS[ref.prefix], 'non-eu', policy), provider: ref.prefix, region: null, host: hostOf(address), modelId: ref.model };
+    }
     default: {
       const endpoint = config.endpoints.get(ref.prefix);
       const host = endpoint ? hostOf(endpoint.baseUrl) : ref.prefix;
-      return { routeClass: policy.endpointResidency[ref.prefix] ?? 'non-eu', provider: ref.prefix, region: null, host, modelId: ref.model };
+      return { routeClass: endpoint ? endpointClass(ref.prefix, endpoint.baseUrl, policy) : 'non-eu', provider: ref.prefix, region: null, host, modelId: ref.model };
     }
   }
+}
+
+const DEFAULT_HOSTS = { anthropic: 'api.anthropic.com', openai: 'api.openai.com', openrouter: 'openrouter.ai' } as const;
+
+/**
+ * Bedrock judged by where the request actually goes. AWS's own endpoint of a region (the default,
+ * or an override naming one) is as private as that region and the model id allow, and an override
+ * pointing at another region than the one signed for counts by the less private of the two. A
+ * host that is not AWS's is `non-eu` unless the school's policy names it, and then no more private
+ * than the model id allows (an `us.` profile leaves the EU whoever forwards it).
+ */
+export function bedrockEndpointClass(address: string, region: string, modelId: string, policy: PrivacyPolicy): RouteClass {
+  const byModel = bedrockRouteClass(region, modelId);
+  const awsRegion = awsBedrockHostRegion(hostOf(address));
+  if (awsRegion !== null) return weaker(byModel, bedrockRouteClass(awsRegion, modelId));
+  const named = namedAddress(policy, address);
+  return named === null ? 'non-eu' : weaker(byModel, named);
+}
+
+/**
+ * A custom endpoint: where the school's policy file says its address is (by host, or the
+ * endpoint's own entry, which holds only for the address it names), else `non-eu`. A residency
+ * declared for a prefix never follows the endpoint to another address.
+ */
+function endpointClass(prefix: string, address: string, policy: PrivacyPolicy): RouteClass {
+  const named = namedAddress(policy, address);
+  if (named !== null) return named;
+  const host = hostOf(address);
+  const declared = policy.endpointResidency[prefix];
+  const declaredHost = policy.endpointHosts?.[prefix];
+  return declared !== undefined && declaredHost !== undefined && declaredHost.toLowerCase() === host ? declared : 'non-eu';
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
+import { bedrockDefaultHost, describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
 import { bedrockCatalogue } from '../models/bedrock-catalogue';
 import { profileGeography, resolveBedrockModelId, type ProfileFixes } from '../models/bedrock-profiles';
 import {
@@ -52,7 +52,9 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
     // One attempt: retries are Atelier's decision, visible and (later) checked by the privacy policy.
     maxAttempts: 1,
     ...awsIdentity(auth, config.region),
-    ...(config.endpoint !== null && { endpoint: config.endpoint }),
+    // Always an explicit address: the SDK would otherwise also take one from a profile's
+    // endpoint_url in ~/.aws/config, which the privacy check never saw.
+    endpoint: config.endpoint ?? `https://${bedrockDefaultHost(config.region)}`,
     ...(options.requestHandler && { requestHandler: options.requestHandler }),
   });
   const secrets =
@@ -65,7 +67,7 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
         provider: 'AWS Bedrock',
         model: request.model,
         keySource: describeAwsAuth(auth),
-        address: config.endpoint ?? `bedrock-runtime.${config.region}.amazonaws.com`,
+        address: config.endpoint ?? bedrockDefaultHost(config.region),
         secrets,
       };
       return guardStream(

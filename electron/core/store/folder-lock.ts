@@ -25,16 +25,19 @@ export async function withFolderLock<T>(dataDir: string, work: () => Promise<T>,
     preparePrivateDataDir(dataDir);
     createPrivateFile(file);
     db = new DatabaseSync(file, { timeout: 0 });
-    // No journal file: the lock writes nothing, so it works on a full disk too.
-    db.exec('PRAGMA journal_mode = OFF');
   } catch (error) {
     const { reason, hint } = describeWriteError(error);
     throw new AtelierError('settings_unwritable', `Atelier could not use its data folder ${dataDir}: ${reason}.`, hint, { cause: error });
   }
   try {
     const deadline = performance.now() + timeoutMs;
+    let journalOff = false;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       try {
+        // No journal file: the lock writes nothing, so it works on a full disk too. (Setting it
+        // reads the file's header, which waits for the lock like everything else.)
+        if (!journalOff) db.exec('PRAGMA journal_mode = OFF');
+        journalOff = true;
         db.exec('BEGIN EXCLUSIVE');
         break;
       } catch (error) {

@@ -11,7 +11,7 @@ import { ConversationChat } from '../../core/conversations/conversation-chat';
 import { ConversationStore } from '../../core/conversations/conversation-store';
 import { EgressLog, type NewEgressEntry } from '../../core/privacy/egress-log';
 import { effectivePolicy } from '../../core/privacy/policy';
-import { PolicyFileReader, policyFilePath } from '../../core/privacy/policy-file';
+import { PolicyFileReader } from '../../core/privacy/policy-file';
 import { guardSettings } from '../../core/privacy/settings-guard';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
@@ -34,7 +34,7 @@ export interface MainServicesOptions {
 /** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
 export async function createMainServices({ dataDir, env, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
-  const policyFile = new PolicyFileReader(policyFilePath(env));
+  const policyFile = PolicyFileReader.fromEnvironment(env);
   const lock = new ClassroomLock(dataDir, secrets);
   const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock) });
   const profileFixes = await ProfileFixes.open(dataDir);
