@@ -8,9 +8,39 @@ export const SETTINGS_SCHEMA_VERSION = 1;
 /** Prefixes of the built-in providers; a custom endpoint may not take one of these. */
 export const builtinProviderPrefixes = ['local', 'bedrock', 'anthropic', 'openai', 'openrouter'] as const;
 
+/**
+ * The forms of an Ollama address that OLLAMA_HOST itself takes: `http://host:port`, `https://host`,
+ * `host`, `host:port`, `:port`, `[::1]:11434`, with an optional path. Anything else (another
+ * scheme, spaces, `javascript:`) is refused rather than quietly taken as this computer.
+ */
+export function isOllamaAddress(value: string): boolean {
+  const match = /^(?:(?:http|https):\/\/)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|)(?::(\d{1,5}))?(\/[^\s]*)?$/.exec(value.trim());
+  if (!match) return false;
+  const [, host, port] = match;
+  if (host === '' && port === undefined) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
+/**
+ * A model id as settings keep it: `provider/model`, the provider a lower-case prefix, the model
+ * not empty, no spaces or control characters. (Whether the provider exists is checked when used:
+ * a custom endpoint may be added later.)
+ */
+export const ModelIdSchema = z
+  .string()
+  .max(300, 'a model id is at most 300 characters')
+  .regex(/^[a-z][a-z0-9-]{0,31}\/[^\s/\p{Cc}][^\s\p{Cc}]*$/u, 'use a model id such as local/llama3.2:3b (provider/model)')
+  .refine((id) => !id.endsWith('/'), 'use a model id such as local/llama3.2:3b (provider/model)');
+
 export const OllamaSettingsSchema = z.strictObject({
   /** Ollama's address; null means OLLAMA_HOST, else http://127.0.0.1:11434. */
-  host: z.string().trim().min(1).nullable(),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2048)
+    .refine(isOllamaAddress, 'use an address such as http://127.0.0.1:11434, localhost:11434 or https://gpu.school.lan')
+    .nullable(),
   /** Context window sent with every request (Ollama's own default is small), in tokens. */
   numCtx: z.number().int().min(512).max(1_048_576),
   /** How long Ollama keeps a model loaded after a request: `5m`, `1h`, `0` (unload), `-1` (forever). */
@@ -45,15 +75,15 @@ export const PrivacySettingsSchema = z.strictObject({
 /** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
 export const ChatSettingsSchema = z.strictObject({
   /** `provider/model` for new messages; null until one is chosen. */
-  model: z.string().min(3).max(300).nullable(),
+  model: ModelIdSchema.nullable(),
   firstRunCompleted: z.boolean(),
 });
 
 /** The model id (`provider/model`) used for each role; null leaves the choice to the matrix. */
 export const RolesSettingsSchema = z.strictObject({
-  fast: z.string().min(3).nullable(),
-  advanced: z.string().min(3).nullable(),
-  extreme: z.string().min(3).nullable(),
+  fast: ModelIdSchema.nullable(),
+  advanced: ModelIdSchema.nullable(),
+  extreme: ModelIdSchema.nullable(),
 });
 
 export type BedrockSettings = z.infer<typeof BedrockSettingsSchema>;

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ChatRequest } from '../../../shared/chat';
+import type { z } from 'zod';
+import { ChatRequestSchema, type ChatRequest } from '../../../shared/chat';
+import { printable } from '../../../shared/text';
 import { AtelierError } from '../../../shared/errors';
 import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
@@ -23,8 +25,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .description('send one message to a model and stream the answer')
     .requiredOption('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-5')
     .option('-s, --system <text>', 'a system prompt')
-    .option('-t, --temperature <number>', 'randomness, 0 to 2', number('temperature'))
-    .option('--max-tokens <number>', 'the longest answer, in tokens', number('max-tokens'))
+    .option('-t, --temperature <number>', 'randomness, 0 to 2', checked('temperature', ChatRequestSchema.shape.temperature, 'a number from 0 to 2, such as 0.7'))
+    .option('--max-tokens <number>', 'the longest answer, in tokens', checked('max-tokens', ChatRequestSchema.shape.maxTokens, 'a whole number from 1 to 1000000, such as 1024'))
     .option('--json', 'print one JSON object at the end instead of streaming text')
     .argument('[prompt...]', 'the message; read from standard input when left out')
     .addHelpText('after', '\nExamples:\n  atelier chat -m local/llama3.2:3b "Explain photosynthesis in two sentences"\n  echo "Hallo!" | atelier chat -m bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 --json\n')
@@ -90,10 +92,13 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     });
 }
 
-function number(name: string) {
+/** A numeric option checked against the same schema the app's requests are: one rule for both. */
+function checked(name: string, schema: z.ZodType, valid: string) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`--${name} needs a number.`);
+    if (value.trim() === '' || !Number.isFinite(parsed) || !schema.safeParse(parsed).success) {
+      throw new InvalidArgumentError(`--${name} must be ${valid}, not "${printable(value, 40)}".`);
+    }
     return parsed;
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
+import { printable } from '../../../shared/text';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { guardSettings } from '../../core/privacy/settings-guard';
 import { classroomLockFor, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
@@ -56,7 +57,7 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
       if (!patch.success) {
         throw new AtelierError(
           'invalid_request',
-          `"${value}" is not a valid value for ${path}: ${describeIssues(patch.error.issues)}.`,
+          `"${printable(value, 80)}" is not a valid value for ${path}: ${describeIssues(patch.error.issues)}.`,
           `Run "atelier settings get ${path}" to see the current value.`,
         );
       }
@@ -90,7 +91,7 @@ function warnAboutRecovery(io: CliIo, state: SettingsState): void {
 
 function checkPath(key: string): string {
   if (settingPaths.includes(key)) return key;
-  throw new AtelierError('invalid_request', `"${key}" is not a setting.`, `Settings you can change: ${settingPaths.join(', ')}.`);
+  throw new AtelierError('invalid_request', `"${printable(key, 80)}" is not a setting.`, `Settings you can change: ${settingPaths.join(', ')}.`);
 }
 
 function readPath(settings: Settings, path: string): unknown {

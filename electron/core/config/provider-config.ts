@@ -1,4 +1,5 @@
-import type { BedrockSettings, Settings } from '../../../shared/settings';
+import { isOllamaAddress, type BedrockSettings, type Settings } from '../../../shared/settings';
+import { printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -8,6 +9,8 @@ export type Source = 'settings' | 'environment' | 'default';
 export interface OllamaConfig {
   host: string;
   hostSource: Source;
+  /** OLLAMA_HOST holds something that is no address: said, and nothing is sent anywhere. */
+  hostProblem?: string;
   numCtx: number;
   keepAlive: string;
 }
@@ -69,11 +72,13 @@ export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
  */
 export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map()): ProviderConfig {
   const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
+  const hostProblem = ollamaHost !== undefined && !isOllamaAddress(ollamaHost) ? `${settings.ollama.host !== null ? 'The Ollama address in Settings' : 'OLLAMA_HOST'} (“${printable(ollamaHost, 80)}”) is not an address Atelier can use.` : undefined;
   const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {
     ollama: {
       host: ollamaHost === undefined ? DEFAULT_OLLAMA_HOST : normalizeOllamaHost(ollamaHost),
       hostSource: settings.ollama.host !== null ? 'settings' : ollamaHost !== undefined ? 'environment' : 'default',
+      ...(hostProblem && { hostProblem }),
       numCtx: settings.ollama.numCtx,
       keepAlive: settings.ollama.keepAlive,
     },

@@ -1,5 +1,6 @@
 import { AtelierError } from '../../../shared/errors';
 import { builtinProviderPrefixes } from '../../../shared/settings';
+import { printable } from '../../../shared/text';
 
 export type BuiltinPrefix = (typeof builtinProviderPrefixes)[number];
 
@@ -26,10 +27,10 @@ export function parseModelId(id: string, customPrefixes: Iterable<string> = []):
   const prefix = slash > 0 ? id.slice(0, slash) : '';
   const model = slash > 0 ? id.slice(slash + 1) : '';
   if (id.trim() !== id || /\s/.test(id) || prefix === '' || model === '' || model.startsWith('/') || model.endsWith('/')) {
-    throw new AtelierError('invalid_request', `"${id}" is not a valid model id.`, hint);
+    throw new AtelierError('invalid_request', `"${printable(id, 80)}" is not a valid model id.`, hint);
   }
   if (!prefixes.includes(prefix)) {
-    throw new AtelierError('invalid_request', `"${prefix}" is not a provider Atelier knows (in "${id}").`, hint);
+    throw new AtelierError('invalid_request', `"${printable(prefix, 40)}" is not a provider Atelier knows (in "${printable(id, 80)}").`, hint);
   }
   return { prefix, model };
 }

@@ -183,6 +183,10 @@ export class OllamaService {
    * computer, or a server the school's policy names). A refusal is recorded when `record` is set.
    */
   private async admit(model: string, record: boolean): Promise<{ ok: true; entry: NewEgressEntry } | { ok: false; error: AtelierError }> {
+    const { hostProblem } = this.config();
+    if (hostProblem) {
+      return { ok: false, error: new AtelierError('invalid_request', `${hostProblem} Nothing was sent.`, 'Set an address such as http://127.0.0.1:11434 (atelier config set ollama.host …, or Settings → Ollama), or unset OLLAMA_HOST.') };
+    }
     const policy = await this.options.policy();
     const route = ollamaRoute(this.config().host, policy, model);
     const entry: NewEgressEntry = { purpose: 'model-management', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'completed', errorCode: null };

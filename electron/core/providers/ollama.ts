@@ -3,12 +3,15 @@ import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { OllamaConfig } from '../config/provider-config';
 import { CANCELLED, errorForNetwork, errorForStatus, isAbortError, providerError, type ErrorContext } from './provider-errors';
-import { guardStream, textOf, type Provider, type ProviderRequest } from './provider';
+import { failingProvider, guardStream, textOf, type Provider, type ProviderRequest } from './provider';
 
 const UNREACHABLE_HINT = 'Start Ollama (open the Ollama app, or run "ollama serve"), or check its address in Settings.';
 
 /** Local models through the `ollama` package. */
 export function createOllamaProvider(config: OllamaConfig, fetchImpl: typeof fetch = fetch): Provider {
+  if (config.hostProblem) {
+    return failingProvider('local', { code: 'invalid_request', message: `${config.hostProblem} Nothing was sent.`, hint: 'Set an address such as http://127.0.0.1:11434 (atelier config set ollama.host …, or Settings → Ollama), or unset OLLAMA_HOST.' });
+  }
   return {
     prefix: 'local',
     stream(request, signal) {
