@@ -88,10 +88,6 @@ export function classroomLockFor(io: CliIo): ClassroomLock {
   return new ClassroomLock(dataDirFor(io), SecretStore.fromEnvironment(io.env));
 }
 
-/** Whether a teacher has locked the privacy settings (kept in the data folder, never only in the keychain). */
-export function classroomLocked(io: CliIo): Promise<boolean> {
-  return classroomLockFor(io).isLocked();
-}
 
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);

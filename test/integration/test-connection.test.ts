@@ -80,7 +80,7 @@ describe('test connection: the other providers', () => {
     expect(await runAtelier(['auth', 'test', 'anthropic'], { env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: anthropic accepted the key/) as unknown });
     const failed = await runAtelier(['auth', 'test', 'anthropic'], { env: { ...env, ANTHROPIC_API_KEY: 'sk-ant-api03-wrongwrongwrong000' } });
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^Failed: anthropic refused[\s\S]*Hint: Check ANTHROPIC_API_KEY/);
+    expect(failed.stdout).toMatch(/^Failed: anthropic did not accept the key.[\s\S]*Hint: Check ANTHROPIC_API_KEY/);
     expect(failed.stdout + failed.stderr).not.toContain('wrongwrongwrong000');
     expect(await filesContaining(env.ATELIER_HOME, 'sk-ant-api03-wrongwrongwrong000')).toEqual([]);
   });

@@ -103,6 +103,14 @@ describe('SettingsStore', () => {
     expect((await store.update({ language: 'de' })).settings).toMatchObject({ theme: 'dark', language: 'de', privacy: { tier: 'dsgvo_cloud' } });
   });
 
+  it('never quotes a password from an old file in the repair notice', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ endpoints: [{ prefix: 'school', name: 'School', baseUrl: 'http://teacher:Hunter2pw@llm.school.example/v1' }] }));
+    const { recovery } = (await SettingsStore.open(dir)).get();
+    expect(recovery?.problems.join('\n')).toContain('endpoints:');
+    expect(JSON.stringify(recovery)).not.toContain('Hunter2pw');
+  });
+
   it('fills in settings missing from an older file without calling it a problem', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ theme: 'light' }));

@@ -6,12 +6,12 @@ import { maskSecret, SecretNameSchema } from '../../../shared/secrets';
 import { loadProviderConfig, secretNamesFor } from '../../core/config/load-provider-config';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { effectivePolicy } from '../../core/privacy/policy';
-import { assertCredentialsChangeAllowed } from '../../core/privacy/settings-guard';
+import { guardCredentials } from '../../core/privacy/settings-guard';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv, MAX_CSV_BYTES } from '../../core/secrets/aws-csv';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { classroomLocked, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
-import { CliExit, EXIT_FAILED } from '../exit-codes';
+import { classroomLockFor, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { CliExit, EXIT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
 /** The environment variable each secret may also come from, for `auth list`. */
@@ -65,7 +65,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nThe secret is read from standard input, so it never appears in your shell history or the process list:\n  atelier auth set anthropic < key.txt\n  pbpaste | atelier auth set openai\n')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
+      await guardCredentials(policyFileFor(io), classroomLockFor(io));
       if (io.stdin.isTTY) io.stderr(`Paste the value for ${secretName}, then press Enter and Ctrl-D:\n`);
       const value = (await io.stdin.readAll()).trim();
       const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
@@ -77,7 +77,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .description('save the access key from the CSV the AWS console gives you (the file itself is not kept)')
     .argument('<file>', 'the downloaded CSV, such as teacher_accessKeys.csv')
     .action(async (file: string) => {
-      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
+      await guardCredentials(policyFileFor(io), classroomLockFor(io));
       let bytes: Uint8Array;
       try {
         bytes = await readStart(path.resolve(io.cwd, file), MAX_CSV_BYTES + 1);
@@ -102,12 +102,14 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
         onEgress: egressRecorderFor(io),
         profileFixes: await ProfileFixes.open(dataDirFor(io)),
       });
+      // A name that is no provider is a wrong argument: said once, exit 2.
+      if (result.error?.code === 'invalid_request' && !options.json) throw new AtelierError(result.error.code, result.error.message, result.error.hint);
       if (options.json) printJson(io, result);
       else {
         io.stdout(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}\n`);
-        if (result.error) io.stdout(`${result.error.message}\nHint: ${result.error.hint ?? ''}\n`);
+        if (result.error) io.stdout(`${result.error.message}\n${result.error.hint ? `Hint: ${result.error.hint}\n` : ''}`);
       }
-      if (!result.ok) throw new CliExit(EXIT_FAILED);
+      if (!result.ok) throw new CliExit(result.error?.code === 'invalid_request' ? EXIT_USAGE : EXIT_FAILED);
     });
 
   auth
@@ -141,7 +143,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .argument('<name>', 'the credential to delete')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      assertCredentialsChangeAllowed(policyFileFor(io).read(), await classroomLocked(io));
+      await guardCredentials(policyFileFor(io), classroomLockFor(io));
       const removed = await SecretStore.fromEnvironment(io.env).delete(secretName);
       if (!removed) throw new AtelierError('invalid_request', `There is no ${secretName} in the keychain.`, 'Run "atelier auth list" to see what is saved.');
       io.stdout(`Removed ${secretName} from the keychain.\n`);

@@ -8,6 +8,8 @@ import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-m
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { formatMemory } from '../../../shared/format';
+import { printable } from '../../../shared/text';
+import { listAwsProfiles } from '../../core/secrets/credentials-overview';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
 import { policyFileFor, printJson, type CliIo } from '../cli-context';
 import { effectivePolicy } from '../../core/privacy/policy';
@@ -34,7 +36,10 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       // An address may hold credentials (user:password@): masked, and scrubbed from what Ollama said.
       const ollama = { ...ollamaStatus, host: maskUrlCredentials(ollamaStatus.host), problem: ollamaStatus.problem && scrubPayload(ollamaStatus.problem, configSecrets(config)) };
       const advice = adviseLocalModels(hardware, config.ollama.numCtx);
-      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config) };
+      const policy = effectivePolicy(settings, policyFileFor(io).read());
+      const awsProfiles = config.bedrock.auth.kind === 'profile' ? await listAwsProfiles(io.env) : [];
+      const notes = [...(config.ollama.hostProblem ? [config.ollama.hostProblem] : []), ...(policy.problem ? [policy.problem] : []), ...(policy.notes ?? [])];
+      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source }, notes };
       if (options.json) {
         printJson(io, report);
         return;
@@ -62,13 +67,14 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       );
       lines.push('Providers:');
       for (const provider of report.providers) lines.push(`  ${provider.provider.padEnd(11)} ${provider.configured ? 'configured' : 'not configured'} (${provider.detail})`);
-      for (const problem of hardware.problems) lines.push(`Note: ${problem}`);
+      lines.push(`Privacy: ${policy.tier}, from ${policy.source === 'settings' ? 'your settings' : 'your school’s policy file'}`);
+      for (const problem of [...hardware.problems, ...notes]) lines.push(`Note: ${problem}`);
       io.stdout(`${lines.join('\n')}\n`);
     });
 }
 
 /** Which providers have what they need, and where it comes from; never the key itself, nor credentials in an address. */
-function configuredProviders(config: ProviderConfig) {
+function configuredProviders(config: ProviderConfig, awsProfiles: readonly string[]) {
   const keyed = (provider: string, entry: ProviderConfig['anthropic']) => ({
     provider,
     configured: entry.apiKey !== null,
@@ -76,11 +82,7 @@ function configuredProviders(config: ProviderConfig) {
   });
   return [
     { provider: 'local', configured: true, detail: `Ollama at ${maskUrlCredentials(config.ollama.host)} (${config.ollama.hostSource})` },
-    {
-      provider: 'bedrock',
-      configured: config.bedrock.auth.kind !== 'none' && config.bedrock.auth.kind !== 'default-chain',
-      detail: `${config.bedrock.auth.kind === 'none' ? `nothing found (${config.bedrock.authReason})` : `${describeAwsAuth(config.bedrock.auth)}, ${config.bedrock.authReason}`}; region ${config.bedrock.region} (${config.bedrock.regionSource})`,
-    },
+    bedrockStatus(config, awsProfiles),
     keyed('anthropic', config.anthropic),
     keyed('openai', config.openai),
     keyed('openrouter', config.openrouter),
@@ -90,4 +92,19 @@ function configuredProviders(config: ProviderConfig) {
       detail: `${endpoint.name} at ${maskUrlCredentials(endpoint.baseUrl)}${endpoint.apiKey ? `, key from ${endpoint.keySource}` : ''}`,
     })),
   ];
+}
+
+/** Bedrock is configured when credentials were found; a named AWS profile must exist in the AWS files. */
+function bedrockStatus(config: ProviderConfig, awsProfiles: readonly string[]) {
+  const { auth, authReason, region, regionSource } = config.bedrock;
+  const where = `region ${region} (${regionSource})`;
+  if (auth.kind === 'none') return { provider: 'bedrock', configured: false, detail: `nothing found (${authReason}); ${where}` };
+  if (auth.kind === 'profile' && !awsProfiles.includes(auth.profile)) {
+    return {
+      provider: 'bedrock',
+      configured: false,
+      detail: `the AWS profile “${printable(auth.profile, 64)}” is in neither ${auth.configFile ?? '~/.aws/config'} nor ${auth.credentialsFile ?? '~/.aws/credentials'}: add it (aws configure --profile ${printable(auth.profile, 64)}) or choose another in Settings; ${where}`,
+    };
+  }
+  return { provider: 'bedrock', configured: auth.kind !== 'default-chain', detail: `${describeAwsAuth(auth)}, ${authReason}; ${where}` };
 }

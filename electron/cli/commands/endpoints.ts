@@ -3,8 +3,8 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { EndpointSchema } from '../../../shared/settings';
 import { maskUrlCredentials, urlCredentialProblem } from '../../../shared/url-credentials';
 import { endpointKeyVariable } from '../../core/config/provider-config';
-import { assertSettingsChangeAllowed } from '../../core/privacy/settings-guard';
-import { classroomLocked, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { printable } from '../../../shared/text';
+import { printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerEndpointsCommand(program: Command, io: CliIo): void {
@@ -51,7 +51,7 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
             : undefined,
         );
       }
-      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read(), await classroomLocked(io));
+      // The store checks the school's policy and the classroom lock, under the settings lock.
       const store = await openSettingsStore(io);
       let existing = false;
       // Decided on the list as it is on disk, under the settings lock: another process may have
@@ -80,13 +80,13 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
     .description('remove an endpoint')
     .argument('<prefix>', 'the prefix it was added with')
     .action(async (prefix: string) => {
-      assertSettingsChangeAllowed({ endpoints: [] }, policyFileFor(io).read(), await classroomLocked(io));
       const store = await openSettingsStore(io);
-      const list = store.get().settings.endpoints;
-      if (!list.some((endpoint) => endpoint.prefix === prefix)) {
-        throw new AtelierError('invalid_request', `There is no endpoint "${prefix}".`, 'Run "atelier endpoints list" to see them.');
-      }
-      await store.update({ endpoints: list.filter((endpoint) => endpoint.prefix !== prefix) });
+      await store.update(({ endpoints: list }) => {
+        if (!list.some((endpoint) => endpoint.prefix === prefix)) {
+          throw new AtelierError('invalid_request', `There is no endpoint "${printable(prefix, 40)}".`, 'Run "atelier endpoints list" to see them.');
+        }
+        return { endpoints: list.filter((endpoint) => endpoint.prefix !== prefix) };
+      });
       io.stdout(`Removed ${prefix}.\n`);
     });
 }

@@ -94,7 +94,7 @@ export async function listModels(
       const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
       const { models } = await client.list();
       return models.map((model) => ({ id: `local/${model.name}` }));
-    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [] })))],
+    }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [], call: 'other' })))],
     ['anthropic', () => guarded('anthropic', () => keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
       const client = new Anthropic({ apiKey, baseURL: config.anthropic.baseUrl, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
       const models: ListedModel[] = [];
@@ -190,5 +190,5 @@ function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null, polic
 }
 
 function contextFor(provider: string, config: KeyedProviderConfig) {
-  return { provider, model: '', keySource: config.keySource, address: config.baseUrl, secrets: config.apiKey ? [config.apiKey] : [] };
+  return { provider, model: '', keySource: config.keySource, address: config.baseUrl, secrets: config.apiKey ? [config.apiKey] : [], call: 'other' as const };
 }

@@ -47,7 +47,7 @@ export class OllamaService {
   }
 
   private context(model = ''): ErrorContext {
-    return { provider: 'Ollama', model, address: this.config().host, secrets: [] };
+    return { provider: 'Ollama', model, address: this.config().host, secrets: [], call: 'other' };
   }
 
   async status(): Promise<OllamaStatus> {

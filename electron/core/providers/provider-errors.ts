@@ -12,6 +12,8 @@ export interface ErrorContext {
   address?: string;
   /** Secret values in use for this call: scrubbed from anything the provider sends back. */
   secrets: readonly string[];
+  /** What the call was: an answer (whose text so far is kept when it breaks off) or anything else. */
+  call?: 'answer' | 'other';
 }
 
 export type StreamError = Extract<StreamPart, { type: 'error' }>;
@@ -169,7 +171,7 @@ export function errorForNetwork(error: unknown, context: ErrorContext, unreachab
     return {
       code: 'provider_unreachable',
       message: `Atelier cannot connect to ${context.provider}${context.address ? ` at ${context.address}` : ''}: that port is blocked for web requests.`,
-      hint: 'Run the server on another port (Ollama uses 11434 by default) and update the address in Settings.',
+      hint: context.provider === 'Ollama' ? 'Run Ollama on another port (it uses 11434 by default) and update the address in Settings.' : 'Run the server on another port, or check the address in Settings.',
     };
   }
   const code = networkErrorCode(error);
@@ -182,7 +184,7 @@ export function errorForNetwork(error: unknown, context: ErrorContext, unreachab
     message: midway
       ? `The connection to ${context.provider} broke off before the answer was complete.`
       : `Atelier could not reach ${context.provider}${where}.`,
-    hint: midway ? 'Try again. The text received so far is kept.' : unreachableHint,
+    hint: midway ? (context.call === 'other' ? 'Try again; if it happens again, check the server.' : 'Try again. The text received so far is kept.') : unreachableHint,
   };
 }
 

@@ -80,7 +80,30 @@ export async function testConnection(
       hint: `Test one of: local, bedrock, anthropic, openai, openrouter${config.endpoints.size > 0 ? `, ${[...config.endpoints.keys()].join(', ')}` : ''}.`,
     });
   }
-  return listing.error
-    ? done(false, `${provider} refused to list its models.`, listing.error)
-    : done(true, `${provider} accepted the key and lists ${listing.models.length} models.`);
+  const keyed = provider === 'anthropic' || provider === 'openai' || provider === 'openrouter' ? config[provider] : config.endpoints.get(provider);
+  if (listing.error?.code === 'auth_invalid' && keyed && !keyed.apiKey) {
+    // Nothing was wrong with a key: there was none to send.
+    return done(false, `${provider} needs a key, and none is set.`, { code: 'credentials_missing', message: `${provider} asks for a key, and Atelier has none for it.`, hint: `Save it in the keychain: atelier auth set ${keyed.secretName} < key.txt (or set ${keyed.keyVariable}).` });
+  }
+  if (listing.error) return done(false, listingFailure(provider, listing.error.code), listing.error);
+  return keyed?.apiKey
+    ? done(true, `${provider} accepted the key and lists ${listing.models.length} models.`)
+    : done(true, `${provider} answered without a key and lists ${listing.models.length} models. (No key is set; if it needs one: atelier auth set ${keyed?.secretName ?? provider}.)`);
+}
+
+/** What a failed model listing means, in words that do not blame the key for a server that is down. */
+function listingFailure(provider: string, code: string): string {
+  switch (code) {
+    case 'provider_unreachable':
+    case 'timeout':
+      return `${provider} did not answer.`;
+    case 'auth_invalid':
+    case 'credentials_expired':
+    case 'credentials_missing':
+      return `${provider} did not accept the key.`;
+    case 'permission_denied':
+      return `${provider} accepted the key but does not allow listing models with it.`;
+    default:
+      return `${provider} could not list its models.`;
+  }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../../shared/settings';
 import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';
+import { scrubSecrets } from '../secrets/scrub';
 
 export interface RecoveredSettings {
   settings: Settings;
@@ -38,7 +39,8 @@ export function recoverSettings(text: string): RecoveredSettings {
       (settings as Record<string, unknown>)[key] = field.data;
     } else {
       const issue = field.error.issues[0];
-      problems.push(`${key}: ${issue ? issue.message : 'invalid value'} (found ${JSON.stringify(value)})`);
+      // What was found is quoted shortened, and never with credentials (an old endpoint URL may hold a password).
+      problems.push(`${key}: ${issue ? issue.message : 'invalid value'} (found ${scrubSecrets(printable(JSON.stringify(value) ?? 'nothing', 200))})`);
     }
   }
   return { settings, problems, reason: problems.length > 0 ? 'invalid' : null };

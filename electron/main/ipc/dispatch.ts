@@ -1,4 +1,5 @@
 import { describeIssues, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
+import { scrubPayload } from '../../core/secrets/scrub';
 import {
   ipcChannels,
   isChannelName,
@@ -58,7 +59,8 @@ export function createIpcDispatcher({ handlers, trustedOrigins, onInternalError 
       // A handler returning something off-contract is a bug on this side: catch it here, not in the UI.
       return ok(spec.output.parse(value));
     } catch (error) {
-      const payload = toErrorPayload(error);
+      // A last net before the window: nothing key-shaped, no credentials in a URL, no control characters.
+      const payload = scrubPayload(toErrorPayload(error));
       if (payload.code === 'internal_error') onInternalError?.(channel, error);
       return fail(payload);
     }
