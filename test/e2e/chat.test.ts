@@ -10,7 +10,7 @@ import type { SettingsPatch } from '../../shared/settings';
 import { createOllamaFake } from '../fakes/ollama-fake';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { longConversation, seedConversations } from '../support/seed-conversations';
-import { writeSettings } from '../support/settings-file';
+import { writeSettings, writePolicyNamingBedrockFakeEu } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 import { seriousAccessibilityViolations } from './harness/axe';
 import { launchApp, screenshotDir, type RunningApp } from './harness/launch-app';
@@ -40,7 +40,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
 async function openChat(model: string, tier: 'dsgvo_local' | 'dsgvo_cloud' | 'non_dsgvo', options: { dataDir?: string; settings?: SettingsPatch; locale?: string } = {}) {
   const dataDir = options.dataDir ?? (await tempDir());
   await writeSettings(dataDir, { privacy: { tier }, chat: { firstRunCompleted: true, model }, ...options.settings });
-  app = await launchApp(dataDir, { env: useFakes().env, probe: noGpu, ...(options.locale && { locale: options.locale }) });
+  // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
+  const env = { ...useFakes().env, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url) };
+  app = await launchApp(dataDir, { env, probe: noGpu, ...(options.locale && { locale: options.locale }) });
   await app.page.getByRole('textbox', { name: options.locale?.startsWith('de') ? 'Deine Nachricht' : 'Your message' }).waitFor();
   return { page: app.page, dataDir };
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_KEYS, useProviderFakes } from '../support/provider-fakes';
 import { filesContaining } from '../support/secret-scan';
 import { keychainEntries } from '../support/secret-tool';
-import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
+import { ANY_PROVIDER, writePolicyNamingBedrockFakeEu, writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 import type { SettingsPatch } from '../../shared/settings';
 import { launchApp, screenshotDir, type RunningApp } from './harness/launch-app';
@@ -20,7 +20,8 @@ afterEach(async () => {
 async function openProviders(env: Record<string, string>, settings: SettingsPatch) {
   const dataDir = await tempDir();
   await writeSettings(dataDir, settings);
-  app = await launchApp(dataDir, { env });
+  // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
+  app = await launchApp(dataDir, { env: { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url), ...env } });
   await app.page.getByRole('button', { name: 'Settings' }).click();
   const panel = app.page.getByRole('group', { name: 'Providers and keys' });
   await panel.waitFor();

@@ -87,7 +87,7 @@ describe('the app shell in Chromium', () => {
     await fs.writeFile(dataDir, 'not a folder');
     try {
       await page.getByLabel('Theme').selectOption('dark');
-      await page.getByRole('status').getByText(/Could not save: Atelier could not save your settings/).waitFor();
+      await page.getByRole('status').getByText(/Could not save: Atelier could not use its data folder .*: a file is in the way of the folder/).waitFor();
       // The choice did not silently stick: the UI still shows the saved value.
       expect(await page.getByLabel('Theme').inputValue()).toBe('system');
     } finally {
