@@ -24,7 +24,9 @@ await build({
 });
 // esbuild's service process is not needed any more (and would share the CPU with a bench).
 await stop();
-endWhenOrphaned();
+// Only under `npm run`: started by hand in the background (`node scripts/run-ts.mjs … &`), the
+// program may well outlive the shell that started it.
+if (process.env.npm_lifecycle_event) endWhenOrphaned();
 // In this process, not a child: a signal sent to this process reaches the program itself.
 await import(pathToFileURL(path.resolve(outfile)).href);
 
