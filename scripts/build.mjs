@@ -2,7 +2,7 @@
 // since sandboxed preloads cannot load ES modules), and the renderer (Vite).
 //   node scripts/build.mjs               all four
 //   node scripts/build.mjs --only=cli    just one (main, preload, cli, renderer)
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 
@@ -10,7 +10,16 @@ const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: tr
 // Main and the CLI load their npm dependencies from node_modules (electron-builder packs the
 // production dependencies); only our own code is bundled. The sandboxed preload cannot
 // require anything but 'electron', so it is bundled whole.
-const nodeSide = { ...common, format: 'esm', packages: 'external' };
+//
+// Except zod and commander, which are bundled: both are plain JavaScript that every command and
+// the app's start need, and loading them from node_modules (zod alone is some 80 small ES
+// modules) took longer than the rest of a command's start-up put together.
+const packageJson = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const BUNDLED = new Set(['zod', 'commander']);
+const external = Object.keys(packageJson.dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
+// commander is CommonJS and requires Node's built-ins: an ES module bundle gives it a require.
+const REQUIRE_SHIM = "import { createRequire as __atelierCreateRequire } from 'node:module'; const require = __atelierCreateRequire(import.meta.url);";
+const nodeSide = { ...common, format: 'esm', external: [...external, 'electron'], banner: { js: REQUIRE_SHIM } };
 
 const targets = {
   main: () =>
@@ -18,6 +27,9 @@ const targets = {
       ...nodeSide,
       entryPoints: { index: 'electron/main/index.ts', 'probe-worker': 'electron/core/hardware/probe-worker.ts' },
       outdir: 'out/main',
+      // Providers and their SDKs go to chunks of their own, loaded on first use.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
     }),
   preload: () =>
     esbuild({
@@ -37,8 +49,9 @@ const targets = {
       entryPoints: { atelier: 'electron/cli/atelier.ts', main: 'electron/cli/main.ts' },
       outdir: 'out/cli',
       splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       write: false,
-      banner: { js: '#!/usr/bin/env node' },
+      banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     });
     for (const file of outputFiles) {
       await mkdir(path.dirname(file.path), { recursive: true });

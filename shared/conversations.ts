@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContentPartSchema, UsageSchema } from './chat';
 import { messageStatuses } from './choices';
 import { ErrorPayloadSchema } from './errors';

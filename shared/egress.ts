@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { egressPurposes } from './choices';
 import { ProvenanceSchema } from './privacy';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Stable error codes. The renderer and the CLI branch on these, so a code is never renamed;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hardwareTiers, modelFits } from './choices';
 
 export { hardwareTiers, modelFits, modelRoles, type HardwareTier, type ModelFit, type ModelRole } from './choices';

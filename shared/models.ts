@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { modelRoles, routeClasses } from './choices';
 import { ErrorPayloadSchema } from './errors';
 

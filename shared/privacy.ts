@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { privacyTiers, routeClasses } from './choices';
 
 /** Where an answer came from, shown under it and kept in the egress record. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The secrets Atelier keeps, one keychain entry each; custom endpoints use `endpoint:<prefix>`. */
 export const builtinSecretNames = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsCredentialSources, languages, privacyTiers, themes } from './choices';
 import { urlCredentialProblem } from './url-credentials';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppInfoSchema } from '../app-info';
 import { ChatRequestSchema, ContentPartSchema, StreamPartSchema } from '../chat';
 import { exportFormats } from '../choices';

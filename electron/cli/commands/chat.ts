@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ChatRequestSchema, type ChatRequest } from '../../../shared/chat';
 import { printable } from '../../../shared/text';
 import { AtelierError } from '../../../shared/errors';

@@ -2,16 +2,15 @@ import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { AtelierError } from '../../../shared/errors';
 import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
-import { createAnthropicProvider } from '../providers/anthropic';
-import { createBedrockProvider, type BedrockProviderOptions } from '../providers/bedrock';
-import { createOllamaProvider } from '../providers/ollama';
-import { createOpenAiCompatibleProvider, OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import type { BedrockProviderOptions } from '../providers/bedrock';
+import type { OpenAiCompatibleOptions } from '../providers/openai-compatible';
+import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import type { EgressPurpose } from '../../../shared/choices';
 import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
-import type { Provider } from '../providers/provider';
+import { lazyProvider, type Provider } from '../providers/provider';
 
 export interface RouterOptions {
   /** Read for every request, so a change in settings or keys applies to the next message. */
@@ -120,17 +119,19 @@ export class ChatRouter {
   private factory(prefix: string, config: ProviderConfig): [string, () => Provider] {
     const fetchImpl = this.options.fetch;
     switch (prefix) {
+      // Each provider's module (and so its SDK) loads when that provider is first asked: the app's
+      // window and a CLI command that never talks to AWS do not wait for the AWS SDK.
       case 'local':
-        return [JSON.stringify(config.ollama), () => createOllamaProvider(config.ollama, fetchImpl)];
+        return [JSON.stringify(config.ollama), () => lazyProvider(prefix, async () => (await import('../providers/ollama')).createOllamaProvider(config.ollama, fetchImpl))];
       case 'anthropic':
-        return [JSON.stringify(config.anthropic), () => createAnthropicProvider(config.anthropic, fetchImpl)];
+        return [JSON.stringify(config.anthropic), () => lazyProvider(prefix, async () => (await import('../providers/anthropic')).createAnthropicProvider(config.anthropic, fetchImpl))];
       case 'bedrock':
-        return [JSON.stringify(config.bedrock), () => createBedrockProvider(config.bedrock, this.options.bedrock)];
+        return [JSON.stringify(config.bedrock), () => lazyProvider(prefix, async () => (await import('../providers/bedrock')).createBedrockProvider(config.bedrock, this.options.bedrock))];
       case 'openai':
         return [
           JSON.stringify(config.openai),
           () =>
-            createOpenAiCompatibleProvider({
+            openAiCompatible({
               prefix,
               displayName: 'OpenAI',
               baseUrl: config.openai.baseUrl,
@@ -146,7 +147,7 @@ export class ChatRouter {
         return [
           JSON.stringify(config.openrouter),
           () =>
-            createOpenAiCompatibleProvider({
+            openAiCompatible({
               prefix,
               displayName: 'OpenRouter',
               baseUrl: config.openrouter.baseUrl,
@@ -165,7 +166,7 @@ export class ChatRouter {
         return [
           JSON.stringify(endpoint),
           () =>
-            createOpenAiCompatibleProvider({
+            openAiCompatible({
               prefix,
               displayName: endpoint.name,
               baseUrl: endpoint.baseUrl,
@@ -180,4 +181,9 @@ export class ChatRouter {
       }
     }
   }
+}
+
+/** An OpenAI-compatible provider whose module (and the `openai` SDK) loads on its first request. */
+function openAiCompatible(options: OpenAiCompatibleOptions): Provider {
+  return lazyProvider(options.prefix, async () => (await import('../providers/openai-compatible')).createOpenAiCompatibleProvider(options));
 }

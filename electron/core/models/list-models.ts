@@ -1,10 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { Ollama } from 'ollama';
-import OpenAI from 'openai';
 import type { ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
-import { mapOllamaError } from '../providers/ollama';
-import { OPENROUTER_ATTRIBUTION } from '../providers/openai-compatible';
+import { mapOllamaError } from '../providers/ollama-errors';
+import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
 import type { EgressPurpose } from '../../../shared/choices';
@@ -91,11 +88,14 @@ export async function listModels(
   };
   const providers: [string, () => Promise<ProviderModels>][] = [
     ['local', () => guarded('local', () => live('local', async () => {
+      // SDKs load when a provider is first asked, not when Atelier starts.
+      const { Ollama } = await import('ollama');
       const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
       const { models } = await client.list();
       return models.map((model) => ({ id: `local/${model.name}` }));
     }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [], call: 'other' })))],
     ['anthropic', () => guarded('anthropic', () => keyed('anthropic', 'Anthropic', config.anthropic, async (apiKey) => {
+      const { default: Anthropic } = await import('@anthropic-ai/sdk');
       const client = new Anthropic({ apiKey, baseURL: config.anthropic.baseUrl, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
       const models: ListedModel[] = [];
       for await (const model of client.models.list({ limit: 100 })) models.push({ id: `anthropic/${model.id}`, name: model.display_name });
@@ -155,6 +155,7 @@ async function openAiModels(
   exclude: RegExp | null,
   defaultHeaders?: Record<string, string>,
 ): Promise<ListedModel[]> {
+  const { default: OpenAI } = await import('openai');
   const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, ...(defaultHeaders && { defaultHeaders }), ...(fetchImpl && { fetch: fetchImpl }) });
   const models: ListedModel[] = [];
   for await (const model of client.models.list()) {

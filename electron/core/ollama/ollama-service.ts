@@ -1,4 +1,4 @@
-import { Ollama, type ShowResponse } from 'ollama';
+import type { Ollama, ShowResponse } from 'ollama';
 import type { ErrorPayload } from '../../../shared/errors';
 import { AtelierError } from '../../../shared/errors';
 import type { ModelFit } from '../../../shared/hardware';
@@ -7,7 +7,7 @@ import type { OllamaConfig } from '../config/provider-config';
 import { estimateFit } from '../hardware/hardware-matrix';
 import type { ModelShape } from '../hardware/ollama-models';
 import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
-import { mapOllamaError } from '../providers/ollama';
+import { mapOllamaError } from '../providers/ollama-errors';
 import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { isLoopbackHost, ollamaRoute } from '../privacy/route';
@@ -38,8 +38,10 @@ export class OllamaService {
     private readonly options: OllamaServiceOptions,
   ) {}
 
-  private client(signal?: AbortSignal): Ollama {
+  /** An ollama-js client; the package loads on the first call, not when Atelier starts. */
+  private async client(signal?: AbortSignal): Promise<Ollama> {
     const fetchImpl = this.options.fetch ?? fetch;
+    const { Ollama } = await import('ollama');
     return new Ollama({
       host: this.config().host,
       fetch: signal ? (input, init) => fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : fetchImpl,
@@ -56,7 +58,7 @@ export class OllamaService {
     const admitted = await this.admit('', false);
     if (!admitted.ok) return { running: false, version: null, host, hostSource, problem: admitted.error.toPayload() };
     try {
-      const { version } = await this.client(AbortSignal.timeout(3000)).version();
+      const { version } = await (await this.client(AbortSignal.timeout(3000))).version();
       return { running: true, version, host, hostSource, problem: null };
     } catch (error) {
       return { running: false, version: null, host, hostSource, problem: await this.notRunning(error) };
@@ -86,7 +88,7 @@ export class OllamaService {
   }
 
   private async listOn(machine: MachineMemory): Promise<InstalledModel[]> {
-    const client = this.client(AbortSignal.timeout(10_000));
+    const client = await this.client(AbortSignal.timeout(10_000));
     try {
       const [{ models }, running] = await Promise.all([client.list(), client.ps().catch(() => ({ models: [] }))]);
       const loaded = new Set(running.models.map((model) => model.name));
@@ -128,7 +130,7 @@ export class OllamaService {
     const layers = new Map<string, { total: number; completed: number }>();
     const speed = new SpeedMeter();
     try {
-      const stream = await this.client(signal).pull({ model, stream: true });
+      const stream = await (await this.client(signal)).pull({ model, stream: true });
       for await (const part of stream) {
         if (part.digest && part.total) layers.set(part.digest, { total: part.total, completed: part.completed ?? 0 });
         let totalBytes = 0;
@@ -159,7 +161,7 @@ export class OllamaService {
 
   private async deleteFrom(model: string): Promise<void> {
     try {
-      await this.client(AbortSignal.timeout(30_000)).delete({ model });
+      await (await this.client(AbortSignal.timeout(30_000))).delete({ model });
     } catch (error) {
       throw this.failure(error, model);
     }
@@ -172,7 +174,7 @@ export class OllamaService {
 
   private async preloadOn(model: string): Promise<void> {
     try {
-      await this.client(AbortSignal.timeout(5 * 60_000)).generate({ model, prompt: '', keep_alive: this.config().keepAlive, stream: false });
+      await (await this.client(AbortSignal.timeout(5 * 60_000))).generate({ model, prompt: '', keep_alive: this.config().keepAlive, stream: false });
     } catch (error) {
       throw this.failure(error, model);
     }

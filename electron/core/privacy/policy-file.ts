@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
 import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';

@@ -5,8 +5,6 @@ import { credentialsMissing, type ErrorContext } from './provider-errors';
 import { failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
 import { mapStainlessError } from './stainless-errors';
 
-/** What Atelier tells OpenRouter about itself (its app attribution headers). */
-export const OPENROUTER_ATTRIBUTION = { 'HTTP-Referer': 'https://github.com/atelier-desktop/atelier', 'X-Title': 'Atelier' };
 
 export interface OpenAiCompatibleOptions {
   prefix: string;

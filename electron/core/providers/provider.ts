@@ -83,3 +83,28 @@ export function failingProvider(prefix: string, payload: ErrorPayload): Provider
     },
   };
 }
+
+/**
+ * A provider whose module, and so its SDK, is loaded on its first request (once; later requests
+ * reuse it). Loading the SDKs up front cost the CLI and the app's first window most of their
+ * start-up time, for providers a command or a session may never ask.
+ */
+export function lazyProvider(prefix: string, load: () => Promise<Provider>): Provider {
+  let loaded: Promise<Provider> | null = null;
+  return {
+    prefix,
+    async *stream(request, signal) {
+      loaded ??= load();
+      let provider: Provider;
+      try {
+        provider = await loaded;
+      } catch {
+        // A module that cannot load (a broken install) is a bug to report, not a crash; the next request tries again.
+        loaded = null;
+        yield errorPart(INTERNAL_ERROR);
+        return;
+      }
+      yield* provider.stream(request, signal);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { AtelierError } from '../../../shared/errors';
 import { builtinSecretNames, maskSecret, type KeychainStatus, type StoredSecret } from '../../../shared/secrets';
 
@@ -30,7 +30,9 @@ export class SecretStore {
     return new SecretStore(env.ATELIER_KEYCHAIN_SERVICE?.trim() || DEFAULT_KEYCHAIN_SERVICE);
   }
 
-  private entry(account: string): AsyncEntry {
+  /** A keychain entry; the native keyring module loads on first use. */
+  private async entry(account: string): Promise<AsyncEntry> {
+    const { AsyncEntry } = await import('@napi-rs/keyring');
     return new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
   }
 
@@ -46,7 +48,7 @@ export class SecretStore {
   private async probe(): Promise<KeychainStatus> {
     const backend = backendName();
     try {
-      const entry = this.entry(PROBE_ACCOUNT);
+      const entry = await this.entry(PROBE_ACCOUNT);
       const token = randomUUID();
       await entry.setPassword(token);
       const read = await entry.getPassword();
@@ -72,7 +74,7 @@ export class SecretStore {
     if (kept !== undefined) return kept;
     if (!(await this.keychainStatus()).available) return null;
     try {
-      return await this.entry(name).getPassword();
+      return await (await this.entry(name)).getPassword();
     } catch (error) {
       throw new AtelierError('credentials_missing', `Atelier could not read “${name}” from the keychain: ${firstLine(error)}.`, 'Unlock the keychain and try again.');
     }
@@ -92,7 +94,7 @@ export class SecretStore {
     const status = await this.keychainStatus();
     if (!status.available) throw new AtelierError('credentials_missing', status.problem ?? 'The keychain cannot be used.', status.hint ?? undefined);
     try {
-      await this.entry(name).setPassword(secret);
+      await (await this.entry(name)).setPassword(secret);
     } catch (error) {
       throw new AtelierError('credentials_missing', `Atelier could not save “${name}” in the keychain: ${firstLine(error)}.`, 'Unlock the keychain and try again.');
     }
@@ -106,7 +108,7 @@ export class SecretStore {
     const inSession = this.session.delete(name);
     if (!(await this.keychainStatus()).available) return inSession;
     try {
-      return (await this.entry(name).deletePassword()) || inSession;
+      return (await (await this.entry(name)).deletePassword()) || inSession;
     } catch {
       return inSession;
     }
