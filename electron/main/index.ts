@@ -50,9 +50,20 @@ async function start(): Promise<void> {
     runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     probe: () => probeInWorker(probeWorker),
   });
+  // Quitting stops streams and downloads, waits until each answer is saved as it stands, closes
+  // the database, and only then lets Electron quit.
+  let closed = false;
   app.on('before-quit', () => {
     services.chat.abortAll();
     services.pulls.cancelAll();
+  });
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void services.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
   registerIpc(
     createIpcDispatcher({

@@ -17,6 +17,7 @@ type Listener = (event: StreamPartEvent) => void;
  */
 export class ChatStreams {
   private readonly running = new Map<string, AbortController>();
+  private readonly finishing = new Set<Promise<void>>();
   private readonly listeners = new Set<Listener>();
 
   constructor(
@@ -35,14 +36,16 @@ export class ChatStreams {
     const controller = new AbortController();
     this.running.set(streamId, controller);
     const coalescer = createPartCoalescer((part) => this.emit({ streamId, part }), this.frameMs);
-    void (async () => {
+    const done = (async () => {
       try {
         for await (const part of stream(controller.signal)) coalescer.push(part);
       } finally {
         coalescer.flush();
         this.running.delete(streamId);
       }
-    })();
+    })().catch(() => undefined);
+    this.finishing.add(done);
+    void done.then(() => this.finishing.delete(done));
     return streamId;
   }
 
@@ -57,6 +60,12 @@ export class ChatStreams {
   /** Stops everything, when the app quits. */
   abortAll(): void {
     for (const controller of this.running.values()) controller.abort();
+  }
+
+  /** Resolves once every stream has ended (its answer saved as it stands), or after `timeoutMs`. */
+  async settled(timeoutMs = 3000): Promise<void> {
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all([...this.finishing]), timeout]);
   }
 
   get active(): number {

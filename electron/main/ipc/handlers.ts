@@ -42,6 +42,12 @@ export interface MainServices {
   hardware: HardwareService;
   ollama: OllamaService;
   pulls: OllamaPulls;
+  /**
+   * Ends what is running and lets go of files, when the app quits: streams are stopped and
+   * awaited (each answer saved as it stands), downloads stopped, the database closed (its
+   * journal checkpointed into the file).
+   */
+  close: () => Promise<void>;
 }
 
 /** How long a deleted conversation can be restored. */

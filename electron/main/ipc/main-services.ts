@@ -50,6 +50,8 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
   const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, policyFile });
   const chat = new ChatStreams(router);
+  const pulls = new OllamaPulls(ollama);
+  let closing: Promise<void> | null = null;
   return {
     appInfo: describeApp(dataDir, runtime),
     settings,
@@ -65,6 +67,13 @@ export async function createMainServices({ dataDir, env, runtime, probe, secrets
     conversationChat: new ConversationChat(conversations, router),
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
-    pulls: new OllamaPulls(ollama),
+    pulls,
+    close: () =>
+      (closing ??= (async () => {
+        chat.abortAll();
+        pulls.cancelAll();
+        await chat.settled();
+        db.close();
+      })()),
   };
 }
