@@ -1,11 +1,27 @@
-import { memo, useMemo, type MouseEvent } from 'react';
+import { memo, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { renderMarkdown } from './markdown';
+import { loadLanguage } from './highlight';
+import { renderMarkdown, type RenderedMarkdown } from './markdown';
 
 /** An answer's Markdown, sanitised; the copy button of each code block copies its code. */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const { t } = useTranslation();
-  const html = useMemo(() => renderMarkdown(text, t('chat.copyCode')), [text, t]);
+  const label = t('chat.copyCode');
+  const rendered = useMemo(() => renderMarkdown(text, label), [text, label]);
+  // Code in a language that is not loaded yet shows as plain text; once its chunk is in, the
+  // same text is rendered again, highlighted (until the text changes and renders highlighted).
+  const [rerendered, setRerendered] = useState<{ from: RenderedMarkdown; html: string }>();
+  useEffect(() => {
+    if (rendered.languagesToLoad.length === 0) return;
+    let current = true;
+    void Promise.all(rendered.languagesToLoad.map(loadLanguage)).then((loaded) => {
+      if (current && loaded.includes(true)) setRerendered({ from: rendered, html: renderMarkdown(text, label).html });
+    });
+    return () => {
+      current = false;
+    };
+  }, [rendered, text, label]);
+  const html = rerendered?.from === rendered ? rerendered.html : rendered.html;
   const copyCode = (event: MouseEvent<HTMLDivElement>) => {
     const button = (event.target as HTMLElement).closest('[data-copy-code]');
     const code = button?.closest('.code-block')?.querySelector('code')?.textContent;
