@@ -1,3 +1,4 @@
+import module from 'node:module';
 import { NODE_VERSION_HINT, nodeVersionProblem } from './node-version';
 
 // The `atelier` command's entry (out/cli/atelier.js, the package's bin). The bundle's static
@@ -5,6 +6,9 @@ import { NODE_VERSION_HINT, nodeVersionProblem } from './node-version';
 // checks the version first and only then loads the CLI, which the build keeps in its own file.
 const problem = nodeVersionProblem(process.versions.node);
 if (problem === null) {
+  // V8's compiled code for the bundle is kept on disk (Node's own cache in the temp folder, keyed
+  // by the file's content), so the second and later runs of a command skip most of the compiling.
+  module.enableCompileCache?.();
   await import('./main');
 } else {
   process.stderr.write(`Error: ${problem}\nHint: ${NODE_VERSION_HINT}\n`);

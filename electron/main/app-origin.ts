@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { originOf } from './ipc/dispatch';
+import { originOf } from './ipc/origin';
 
 /**
  * The renderer is served from `app://atelier/` rather than `file://`, so it has a real origin of

@@ -1,14 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
-import { probeInWorker } from '../core/hardware/probe-in-worker';
 import { resolveDataDir } from '../core/paths';
 import { APP_ORIGIN } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
-import { createIpcDispatcher } from './ipc/dispatch';
-import { createHandlers, forwardEvents } from './ipc/handlers';
-import { createMainServices } from './ipc/main-services';
-import { emitToAllWindows, registerIpc } from './register-ipc';
+import type { IpcDispatch } from './ipc/dispatch';
+import type { MainServices } from './ipc/handlers';
+import { registerIpc } from './register-ipc';
 import { hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -34,22 +32,56 @@ if (!app.requestSingleInstanceLock()) {
       window.focus();
     }
   });
-  app.whenReady().then(start, (error: unknown) => {
-    console.error('Atelier could not start:', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('Atelier could not start:', error);
+      app.exit(1);
+    });
 }
 
-async function start(): Promise<void> {
-  hardenSession(session.defaultSession);
-  serveRenderer(rendererDir);
-
+/**
+ * The engine: settings, the database, the router and the IPC dispatcher. Its modules (zod, core)
+ * load here, after the window was asked for, so the window never waits for them.
+ */
+async function loadEngine(): Promise<{ services: MainServices; dispatch: IpcDispatch }> {
+  const [{ createMainServices }, { createHandlers }, { createIpcDispatcher }, { probeInWorker }] = await Promise.all([
+    import('./ipc/main-services'),
+    import('./ipc/handlers'),
+    import('./ipc/dispatch'),
+    import('../core/hardware/probe-in-worker'),
+  ]);
   const services = await createMainServices({
     dataDir,
     env: process.env,
     runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     probe: () => probeInWorker(probeWorker),
   });
+  const dispatch = createIpcDispatcher({
+    handlers: createHandlers(services),
+    trustedOrigins: [APP_ORIGIN],
+    onInternalError: (channel, error) => console.error(`IPC ${channel} failed:`, error),
+  });
+  return { services, dispatch };
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
+  serveRenderer(rendererDir);
+
+  // Every channel is registered before the window loads; a call that arrives while the engine
+  // still loads waits for it, then goes through the same dispatcher (sender check first).
+  let engineLoaded: (engine: Promise<Awaited<ReturnType<typeof loadEngine>>>) => void = () => undefined;
+  const engine = new Promise<Awaited<ReturnType<typeof loadEngine>>>((resolve) => (engineLoaded = resolve));
+  registerIpc((channel, input, sender) => engine.then(({ dispatch }) => dispatch(channel, input, sender)));
+  const window = createMainWindow(preloadPath);
+  // Loading the engine's modules takes the main thread for a while: only once the window is on its way.
+  setImmediate(() => engineLoaded(loadEngine()));
+  let shown = false;
+  window.once('ready-to-show', () => (shown = true));
+
+  const [{ services }, { forwardEvents }, { emitToAllWindows }] = await Promise.all([engine, import('./ipc/handlers'), import('./emit-to-windows')]);
   // Quitting stops streams and downloads, waits until each answer is saved as it stands, closes
   // the database, and only then lets Electron quit.
   let closed = false;
@@ -65,18 +97,11 @@ async function start(): Promise<void> {
       app.quit();
     });
   });
-  registerIpc(
-    createIpcDispatcher({
-      handlers: createHandlers(services),
-      trustedOrigins: [APP_ORIGIN],
-      onInternalError: (channel, error) => console.error(`IPC ${channel} failed:`, error),
-    }),
-  );
   forwardEvents(services, emitToAllWindows);
 
-  const window = createMainWindow(preloadPath);
   // Hardware detection starts once the window is up, in a worker thread: it never delays it.
-  window.once('ready-to-show', () => services.hardware.warmUp());
+  if (shown) services.hardware.warmUp();
+  else window.once('ready-to-show', () => services.hardware.warmUp());
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath);
   });

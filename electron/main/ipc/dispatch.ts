@@ -8,6 +8,9 @@ import {
   type ChannelParsedInput,
 } from '../../../shared/ipc/contract';
 import { fail, ok, type IpcResult } from '../../../shared/ipc/result';
+import { originOf } from './origin';
+
+export { originOf } from './origin';
 
 /** Who sent an IPC call: the URL of the frame it came from (Electron's `event.senderFrame.url`). */
 export interface IpcSender {
@@ -71,19 +74,3 @@ const FORBIDDEN_SENDER: ErrorPayload = {
   code: 'forbidden_sender',
   message: 'This request did not come from Atelier’s own window and was refused.',
 };
-
-/**
- * `scheme://host[:port]` of a URL. Done by hand because WHATWG URL gives custom schemes such as
- * `app://` the origin "null", which would make every custom-scheme page look alike.
- */
-export function originOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.host === '') return null; // file:, data:, about:blank and the like are never trusted
-  return `${parsed.protocol}//${parsed.host}`;
-}
