@@ -26,6 +26,18 @@ describe('electron-builder.yml', () => {
     expect(valid).toBe(true);
   });
 
+  it('flips Electron’s fuses as the security checklist asks: no run-as-Node, no NODE_OPTIONS or inspector, asar only and checked', () => {
+    expect(loadConfig().electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('is checked for real: a misspelt key fails the schema', () => {
     const validate = validator();
     expect(validate({ ...loadConfig(), asarUnpak: ['**/*.node'] })).toBe(false);
