@@ -9,6 +9,7 @@ import { useSettings } from '../settings/SettingsProvider';
 import { Composer } from './Composer';
 import { ConversationList } from './ConversationList';
 import { FirstRun } from './FirstRun';
+import { preloadMarkdown } from './Markdown';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { ModelPicker } from './ModelPicker';
@@ -43,6 +44,9 @@ export function ChatView() {
   useEffect(() => {
     refreshConversations();
   }, [refreshConversations]);
+
+  // Answers need the Markdown renderer, a chunk of its own: fetched now, after the first paint.
+  useEffect(() => preloadMarkdown(), []);
 
   // The catalogue depends on the tier and the keys: read once settings are there, and again when they change.
   useEffect(() => {

@@ -1,36 +1,31 @@
-import { memo, useEffect, useMemo, useState, type MouseEvent } from 'react';
-import { useTranslation } from 'react-i18next';
-import { loadLanguage } from './highlight';
-import { renderMarkdown, type RenderedMarkdown } from './markdown';
+import { lazy, memo, Suspense } from 'react';
 
-/** An answer's Markdown, sanitised; the copy button of each code block copies its code. */
+// The Markdown renderer (markdown-it, DOMPurify, highlight.js: about 75 KB gzipped) is a chunk of
+// its own, so the first screen does not wait for it: the chat view asks for it as soon as it is
+// shown (preloadMarkdown), and an answer rendered before it is in shows as plain text until then.
+// Should the chunk not load (a damaged installation), answers stay plain text rather than the
+// view failing.
+const loadMarkdownBody = () => import('./MarkdownBody').then((module) => module.MarkdownBody, () => PlainText);
+const MarkdownBody = lazy(() => loadMarkdownBody().then((component) => ({ default: component })));
+
+/** Starts loading the Markdown renderer; harmless to call again (the module loads once). */
+export function preloadMarkdown(): void {
+  void loadMarkdownBody();
+}
+
+/** An answer's Markdown, sanitised (see MarkdownBody.tsx); plain text while the renderer loads. */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
-  const { t } = useTranslation();
-  const label = t('chat.copyCode');
-  const rendered = useMemo(() => renderMarkdown(text, label), [text, label]);
-  // Code in a language that is not loaded yet shows as plain text; once its chunk is in, the
-  // same text is rendered again, highlighted (until the text changes and renders highlighted).
-  const [rerendered, setRerendered] = useState<{ from: RenderedMarkdown; html: string }>();
-  useEffect(() => {
-    if (rendered.languagesToLoad.length === 0) return;
-    let current = true;
-    void Promise.all(rendered.languagesToLoad.map(loadLanguage)).then((loaded) => {
-      if (current && loaded.includes(true)) setRerendered({ from: rendered, html: renderMarkdown(text, label).html });
-    });
-    return () => {
-      current = false;
-    };
-  }, [rendered, text, label]);
-  const html = rerendered?.from === rendered ? rerendered.html : rendered.html;
-  const copyCode = (event: MouseEvent<HTMLDivElement>) => {
-    const button = (event.target as HTMLElement).closest('[data-copy-code]');
-    const code = button?.closest('.code-block')?.querySelector('code')?.textContent;
-    if (!button || code === undefined || code === null) return;
-    void navigator.clipboard.writeText(code).then(() => {
-      button.textContent = t('chat.copied');
-      setTimeout(() => (button.textContent = t('chat.copyCode')), 1500);
-    });
-  };
-  // The HTML comes from markdown-it with raw HTML off, then DOMPurify (see markdown.ts).
-  return <div className="markdown" onClick={copyCode} dangerouslySetInnerHTML={{ __html: html }} />;
+  return (
+    <Suspense fallback={<PlainText text={text} />}>
+      <MarkdownBody text={text} />
+    </Suspense>
+  );
 });
+
+function PlainText({ text }: { text: string }) {
+  return (
+    <div className="markdown">
+      <p className="markdown-plain">{text}</p>
+    </div>
+  );
+}

@@ -15,16 +15,18 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 
-/**
- * Code highlighting with highlight.js, languages loaded on demand. All ~190 languages in the
- * first bundle cost most of its size, so the languages models write most are registered here
+/*
+ * Code highlighting with highlight.js, languages loaded on demand. Its ~190 languages would be
+ * most of the Markdown renderer's chunk, so the languages models write most are registered here
  * (with their aliases: js, ts, py, sh, html, …) and every other one is a chunk of its own, fetched
  * the first time a code block names it (see highlight-languages.ts). Until then that block shows
- * plain, escaped text; Markdown.tsx renders it again once the language is in.
+ * plain, escaped text; MarkdownBody.tsx renders it again once the language is in.
  */
+
 // An instance of our own: what is registered here is all it knows, whoever else loads highlight.js.
 const hljs = highlightJs.newInstance();
 
+/** The languages registered at start, by name (their aliases come with them). */
 export const commonLanguages = { bash, c, cpp, css, java, javascript, json, markdown, plaintext, python, shell, sql, typescript, xml };
 for (const [name, language] of Object.entries(commonLanguages)) hljs.registerLanguage(name, language);
 

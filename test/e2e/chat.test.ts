@@ -330,8 +330,11 @@ describe('the chat', () => {
     const rendered = await page.locator('article.message').count();
     expect(rendered).toBeGreaterThan(0);
     expect(rendered).toBeLessThan(40);
-    // Code in answers is highlighted, and has its copy button.
-    expect(await page.locator('pre code.hljs .hljs-built_in, pre code.hljs .hljs-keyword').count()).toBeGreaterThan(0);
+    // Code in answers is highlighted, and has its copy button (the Markdown renderer is a chunk
+    // the chat view fetches when it opens: waited for, not assumed).
+    const highlighted = page.locator('pre code.hljs .hljs-built_in, pre code.hljs .hljs-keyword');
+    await highlighted.first().waitFor();
+    expect(await highlighted.count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Copy', exact: true }).count()).toBeGreaterThan(0);
 
     await send(page, 'Und absteigend?');
