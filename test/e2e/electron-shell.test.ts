@@ -124,6 +124,7 @@ describe('the Electron main bundle under a recording stand-in', () => {
       const prefs = options.webPreferences;
       expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webviewTag: false, allowRunningInsecureContent: false, experimentalFeatures: false });
       expect(prefs.webSecurity).not.toBe(false);
+      expect(prefs).not.toHaveProperty('enableBlinkFeatures');
       expect(options.show).toBe(false); // shown once it has painted, no white flash
       const preload = String(prefs.preload);
       expect(path.relative(path.join(repoRoot, 'out'), preload).startsWith('..')).toBe(false);
