@@ -34,7 +34,9 @@ const models = [
   'anthropic/claude-sonnet-4.5',
   'gpt-fake-mini',
 ];
-const regions = ['eu-central-1', 'eu-west-1', 'eu-north-1', 'us-east-1', 'us-west-2', 'ap-northeast-1', 'sa-east-1'];
+const regions = ['eu-central-1', 'eu-west-1', 'eu-north-1', 'eu-south-2', 'eu-west-2', 'eu-central-2', 'us-east-1', 'us-west-2', 'ap-northeast-1', 'sa-east-1'];
+/** The EU's AWS regions, written out here for the oracle: London (eu-west-2) and Zurich (eu-central-2) are not in the EU. */
+const EU = new Set(['eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2']);
 const ollamaHosts = ['fake', 'localhost', 'school-gpu.invalid', '0.0.0.0'] as const;
 const residencies: (RouteClass | null)[] = [null, 'eu', 'local', 'non-eu'];
 /**
@@ -90,8 +92,9 @@ function forbiddenOnTheWire(fake: string, request: RecordedRequest, { tier, scho
   const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1] ?? '';
   const model = decodeURIComponent(request.path.split('/')[2] ?? '');
   const euModel = model.startsWith('eu.') || !/^(us|us-gov|apac|jp|au|ca|global)\./.test(model);
-  const arnOutsideEu = model.startsWith('arn:') && !/^arn:aws:bedrock:eu-[a-z]+-\d:\d*:foundation-model\//.test(model);
-  return !region.startsWith('eu-') || !euModel || arnOutsideEu;
+  const arn = /^arn:aws:bedrock:([a-z0-9-]+):\d*:foundation-model\//.exec(model);
+  const arnOutsideEu = model.startsWith('arn:') && !(arn && EU.has(arn[1] ?? ''));
+  return !EU.has(region) || !euModel || arnOutsideEu;
 }
 
 /** The same fake's URL, addressed by another name for this machine. */
@@ -154,7 +157,7 @@ describe('privacy tiers, property-based: nothing forbidden ever reaches a fake',
         // Likewise a cloud provider at a changed address the school does not name, and every
         // non-EU Bedrock region under either tier.
         const provider = /^(bedrock|anthropic|openai|openrouter)\/./.exec(modelId)?.[1] as keyof typeof URL_VARIABLES | undefined;
-        if (provider && (namedHosts[addresses[provider]] === null || namedHosts[addresses[provider]] === 'non-eu' || (provider === 'bedrock' && !region.startsWith('eu-')))) {
+        if (provider && (namedHosts[addresses[provider]] === null || namedHosts[addresses[provider]] === 'non-eu' || (provider === 'bedrock' && !EU.has(region)))) {
           expect(answer.error?.code, `${modelId} under ${tier} in ${region} at ${addresses[provider]}`).toMatch(/^(policy_denied|invalid_request)$/);
         }
       }),

@@ -28,6 +28,10 @@ describe('route classification', () => {
       ['us-east-1', 'amazon.nova-pro-v1:0'],
       ['eu-central-1', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0'],
       ['eu-central-1', 'arn:aws:bedrock:eu-central-1:111122223333:application-inference-profile/abc'],
+      // London and Zurich are named eu- by AWS but are not in the EU.
+      ['eu-west-2', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'],
+      ['eu-central-2', 'amazon.nova-pro-v1:0'],
+      ['eu-central-1', 'arn:aws:bedrock:eu-west-2::foundation-model/amazon.nova-pro-v1:0'],
     ]) expect(bedrockRouteClass(region ?? '', model ?? ''), `${model} in ${region}`).toBe('non-eu');
   });
 
@@ -54,6 +58,7 @@ describe('route classification', () => {
     expect(bedrock('https://BEDROCK-RUNTIME.US-WEST-2.AMAZONAWS.COM.').routeClass).toBe('non-eu');
     expect(bedrock('https://bedrock-runtime-fips.us-east-1.amazonaws.com').routeClass).toBe('non-eu');
     expect(bedrock('https://bedrock-runtime.eu-west-1.amazonaws.com').routeClass).toBe('eu');
+    expect(bedrock('https://bedrock-runtime.eu-west-2.amazonaws.com').routeClass).toBe('non-eu');
     expect(bedrock('https://vpce-0a1b2c.bedrock-runtime.eu-central-1.vpce.amazonaws.com').routeClass).toBe('eu');
     expect(bedrock('https://vpce-0a1b2c.bedrock-runtime.us-east-1.vpce.amazonaws.com').routeClass).toBe('non-eu');
     expect(bedrock('https://bedrock-runtime.eu-central-1.amazonaws.com.evil.example').routeClass).toBe('non-eu');

@@ -135,14 +135,25 @@ function endpointClass(prefix: string, address: string, policy: PrivacyPolicy): 
 }
 
 /**
+ * AWS regions inside the European Union. AWS names London (eu-west-2) and Zurich (eu-central-2)
+ * `eu-` too, but the United Kingdom and Switzerland are not in the EU: their data protection is
+ * judged adequate, not the same, and a school's DSGVO setting means the EU.
+ */
+export const EU_REGIONS: ReadonlySet<string> = new Set(['eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2']);
+
+export function isEuRegion(region: string): boolean {
+  return EU_REGIONS.has(region);
+}
+
+/**
  * EU only when the request goes to an EU region and stays there: an `eu.` profile (routes among EU
  * regions), or a bare in-region model id. `us.`, `apac.`, `global.` and the rest leave the EU.
  */
 export function bedrockRouteClass(region: string, modelId: string): RouteClass {
-  if (!region.startsWith('eu-')) return 'non-eu';
+  if (!isEuRegion(region)) return 'non-eu';
   if (modelId.startsWith('arn:')) {
     const arn = /^arn:aws:bedrock:(eu-[a-z]+-\d):\d*:(foundation-model|inference-profile)\/(.+)$/.exec(modelId);
-    if (!arn) return 'non-eu';
+    if (!arn || !isEuRegion(arn[1] ?? '')) return 'non-eu';
     return arn[2] === 'foundation-model' || arn[3]?.startsWith('eu.') ? 'eu' : 'non-eu';
   }
   if (hasProfilePrefix(modelId)) return modelId.startsWith('eu.') ? 'eu' : 'non-eu';
