@@ -9,6 +9,29 @@ export function stripByteOrderMark(text: string): string {
   return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 }
 
+/**
+ * `UTF-16 (little-endian)` or `UTF-16 (big-endian)` when the bytes are UTF-16 text (what Windows
+ * PowerShell 5.1's `>` and `Out-File` write by default), else null: by the byte-order mark, or
+ * by the NUL bytes every other byte of ASCII text in UTF-16 has.
+ */
+export function utf16Encoding(bytes: Uint8Array): string | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16 (little-endian)';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16 (big-endian)';
+  if (bytes.length >= 4 && bytes[1] === 0 && bytes[3] === 0 && bytes[0] !== 0) return 'UTF-16 (little-endian)';
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0) return 'UTF-16 (big-endian)';
+  return null;
+}
+
+/**
+ * The text of a file a person may have written: UTF-8 (with or without a byte-order mark) or
+ * UTF-16 as Windows PowerShell 5.1 writes it, decoded either way, the byte-order mark dropped.
+ */
+export function decodePersonsText(bytes: Uint8Array): string {
+  const encoding = utf16Encoding(bytes);
+  const text = new TextDecoder(encoding === null ? 'utf-8' : encoding.includes('big') ? 'utf-16be' : 'utf-16le').decode(bytes);
+  return stripByteOrderMark(text);
+}
+
 const INVISIBLE_NAMES: Record<string, string> = {
   '\uFEFF': 'a byte-order mark (U+FEFF)',
   '\u200B': 'a zero-width space (U+200B)',

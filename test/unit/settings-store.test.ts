@@ -103,6 +103,12 @@ describe('SettingsStore', () => {
     expect((await store.update({ language: 'de' })).settings).toMatchObject({ theme: 'dark', language: 'de', privacy: { tier: 'dsgvo_cloud' } });
   });
 
+  it('reads a settings file saved as UTF-16 (PowerShell 5.1’s Out-File) as it is', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'settings.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify({ theme: 'dark' }), 'utf16le')]));
+    expect((await SettingsStore.open(dir)).get()).toEqual({ settings: { ...DEFAULT_SETTINGS, theme: 'dark' }, recovery: null });
+  });
+
   it('never quotes a password from an old file in the repair notice', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ endpoints: [{ prefix: 'school', name: 'School', baseUrl: 'http://teacher:Hunter2pw@llm.school.example/v1' }] }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
-import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';
+import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,14 +48,37 @@ export type ManagedPolicy =
   /** Present but unreadable or invalid: Atelier then uses the strictest tier, and says why. */
   | { state: 'invalid'; file: string; problem: string };
 
-/** Where school IT puts the policy on each system; ATELIER_POLICY_FILE overrides it. */
-export function policyFilePath(env: Env, platform: NodeJS.Platform = process.platform): string {
-  const override = env.ATELIER_POLICY_FILE?.trim();
-  if (override) return override;
+/** Where school IT puts the policy on each system. */
+export function systemPolicyFilePath(env: Env, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'win32') return path.win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'Atelier', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/Atelier/policy.json';
   return '/etc/atelier/policy.json';
 }
+
+/**
+ * The policy file in force: the system's, whenever one is there; ATELIER_POLICY_FILE only where
+ * the system has none (for trying a policy out, and for tests). A variable in a user's own
+ * environment must never displace what the school's IT put in place.
+ */
+export function policyFilePath(env: Env, platform: NodeJS.Platform = process.platform): string {
+  const system = systemPolicyFilePath(env, platform);
+  const override = env.ATELIER_POLICY_FILE?.trim();
+  if (!override || fileIsThere(system)) return system;
+  return override;
+}
+
+function fileIsThere(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch (error) {
+    // Anything but "not there" (no permission to look, say) counts as there: the system's file then applies, and says why it cannot be read.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** A policy file is small; anything larger is not one (and /dev/zero must not be read for ever). */
+const MAX_POLICY_BYTES = 1024 * 1024;
 
 /**
  * Reads the policy file, again only when it changed (a stat per check). A file that exists but
@@ -68,23 +91,29 @@ export class PolicyFileReader {
   constructor(
     readonly file: string,
     private readonly named = false,
+    private readonly system: string | null = null,
   ) {}
 
   static fromEnvironment(env: Env, platform: NodeJS.Platform = process.platform): PolicyFileReader {
-    return new PolicyFileReader(policyFilePath(env, platform), Boolean(env.ATELIER_POLICY_FILE?.trim()));
+    const override = env.ATELIER_POLICY_FILE?.trim();
+    return new PolicyFileReader(override || systemPolicyFilePath(env, platform), Boolean(override), override ? systemPolicyFilePath(env, platform) : null);
   }
 
   read(): ManagedPolicy {
+    // The system's file, once it appears, wins over ATELIER_POLICY_FILE (checked on every read).
+    const file = this.system !== null && fileIsThere(this.system) ? this.system : this.file;
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(this.file);
+      stat = fs.statSync(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.named ? { state: 'none', missing: this.file } : { state: 'none' };
-      return { state: 'invalid', file: this.file, problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.named && file === this.file ? { state: 'none', missing: file } : { state: 'none' };
+      return { state: 'invalid', file, problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
     }
-    const key = `${stat.mtimeMs}:${stat.size}`;
+    if (!stat.isFile()) return { state: 'invalid', file, problem: 'it is not a regular file' };
+    if (stat.size > MAX_POLICY_BYTES) return { state: 'invalid', file, problem: `it is ${stat.size} bytes, more than a policy file can be (1 MB)` };
+    const key = `${file}:${stat.mtimeMs}:${stat.size}`;
     if (this.cached?.key === key) return this.cached.value;
-    const value = parse(this.file);
+    const value = parse(file);
     this.cached = { key, value };
     return value;
   }
@@ -94,8 +123,9 @@ function parse(file: string): ManagedPolicy {
   let data: unknown;
   let text = '';
   try {
-    // A byte-order mark is fine: PowerShell 5.1's Set-Content -Encoding UTF8 writes one.
-    text = stripByteOrderMark(fs.readFileSync(file, 'utf8'));
+    // A byte-order mark is fine (PowerShell 5.1's Set-Content -Encoding UTF8 writes one), and so
+    // is UTF-16 (what its `>` and Out-File write).
+    text = decodePersonsText(fs.readFileSync(file));
     data = JSON.parse(text);
   } catch (error) {
     const invisible = describeInvisibleCharacter(text);

@@ -9,7 +9,7 @@ import {
   type SettingsRecovery,
   type SettingsState,
 } from '../../../shared/settings';
-import { stripByteOrderMark } from '../../../shared/text';
+import { decodePersonsText } from '../../../shared/text';
 import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
 import { preparePrivateDataDir } from '../store/data-folder';
 import { withFolderLock } from '../store/folder-lock';
@@ -209,7 +209,7 @@ type FileRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: '
 
 async function readSettingsFile(file: string): Promise<FileRead> {
   try {
-    return { kind: 'text', text: stripByteOrderMark(await fs.readFile(file, 'utf8')) };
+    return { kind: 'text', text: decodePersonsText(await fs.readFile(file)) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'error', code };
