@@ -7,7 +7,7 @@ import { openDatabase } from '../core/store/database';
 import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
 import { fileWriteError, writeFileAtomically } from '../core/store/atomic-file';
-import { endQuietlyWhenOutputCloses } from './closed-output';
+import { endQuietlyWhenOutputCloses, stdoutIsFile, wholeFileOutput } from './closed-output';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -26,10 +26,13 @@ export interface CliIo {
 export function processIo(): CliIo {
   // `atelier … | head`: a reader that leaves ends the command quietly, not with a stack trace.
   endQuietlyWhenOutputCloses(process);
+  // `atelier … > file`: every byte checked written, so a disk that fills up is an error, not a
+  // cut-off file and exit 0 (Node's own stream to a file ignores a short write).
+  const writeToFile = stdoutIsFile() ? wholeFileOutput(process) : null;
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
+    stdout: writeToFile ?? ((text) => process.stdout.write(text)),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stdin: {
