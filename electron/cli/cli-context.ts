@@ -1,13 +1,12 @@
 import os from 'node:os';
-import path from 'node:path';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
-import { fileWriteError, writeFileAtomically } from '../core/store/atomic-file';
 import { endQuietlyWhenOutputCloses, stdoutIsFile, wholeFileOutput } from './closed-output';
+import { writeUserFile as writeUserFileIn } from './user-file';
 
 /** Everything a command touches of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -56,20 +55,11 @@ export function dataDirFor(io: CliIo): string {
 }
 
 /**
- * Writes a file the user named (relative to the current folder), atomically: it is whole or not
- * there, and an older file of that name stays as it was. Returns the absolute path; a full disk
- * or a folder that cannot be written gets a clear error (exit 1).
+ * Writes a file the user named, relative to the current folder (see user-file.ts: atomically for
+ * a file, into a device or pipe as it is, through a symbolic link to its target).
  */
-export async function writeUserFile(io: CliIo, file: string, content: string): Promise<string> {
-  const target = path.resolve(io.cwd, file);
-  try {
-    await writeFileAtomically(target, content);
-  } catch (error) {
-    // A path that cannot be written is a wrong argument (exit 2); a full disk is a failure (exit 1).
-    const wrongPath = ['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '');
-    throw fileWriteError(target, error, wrongPath ? 'invalid_request' : 'file_unwritable');
-  }
-  return target;
+export function writeUserFile(io: CliIo, file: string, content: string): Promise<string> {
+  return writeUserFileIn(io.cwd, file, content);
 }
 
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
