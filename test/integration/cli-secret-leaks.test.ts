@@ -117,7 +117,16 @@ describe('atelier auth set refuses what cannot be a key, without echoing it', ()
 });
 
 describe('credentials in an endpoint URL', () => {
-  it.each(['http://teacher:Hunter2pw@proxy.example/v1', 'http://tokenTok3nTok3n@proxy.example/v1', 'https://proxy.example/v1?api_key=s3cretValue42', 'https://proxy.example/v1?key=s3cretValue42'])(
+  it.each([
+    'http://teacher:Hunter2pw@proxy.example/v1',
+    'http://tokenTok3nTok3n@proxy.example/v1',
+    'https://proxy.example/v1?api_key=s3cretValue42',
+    'https://proxy.example/v1?key=s3cretValue42',
+    // In a fragment, a path segment shaped like a key, a matrix parameter named like one.
+    'http://proxy.example/v1#token=sk-proj-s3cretValue42',
+    'http://proxy.example/sk-proj-s3cretValue42/v1',
+    'http://proxy.example/v1;api_key=s3cretValue42',
+  ])(
     'are refused, with a hint to use the keychain: %s',
     async (url) => {
       const { home, atelier } = await setup();

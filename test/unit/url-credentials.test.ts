@@ -16,6 +16,17 @@ const WITH_CREDENTIALS = [
   'https://host.example/v1?subscription-key=s3cretValue',
   'https://host.example/api?code=s3cretValue',
   'https://host.example/v1?API%5FKEY=s3cretValue',
+  // A fragment, a matrix parameter named like a key, a path segment or query value shaped like one.
+  'http://host.example/v1#token=sk-proj-s3cretValue0123',
+  'http://host.example/v1#s3cretValue',
+  'http://host.example/v1#',
+  'http://host.example/v1;api_key=s3cretValue',
+  'http://host.example/v1;x=1;Access-Token=s3cretValue/chat',
+  'http://host.example/sk-proj-s3cretValue0123/v1',
+  'http://host.example/v1/AKIAS3CRETVALUE12345',
+  'http://host.example/v1/sk-ant-s3cretValue0123%2F',
+  'http://host.example/key/wJalrXUtnFEMIK7MDENGbPxRfiCYs3cretValue0123',
+  'http://host.example/v1?model=x&q=sk-or-s3cretValue0123',
 ];
 
 describe('credentials in an endpoint URL', () => {
@@ -33,7 +44,15 @@ describe('credentials in an endpoint URL', () => {
     expect(SettingsSchema.safeParse(file).success).toBe(false);
   });
 
-  it.each(['https://llm.school.example/v1', 'http://127.0.0.1:8000/v1', 'https://x.openai.azure.com/openai?api-version=2024-10-21', 'https://host.example/v1?model=a@b'])(
+  it.each([
+    'https://llm.school.example/v1',
+    'http://127.0.0.1:8000/v1',
+    'https://x.openai.azure.com/openai?api-version=2024-10-21',
+    'https://host.example/v1?model=a@b',
+    'https://x.openai.azure.com/openai/deployments/gpt-4o-mini-2024-07-18/v1',
+    'https://host.example/v1;version=2/chat',
+    'https://task-skill.example/sk/v1',
+  ])(
     'leave ordinary URLs alone: %s',
     (baseUrl) => {
       expect(urlCredentialProblem(baseUrl)).toBeNull();
@@ -45,7 +64,8 @@ describe('credentials in an endpoint URL', () => {
   it('are masked in listings, host and path kept', () => {
     expect(maskUrlCredentials('http://teacherX:Hunter2pw@host.example/v1')).toBe('http://***@host.example/v1');
     expect(maskUrlCredentials('https://tokenTok3n@host.example:8443/v1')).toBe('https://***@host.example:8443/v1');
-    expect(maskUrlCredentials('https://host.example/v1?x=1&api_key=s3cret#top')).toBe('https://host.example/v1?x=1&api_key=***#top');
+    expect(maskUrlCredentials('https://host.example/v1?x=1&api_key=s3cret#top')).toBe('https://host.example/v1?x=1&api_key=***#***');
+    expect(maskUrlCredentials('http://host.example/sk-proj-s3cretValue0123/v1;api_key=s3cret;v=2?q=AKIAS3CRETVALUE12345&model=x')).toBe('http://host.example/***/v1;api_key=***;v=2?q=***&model=x');
     expect(maskUrlCredentials('http:\\\\teacherX:Hunter2pw@host.example/v1')).not.toContain('Hunter2');
     for (const url of WITH_CREDENTIALS) expect(maskUrlCredentials(url)).not.toMatch(/teacherX|Hunter2|s3cretValue|tokenTok3n/i);
   });

@@ -1,4 +1,5 @@
 import type { ErrorPayload } from '../../../shared/errors';
+import { SECRET_PATTERNS } from '../../../shared/secret-shapes';
 import type { ProviderConfig } from '../config/provider-config';
 
 /**
@@ -9,19 +10,13 @@ export const MIN_SECRET_RUN = 8;
 
 const REDACTED = '[redacted]';
 
-/** Shapes of keys, tokens and credentials, for secrets Atelier does not know the value of. */
-export const SECRET_PATTERNS: readonly RegExp[] = [
-  /\bsk-[A-Za-z0-9_-]{6,}/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…)
-  /\b(AKIA|ASIA)[0-9A-Z]{12,}/g, // AWS access key ids
-  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
-  /\b(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)=[^\s,&"']+/gi,
-  /\b[A-Za-z0-9+/]{40,}={0,2}/g, // long base64 runs: secret keys, session tokens
-];
+/** Shapes of keys, tokens and credentials, for secrets Atelier does not know the value of (shared with URL checks). */
+export { SECRET_PATTERNS };
 
 /** `scheme://user:password@` (or `token@`) in a URL: the user info is replaced, the host kept. */
 const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]+@/gi;
-/** `?api_key=…`, `&token=…` and the like: the value is replaced, the name kept. */
-const URL_QUERY_CREDENTIAL = /([?&][A-Za-z0-9_.-]*(?:key|token|secret|passw|pwd|signature|credential|auth)[A-Za-z0-9_.-]*=)[^&#\s"'<>]+/gi;
+/** `?api_key=…`, `&token=…`, `;api_key=…`, `#token=…` and the like: the value is replaced, the name kept. */
+const URL_QUERY_CREDENTIAL = /([?&;#][A-Za-z0-9_.-]*(?:key|token|secret|passw|pwd|signature|credential|auth)[A-Za-z0-9_.-]*=)[^&#\s"'<>]+/gi;
 /** C0 and C1 control characters other than tab and line feed: never echoed raw to a terminal. */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters to replace
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
