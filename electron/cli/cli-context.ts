@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
+import { withPinnedEnvironment } from '../core/privacy/lock-pins';
 import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader } from '../core/privacy/policy-file';
@@ -76,9 +77,27 @@ export function egressRecorderFor(io: CliIo): EgressRecorder {
   };
 }
 
-/** The classroom lock of the data folder this command uses. */
+const locks = new WeakMap<CliIo, ClassroomLock>();
+
+/** The classroom lock of the data folder this command uses (one per command run). */
 export function classroomLockFor(io: CliIo): ClassroomLock {
-  return new ClassroomLock(dataDirFor(io), SecretStore.fromEnvironment(io.env));
+  let lock = locks.get(io);
+  if (!lock) {
+    lock = new ClassroomLock(dataDirFor(io), SecretStore.fromEnvironment(io.env));
+    locks.set(io, lock);
+  }
+  return lock;
+}
+
+/**
+ * The command's world as the classroom lock has it: while locked, the address variables keep
+ * the values they had when the teacher locked (see core/privacy/lock-pins.ts). runCli gives
+ * every command this view; the lock is read when the settings are opened.
+ */
+export function inForce(io: CliIo): CliIo {
+  const view: CliIo = { ...io, env: io.env };
+  view.env = withPinnedEnvironment(io.env, () => classroomLockFor(view).pins());
+  return view;
 }
 
 

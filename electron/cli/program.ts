@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AtelierError, INTERNAL_ERROR } from '../../shared/errors';
 import { APP_VERSION } from '../core/app-info';
 import { environmentSecrets, scrubPayload, scrubSecrets } from '../core/secrets/scrub';
-import type { CliIo } from './cli-context';
+import { inForce, type CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerConversationsCommand } from './commands/conversations';
@@ -41,7 +41,9 @@ function buildProgram(io: CliIo): Command {
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code; never exits itself. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliIo): Promise<number> {
+  // Every command sees the environment as the classroom lock has it (address variables pinned while locked).
+  const io = inForce(given);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

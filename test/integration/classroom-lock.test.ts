@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
+import { writeSettings } from '../support/settings-file';
 import { buildCli } from '../support/built-cli';
 import { startMainProcess } from '../support/main-process';
 import { runAtelier } from '../support/run-cli';
@@ -12,6 +16,7 @@ import { keychainEntries } from '../support/secret-tool';
 import { tempDir } from '../support/temp-dir';
 
 const PASSWORD = 'Tafel-Kreide-2026';
+const useFakes = useProviderFakes();
 let cli: string;
 
 beforeAll(async () => {
@@ -47,7 +52,10 @@ describe('the classroom lock', () => {
     expect((await fs.stat(path.join(home, 'classroom-lock.json'))).mode & 0o777).toBe(0o600);
     const [entry] = await keychainEntries(service);
     expect(entry?.account).toBe('classroom-lock');
-    expect(entry?.secret).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    const copy = JSON.parse(entry?.secret ?? '{}') as { hash: string; pins: { privacy: { tier: string } } };
+    expect(copy.hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(copy.hash).toBe(lockFile.hash);
+    expect(copy.pins.privacy.tier).toBe('dsgvo_local');
     expect(entry?.secret).not.toContain(PASSWORD);
     expect(await filesContaining(home, PASSWORD)).toEqual([]);
 
@@ -119,5 +127,67 @@ describe('the classroom lock', () => {
     expect(damaged.code).toBe(1);
     expect(damaged.stderr).toContain('the lock cannot be checked');
     expect((await builtAtelier(['unlock'], noBus, `${PASSWORD}\n`)).stderr).toContain('the lock cannot be checked');
+  }, 60_000);
+
+  it('pins what was in force: a hand-edited settings file, an address variable or a lock file saying "unlocked" change nothing while locked', async () => {
+    const fakes = useFakes();
+    const { home, service, env, atelier } = await classroom();
+    const cloud = { ...env, ...fakes.env };
+    await writeSettings(home, { privacy: { tier: 'dsgvo_local' } });
+    expect((await runAtelier(['lock'], { env: cloud, stdin: PASSWORD })).code).toBe(0);
+    const before = { openai: fakes.openai.requests.length, anthropic: fakes.anthropic.requests.length };
+
+    // A student edits settings.json by hand.
+    const file = path.join(home, 'settings.json');
+    const saved = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...saved, privacy: { tier: 'non_dsgvo' } }));
+    expect(JSON.parse((await runAtelier(['privacy', 'show', '--json'], { env: cloud })).stdout)).toMatchObject({ tier: 'dsgvo_local', classroomLocked: true });
+    expect(JSON.parse((await runAtelier(['chat', '--json', '-m', FAKE_MODELS.openai, 'hi'], { env: cloud })).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+
+    // The same student, in a data folder of their own that says "any provider", on the same keychain.
+    const own = await tempDir();
+    await fs.writeFile(path.join(own, 'settings.json'), JSON.stringify({ privacy: { tier: 'non_dsgvo' } }));
+    expect(JSON.parse((await runAtelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi'], { env: { ...cloud, ATELIER_HOME: own, ATELIER_KEYCHAIN_SERVICE: service } })).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+
+    // The lock file rewritten to "unlocked" while the keychain's copy is there.
+    await fs.writeFile(path.join(home, 'classroom-lock.json'), '{"locked": false}');
+    expect((await atelier(['privacy', 'set', 'non_dsgvo'])).stderr).toContain('Atelier is locked for this class');
+    expect(fakes.openai.requests.length).toBe(before.openai);
+    expect(fakes.anthropic.requests.length).toBe(before.anthropic);
+  }, 60_000);
+
+  it('keeps the address variables of the moment it was locked: a new ANTHROPIC_BASE_URL does not get the teacher’s key', async () => {
+    const fakes = useFakes();
+    const { home, env } = await classroom();
+    const cloud = { ...env, ...fakes.env };
+    await writeSettings(home, { privacy: { tier: 'non_dsgvo' } });
+    expect((await runAtelier(['lock'], { env: cloud, stdin: PASSWORD })).code).toBe(0);
+    const received: string[] = [];
+    const collector = http.createServer((request, response) => {
+      received.push(`${request.method} ${request.url} ${String(request.headers['x-api-key'] ?? '')}`);
+      response.statusCode = 500;
+      response.end();
+    });
+    await new Promise<void>((done) => collector.listen(0, '127.0.0.1', done));
+    try {
+      const elsewhere = { ...cloud, ANTHROPIC_BASE_URL: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` };
+      const before = fakes.anthropic.requests.length;
+      expect((await runAtelier(['chat', '-m', FAKE_MODELS.anthropic, 'hi'], { env: elsewhere })).code).toBe(0);
+      expect(received).toEqual([]);
+      expect(fakes.anthropic.requests.length).toBe(before + 1);
+    } finally {
+      await new Promise((done) => collector.close(done));
+    }
+  }, 60_000);
+
+  it('says when the keychain could not take its copy, and that unlocking an open lock changes nothing', async () => {
+    const { env } = await classroom();
+    const noBus = { ...env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/atelier-bus' };
+    const locked = await builtAtelier(['lock'], noBus, PASSWORD);
+    expect(locked.code).toBe(0);
+    expect(locked.stderr).toContain('the lock holds for this data folder only');
+    expect((await builtAtelier(['unlock'], noBus, `${PASSWORD}\n`)).stdout).toBe('Atelier is unlocked.\n');
+    const again = await builtAtelier(['unlock'], noBus, 'whatever\n');
+    expect(again).toMatchObject({ code: 0, stdout: 'Atelier is not locked; nothing was changed.\n' });
   }, 60_000);
 });

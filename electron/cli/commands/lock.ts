@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { stripByteOrderMark } from '../../../shared/text';
+import { pinsFrom } from '../../core/privacy/lock-pins';
 import { classroomLockFor, type CliIo } from '../cli-context';
+import { openSettingsStore } from './settings';
 
 async function password(io: CliIo): Promise<string> {
   if (io.stdin.isTTY) io.stderr('Password (then Enter and Ctrl-D): ');
@@ -12,15 +14,24 @@ export function registerLockCommands(program: Command, io: CliIo): void {
     .command('lock')
     .description('lock the privacy setting, providers and keys for a class (password from standard input)')
     .action(async () => {
-      await classroomLockFor(io).lock(await password(io));
-      io.stdout('Atelier is locked: the privacy setting, the providers and their keys cannot be changed until it is unlocked.\n');
+      const secret = await password(io);
+      // What is in force now stays in force while locked: the settings and the address variables.
+      const settings = (await openSettingsStore(io)).get().settings;
+      const { keychainCopy } = await classroomLockFor(io).lock(secret, pinsFrom(settings, io.env));
+      io.stdout('Atelier is locked: the privacy setting, the providers, their addresses and their keys stay as they are until it is unlocked.\n');
+      if (!keychainCopy) {
+        io.stderr(
+          'Warning: the keychain could not be reached, so the lock holds for this data folder only (not for another one set with ATELIER_HOME).\n' +
+            'Hint: unlock, start or unlock the desktop keyring, and lock again.\n',
+        );
+      }
     });
 
   program
     .command('unlock')
     .description('unlock with the password the lock was set with (from standard input)')
     .action(async () => {
-      await classroomLockFor(io).unlock(await password(io));
-      io.stdout('Atelier is unlocked.\n');
+      const { wasLocked } = await classroomLockFor(io).unlock(await password(io));
+      io.stdout(wasLocked ? 'Atelier is unlocked.\n' : 'Atelier is not locked; nothing was changed.\n');
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { privacyTiers, type PrivacyTier } from '../../../shared/choices';
 import { AtelierError } from '../../../shared/errors';
 import { effectivePolicy, TIER_NAMES } from '../../core/privacy/policy';
-import { policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 const WHAT_IT_ALLOWS: Record<PrivacyTier, string> = {
@@ -31,6 +31,7 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
         ...(policy.allowedModels && { allowedModels: policy.allowedModels }),
         ...(policy.problem && { problem: policy.problem }),
         ...(policy.notes && { notes: policy.notes }),
+        classroomLocked: await classroomLockFor(io).isLocked(),
       };
       if (options.json) {
         printJson(io, summary);
@@ -38,6 +39,7 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
       }
       io.stdout(`${summary.name} (${policy.tier}), from ${policy.source === 'settings' ? 'your settings' : `your school’s policy (${summary.policyFile})`}.\nAllows: ${summary.allows}\n`);
       if (policy.allowedModels) io.stdout(`Your school allows only: ${policy.allowedModels.join(', ')}\n`);
+      if (summary.classroomLocked) io.stdout('Classroom lock: on. The privacy setting, the providers, their addresses and keys stay as they were when it was locked ("atelier unlock" with the password).\n');
       if (policy.problem) io.stdout(`${policy.problem}\n`);
       for (const note of policy.notes ?? []) io.stdout(`Note: ${note}\n`);
     });

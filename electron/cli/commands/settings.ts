@@ -72,7 +72,8 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
  * folder's lock (so the app or another command cannot slip a change in between).
  */
 export async function openSettingsStore(io: CliIo): Promise<SettingsStore> {
-  const store = await SettingsStore.open(dataDirFor(io), { guard: guardSettings(policyFileFor(io), classroomLockFor(io)) });
+  const lock = classroomLockFor(io);
+  const store = await SettingsStore.open(dataDirFor(io), { guard: guardSettings(policyFileFor(io), lock), pins: lock });
   warnAboutRecovery(io, store.get());
   return store;
 }

@@ -18,7 +18,8 @@ export function createRouterFor(
   const { policyFile, ...routerOptions } = options;
   return new ChatRouter({
     ...routerOptions,
-    config: () => loadProviderConfig(settings.get().settings, env, secrets),
-    policy: () => effectivePolicy(settings.get().settings, policyFile?.read() ?? { state: 'none' }),
+    // The settings in force (a classroom lock's pins read afresh), for every request.
+    config: async () => loadProviderConfig((await settings.current()).settings, env, secrets),
+    policy: async () => effectivePolicy((await settings.current()).settings, policyFile?.read() ?? { state: 'none' }),
   });
 }

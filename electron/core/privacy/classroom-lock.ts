@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AtelierError } from '../../../shared/errors';
 import { stripByteOrderMark } from '../../../shared/text';
 import type { SecretStore } from '../secrets/secret-store';
+import { isLockPins, type LockPins } from './lock-pins';
 import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
 import { withFolderLock } from '../store/folder-lock';
 
@@ -22,24 +23,38 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
 }
 
 /**
- * Whether the class is locked, and with which hash. `damaged`: the lock file exists but cannot
- * be read, which counts as locked: a lock must never open because its file was mangled.
+ * Whether the class is locked, with which hash and pins. `damaged`: the lock file exists but
+ * cannot be read, which counts as locked: a lock must never open because its file was mangled.
+ * `keychainCopy`: whether a copy is in the keychain (it then has to go when unlocking).
  */
-export type LockState = { locked: false } | { locked: true; hash: string | null; damaged?: string };
+export type LockState = { locked: false } | { locked: true; hash: string | null; pins: LockPins | null; damaged?: string };
+
+interface StoredLock {
+  /** null: a copy that cannot be read; it still locks, and only the administrator can reset it. */
+  hash: string | null;
+  pins: LockPins | null;
+}
+
+/** How long a read of the lock (a file and a keychain entry) is reused: the app asks per request. */
+const STATE_MAX_AGE_MS = 2000;
 
 /**
  * The classroom lock: a teacher sets a password; while the lock is on, the privacy tier, the
- * providers, their keys and the allowed models cannot be changed.
+ * providers and their addresses, their keys and the allowed models cannot be changed, and the
+ * ones in force when the teacher locked stay in force (they are pinned: see lock-pins.ts), so
+ * neither editing settings.json nor an address variable moves words elsewhere.
  *
  * Locked state never depends on reaching the keychain: it is kept in the data folder
- * (`classroom-lock.json`, with the scrypt hash of the password), where every process that could
- * change settings looks. A copy of the hash goes to the keychain too, so a data folder of its own
- * (`ATELIER_HOME`) does not escape a lock that guards the keys in that keychain. When the lock
- * cannot be checked (the file is damaged), every guarded change is refused. A forgotten password
- * is reset by the computer's administrator (see the README): there is no back door in the app.
+ * (`classroom-lock.json`, with the scrypt hash of the password and the pins), where every
+ * process that reads settings looks. A copy goes to the keychain too: while it is there the
+ * class is locked whatever the data folder says (a file edited to "unlocked", or another data
+ * folder through ATELIER_HOME), since it guards the keys in that keychain. A damaged lock file
+ * locks too, and every guarded change is then refused. A forgotten password is reset by the
+ * computer's administrator (see the README): there is no back door in the app.
  */
 export class ClassroomLock {
   readonly file: string;
+  private cached: { at: number; state: LockState } | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -48,23 +63,48 @@ export class ClassroomLock {
     this.file = path.join(dataDir, LOCK_FILE_NAME);
   }
 
-  async state(): Promise<LockState> {
+  /**
+   * Reads the lock (the data folder's file and the keychain's copy); reused for a moment unless
+   * `fresh` (a guarded change always reads it anew).
+   */
+  async state({ fresh = false }: { fresh?: boolean } = {}): Promise<LockState> {
+    if (!fresh && this.cached && performance.now() - this.cached.at < STATE_MAX_AGE_MS) return this.cached.state;
+    const state = await this.readState();
+    this.cached = { at: performance.now(), state };
+    return state;
+  }
+
+  /** The pins in force, from the last read (null when unlocked): for the settings and environment in force. */
+  pins(): LockPins | null {
+    const state = this.cached?.state;
+    return state?.locked ? state.pins : null;
+  }
+
+  private async readState(): Promise<LockState> {
+    const [file, copy] = await Promise.all([this.readFile(), this.keychainCopy()]);
+    if (file.kind === 'damaged') return { locked: true, hash: copy?.hash ?? null, pins: copy?.pins ?? null, damaged: file.problem };
+    if (file.kind === 'locked') return { locked: true, hash: file.lock.hash, pins: file.lock.pins ?? copy?.pins ?? null };
+    // Unlocked, or no file here: a copy in the keychain still locks (it was not removed by unlocking).
+    return copy === null ? { locked: false } : { locked: true, hash: copy.hash, pins: copy.pins };
+  }
+
+  private async readFile(): Promise<{ kind: 'missing' | 'unlocked' } | { kind: 'locked'; lock: StoredLock } | { kind: 'damaged'; problem: string }> {
     let text: string;
     try {
+      const stat = await fs.lstat(this.file);
+      if (!stat.isFile()) return { kind: 'damaged', problem: 'it is not a regular file' };
       text = stripByteOrderMark(await fs.readFile(this.file, 'utf8'));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { locked: true, hash: null, damaged: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
-      // No file in this data folder: a lock set on the same keychain from another data folder still holds.
-      const copy = await this.keychainCopy();
-      return copy === null ? { locked: false } : { locked: true, hash: copy };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      return { kind: 'damaged', problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
     }
     try {
-      const data = JSON.parse(text) as { locked?: unknown; hash?: unknown };
-      if (data.locked === false) return { locked: false };
-      if (data.locked === true && typeof data.hash === 'string' && isHash(data.hash)) return { locked: true, hash: data.hash };
-      return { locked: true, hash: null, damaged: 'it does not hold a lock Atelier can check' };
+      const data = JSON.parse(text) as { locked?: unknown; hash?: unknown; pins?: unknown };
+      if (data.locked === false) return { kind: 'unlocked' };
+      if (data.locked === true && typeof data.hash === 'string' && isHash(data.hash)) return { kind: 'locked', lock: { hash: data.hash, pins: isLockPins(data.pins) ? data.pins : null } };
+      return { kind: 'damaged', problem: 'it does not hold a lock Atelier can check' };
     } catch {
-      return { locked: true, hash: null, damaged: 'it is not valid JSON' };
+      return { kind: 'damaged', problem: 'it is not valid JSON' };
     }
   }
 
@@ -74,7 +114,7 @@ export class ClassroomLock {
 
   /** Refuses when locked, saying why and what to do; used by every guarded change. */
   async assertUnlocked(): Promise<void> {
-    const state = await this.state();
+    const state = await this.state({ fresh: true });
     if (!state.locked) return;
     if (state.damaged) {
       throw new AtelierError(
@@ -86,17 +126,23 @@ export class ClassroomLock {
     throw CLASSROOM_LOCKED;
   }
 
-  async lock(password: string): Promise<void> {
+  /**
+   * Locks with `password`, pinning `pins` (the settings and address variables in force now).
+   * Returns whether the keychain copy was written: without it the lock holds for this data folder only.
+   */
+  async lock(password: string, pins: LockPins): Promise<{ keychainCopy: boolean }> {
     if (password.length < 6) throw new AtelierError('invalid_request', 'The password is too short.', 'Use at least 6 characters, and not one the students know.');
     if (password.length > 1024) throw new AtelierError('invalid_request', 'The password is too long.', 'Use at most 1,024 characters.');
-    await withFolderLock(this.dataDir, async () => {
-      if (await this.isLocked()) throw new AtelierError('settings_locked', 'Atelier is already locked.', 'Unlock it first with the current password.');
+    return withFolderLock(this.dataDir, async () => {
+      if ((await this.state({ fresh: true })).locked) throw new AtelierError('settings_locked', 'Atelier is already locked.', 'Unlock it first with the current password.');
       const salt = randomBytes(16);
       const hash = await derive(password, salt, PARAMS);
       const stored = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-      await this.writeFile({ locked: true, hash: stored, lockedAt: new Date().toISOString() });
-      // The copy in the keychain is a second line: the file already locks this data folder.
-      await this.secrets?.set(LOCK_ENTRY, stored).catch(() => undefined);
+      // The copy in the keychain first: the file then records whether there is one to remove when unlocking.
+      const keychainCopy = this.secrets ? await this.secrets.set(LOCK_ENTRY, JSON.stringify({ hash: stored, pins })).then(() => true, () => false) : false;
+      await this.writeFile({ locked: true, hash: stored, pins, keychainCopy, lockedAt: new Date().toISOString() });
+      this.cached = null;
+      return { keychainCopy };
     });
   }
 
@@ -110,24 +156,39 @@ export class ClassroomLock {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
-  async unlock(password: string): Promise<void> {
-    await withFolderLock(this.dataDir, async () => {
-      const state = await this.state();
-      if (!state.locked) return;
-      if (state.damaged) await this.assertUnlocked();
+  /** Unlocks with the password; `wasLocked` false when there was no lock to open. */
+  async unlock(password: string): Promise<{ wasLocked: boolean }> {
+    return withFolderLock(this.dataDir, async () => {
+      this.cached = null;
+      const state = await this.state({ fresh: true });
+      if (!state.locked) return { wasLocked: false };
+      if (state.damaged && state.hash === null) await this.assertUnlocked();
       if (!(await this.verify(password))) {
         throw new AtelierError('settings_locked', 'That is not the password of the classroom lock.', 'Ask the teacher who locked Atelier. A forgotten password can be reset by the computer’s administrator (see the README).');
       }
-      // "Unlocked" is written down, so a copy left in an unreachable keychain cannot lock this folder again.
+      // The keychain's copy must go, or it would lock again: when the keychain cannot be reached, nothing changes.
+      if (this.secrets && (await this.keychainCopy()) !== null) {
+        const removed = await this.secrets.delete(LOCK_ENTRY).catch(() => false);
+        if (!removed) throw new AtelierError('settings_locked', 'Atelier could not remove the lock’s copy in the keychain, so it stays locked.', 'Unlock the keychain (or start the desktop’s keyring) and try again.');
+      }
       await this.writeFile({ locked: false, unlockedAt: new Date().toISOString() });
-      await this.secrets?.delete(LOCK_ENTRY).catch(() => false);
+      this.cached = null;
+      return { wasLocked: true };
     });
   }
 
-  private async keychainCopy(): Promise<string | null> {
+  private async keychainCopy(): Promise<StoredLock | null> {
     if (!this.secrets) return null;
     const value = await this.secrets.get(LOCK_ENTRY).catch(() => null);
-    return value !== null && isHash(value) ? value : null;
+    if (value === null) return null;
+    if (isHash(value)) return { hash: value, pins: null }; // written by an earlier Atelier
+    try {
+      const data = JSON.parse(value) as { hash?: unknown; pins?: unknown };
+      if (typeof data.hash === 'string' && isHash(data.hash)) return { hash: data.hash, pins: isLockPins(data.pins) ? data.pins : null };
+    } catch {
+      // not ours, or damaged: a copy that is there still locks
+    }
+    return { hash: null, pins: null };
   }
 
   private async writeFile(content: object): Promise<void> {

@@ -13,6 +13,7 @@ import { decodePersonsText } from '../../../shared/text';
 import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
 import { preparePrivateDataDir } from '../store/data-folder';
 import { withFolderLock } from '../store/folder-lock';
+import { withPinnedSettings, type LockPins } from '../privacy/lock-pins';
 import { recoverSettings, unreadableSettings } from './recover-settings';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -26,9 +27,19 @@ type Listener = (state: SettingsState) => void;
  */
 export type SettingsGuard = (patch: SettingsPatch, current: Settings) => Promise<void> | void;
 
+/** Where the classroom lock's pins come from (see core/privacy/lock-pins.ts). */
+export interface PinSource {
+  /** The pins of the lock's last reading, or null when unlocked. */
+  pins(): LockPins | null;
+  /** Reads the lock again (cheap: reused for a moment unless `fresh`). */
+  state(options?: { fresh?: boolean }): Promise<unknown>;
+}
+
 export interface SettingsStoreOptions {
   clock?: () => Date;
   guard?: SettingsGuard;
+  /** While the class is locked, the settings it pins are in force whatever the file says. */
+  pins?: PinSource;
 }
 
 /**
@@ -51,6 +62,7 @@ export class SettingsStore {
     file: string,
     state: SettingsState,
     private readonly guard: SettingsGuard | null,
+    private readonly pinSource: PinSource | null = null,
   ) {
     this.file = file;
     this.state = state;
@@ -61,30 +73,31 @@ export class SettingsStore {
   }
 
   static async open(dataDir: string, options: SettingsStoreOptions | (() => Date) = {}): Promise<SettingsStore> {
-    const { clock = () => new Date(), guard = null } = typeof options === 'function' ? { clock: options } : options;
+    const { clock = () => new Date(), guard = null, pins = null } = typeof options === 'function' ? { clock: options } : options;
+    await pins?.state();
     const file = path.join(dataDir, SETTINGS_FILE_NAME);
     const read = await readSettingsFile(file);
     if (read.kind === 'missing') {
-      return new SettingsStore(file, freshState(), guard);
+      return new SettingsStore(file, freshState(), guard, pins);
     }
     const recovered =
       read.kind === 'text' ? recoverSettings(read.text) : unreadableSettings(`the file could not be read (${read.code})`);
     if (recovered.reason === null) {
-      return new SettingsStore(file, { settings: recovered.settings, recovery: null }, guard);
+      return new SettingsStore(file, { settings: recovered.settings, recovery: null }, guard, pins);
     }
     return withFolderLock(dataDir, async () => {
       // Another process may have repaired it meanwhile: look again under the lock.
       const again = await readSettingsFile(file);
       const still = again.kind === 'text' ? recoverSettings(again.text) : again.kind === 'missing' ? null : recovered;
-      if (still === null || still.reason === null) return new SettingsStore(file, { settings: still?.settings ?? DEFAULT_SETTINGS, recovery: null }, guard);
+      if (still === null || still.reason === null) return new SettingsStore(file, { settings: still?.settings ?? DEFAULT_SETTINGS, recovery: null }, guard, pins);
       const keptAt = await keepAside(file, clock());
       if (keptAt === null) {
         // It could not be moved: leave it untouched rather than write over it, and say so.
         const problems = [...still.problems, 'it could not be moved aside, so it was left where it is'];
-        return new SettingsStore(file, { settings: still.settings, recovery: { reason: still.reason, problems, keptAt: file } }, guard);
+        return new SettingsStore(file, { settings: still.settings, recovery: { reason: still.reason, problems, keptAt: file } }, guard, pins);
       }
       const recovery: SettingsRecovery = { reason: still.reason, problems: still.problems, keptAt };
-      const store = new SettingsStore(file, { settings: still.settings, recovery }, guard);
+      const store = new SettingsStore(file, { settings: still.settings, recovery }, guard, pins);
       try {
         await store.write(still.settings);
       } catch {
@@ -94,8 +107,19 @@ export class SettingsStore {
     });
   }
 
+  /**
+   * The settings in force: the file's, with what a classroom lock pins as it was when the
+   * teacher locked (a hand-edited tier or address does not count while locked).
+   */
   get(): SettingsState {
-    return this.state;
+    const pins = this.pinSource?.pins() ?? null;
+    return pins ? { ...this.state, settings: withPinnedSettings(this.state.settings, pins) } : this.state;
+  }
+
+  /** The settings in force after reading the classroom lock again: for every request that leaves. */
+  async current(): Promise<SettingsState> {
+    await this.pinSource?.state();
+    return this.get();
   }
 
   /**
@@ -113,7 +137,7 @@ export class SettingsStore {
         const settings: Settings = applySettingsPatch(base, patch);
         await this.write(settings);
         this.replaceState(settings);
-        return this.state;
+        return this.get();
       }),
     );
     this.queue = next.catch(() => undefined);
@@ -125,13 +149,14 @@ export class SettingsStore {
    * calls this when the file changes on disk (see `watch`).
    */
   async reload(): Promise<SettingsState> {
+    const before = JSON.stringify(this.get().settings);
+    await this.pinSource?.state({ fresh: true });
     const read = await readSettingsFile(this.file);
-    if (read.kind !== 'text') return this.state;
-    const recovered = recoverSettings(read.text);
+    const recovered = read.kind === 'text' ? recoverSettings(read.text) : null;
     // A file being hand-edited into something invalid is not taken half-way; the next start repairs it.
-    if (recovered.reason !== null) return this.state;
-    if (JSON.stringify(recovered.settings) !== JSON.stringify(this.state.settings)) this.replaceState(recovered.settings);
-    return this.state;
+    if (recovered && recovered.reason === null) this.state = { settings: recovered.settings, recovery: this.state.recovery };
+    if (JSON.stringify(this.get().settings) !== before) this.replaceState(this.state.settings);
+    return this.get();
   }
 
   /**
@@ -144,7 +169,8 @@ export class SettingsStore {
     let timer: NodeJS.Timeout | null = null;
     try {
       this.watcher = watch(this.dataDir, { persistent: false }, (_event, name) => {
-        if (name !== null && name !== SETTINGS_FILE_NAME) return;
+        // The settings file, or the classroom lock (which pins settings) changed.
+        if (name !== null && name !== SETTINGS_FILE_NAME && name !== 'classroom-lock.json') return;
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => {
           timer = null;
@@ -169,7 +195,7 @@ export class SettingsStore {
     // The change is saved: a failing listener must not make it look as if it were not.
     for (const listener of this.listeners) {
       try {
-        listener(this.state);
+        listener(this.get());
       } catch {
         // Listeners report their own failures; the update stands.
       }

@@ -7,6 +7,7 @@ import type { EgressLog } from '../../core/privacy/egress-log';
 import type { ClassroomLock } from '../../core/privacy/classroom-lock';
 import type { PolicyFileReader } from '../../core/privacy/policy-file';
 import { guardCredentials } from '../../core/privacy/settings-guard';
+import { pinsFrom } from '../../core/privacy/lock-pins';
 import type { PrivacyPolicy } from '../../core/privacy/policy';
 import { testConnection } from '../../core/providers/test-connection';
 import { importAwsAccessKeyCsv } from '../../core/secrets/aws-csv';
@@ -140,7 +141,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
     'privacy:get-state': async () => privacyState(services),
     'privacy:lock': async ({ password }) => {
-      await services.lock.lock(password);
+      await services.lock.lock(password, pinsFrom(services.settings.get().settings, services.env));
       return privacyState(services);
     },
     'privacy:unlock': async ({ password }) => {

@@ -13,6 +13,7 @@ import { EgressLog, type NewEgressEntry } from '../../core/privacy/egress-log';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { PolicyFileReader } from '../../core/privacy/policy-file';
 import { guardSettings } from '../../core/privacy/settings-guard';
+import { withPinnedEnvironment } from '../../core/privacy/lock-pins';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
@@ -32,11 +33,13 @@ export interface MainServicesOptions {
 }
 
 /** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
-export async function createMainServices({ dataDir, env, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
-  const secrets = givenSecrets ?? SecretStore.fromEnvironment(env);
-  const policyFile = PolicyFileReader.fromEnvironment(env);
+export async function createMainServices({ dataDir, env: processEnv, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
+  const secrets = givenSecrets ?? SecretStore.fromEnvironment(processEnv);
+  const policyFile = PolicyFileReader.fromEnvironment(processEnv);
   const lock = new ClassroomLock(dataDir, secrets);
-  const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock) });
+  // While the class is locked, the address variables keep the values they had when it was locked.
+  const env = withPinnedEnvironment(processEnv, () => lock.pins());
+  const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock), pins: lock });
   const profileFixes = await ProfileFixes.open(dataDir);
   const db = openDatabase(dataDir);
   const egress = new EgressLog(db);
