@@ -16,6 +16,7 @@ import { CliExit, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
 import { registerSettingsCommand } from './commands/settings';
+import { visibleForTerminal } from '../../shared/terminal-text';
 
 
 function buildProgram(io: CliIo): Command {
@@ -24,7 +25,9 @@ function buildProgram(io: CliIo): Command {
     .version(APP_VERSION, '-v, --version')
     .showHelpAfterError('(run "atelier --help" for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Commander quotes what was typed ("unknown command 'x'"): escape sequences in it are shown,
+    // never run, and a 10,000-character argument is cut to its start and its length.
+    .configureOutput({ writeOut: (text) => io.stdout(visibleForTerminal(text)), writeErr: (text) => io.stderr(visibleForTerminal(text)) });
   registerInfoCommand(program, io);
   registerSettingsCommand(program, io);
   registerEndpointsCommand(program, io);

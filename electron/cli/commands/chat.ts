@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type * as z from 'zod';
 import { ChatRequestSchema, type ChatRequest } from '../../../shared/chat';
+import { TerminalTextFilter } from '../../../shared/terminal-text';
 import { printable } from '../../../shared/text';
 import { AtelierError } from '../../../shared/errors';
 import { collectAnswer } from '../../core/chat/collect';
@@ -52,11 +53,16 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const controller = new AbortController();
       const stopListening = io.onInterrupt(() => controller.abort());
       let endsWithNewline = true;
+      // The answer is the model's text: escape sequences in it (a window title, colours, OSC 52
+      // clipboard writes) are dropped, even when one is split across two deltas.
+      const terminalSafe = new TerminalTextFilter();
       const answer = await collectAnswer(router.stream(request, controller.signal), (part) => {
         if (options.json) return;
         if (part.type === 'text-delta') {
-          io.stdout(part.text);
-          endsWithNewline = part.text.endsWith('\n');
+          const text = terminalSafe.push(part.text);
+          if (text === '') return;
+          io.stdout(text);
+          endsWithNewline = text.endsWith('\n');
         } else if (part.type === 'notice') {
           io.stderr(`Note: ${part.message}\n`);
         }

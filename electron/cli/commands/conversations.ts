@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { exportFormats, type ExportFormat } from '../../../shared/choices';
-import { SNIPPET_MARK_END, SNIPPET_MARK_START } from '../../../shared/conversations';
+import { SNIPPET_MARK_END, SNIPPET_MARK_START, type SearchHit } from '../../../shared/conversations';
+import { terminalLine } from '../../../shared/terminal-text';
 import { exportConversation } from '../../core/conversations/conversation-export';
 import { ConversationStore } from '../../core/conversations/conversation-store';
 import { openDatabase } from '../../core/store/database';
@@ -17,8 +18,17 @@ const exportFormat = (value: string): ExportFormat => {
   return value as ExportFormat;
 };
 
-/** Matched words between U+0002 and U+0003 become «…» in a terminal, and in JSON stay as they are. */
-const plainSnippet = (snippet: string) => snippet.replaceAll(SNIPPET_MARK_START, '«').replaceAll(SNIPPET_MARK_END, '»');
+/**
+ * Matched words between U+0002 and U+0003 become «…», in a terminal and in JSON alike: the
+ * markers are the app's own, and control characters in JSON output would only confuse a reader.
+ */
+const markedSnippet = (snippet: string) => snippet.replaceAll(SNIPPET_MARK_START, '«').replaceAll(SNIPPET_MARK_END, '»');
+
+/** A title for a line of output: escape sequences and other controls dropped, one line. */
+const titleLine = (title: string) => terminalLine(title, 120) || '(untitled)';
+
+/** A search hit as `--json` prints it: the snippet with «» marks. */
+const hitForJson = (hit: SearchHit): SearchHit => ({ ...hit, snippet: markedSnippet(hit.snippet) });
 
 export function registerConversationsCommand(program: Command, io: CliIo): void {
   const conversations = program.command('conversations').description('the saved conversations: list, search, export');
@@ -36,7 +46,7 @@ export function registerConversationsCommand(program: Command, io: CliIo): void 
       }
       if (list.length === 0) io.stdout('No conversations yet.\n');
       for (const conversation of list) {
-        io.stdout(`${String(conversation.id).padStart(5)}  ${conversation.updatedAt.slice(0, 16).replace('T', ' ')}  ${conversation.title || '(untitled)'}${conversation.model ? `  [${conversation.model}]` : ''}\n`);
+        io.stdout(`${String(conversation.id).padStart(5)}  ${conversation.updatedAt.slice(0, 16).replace('T', ' ')}  ${titleLine(conversation.title)}${conversation.model ? `  [${terminalLine(conversation.model, 120)}]` : ''}\n`);
       }
     });
 
@@ -48,11 +58,11 @@ export function registerConversationsCommand(program: Command, io: CliIo): void 
     .action((words: string[], options: { json?: boolean }) => {
       const hits = store().search(words.join(' '));
       if (options.json) {
-        printJson(io, hits);
+        printJson(io, hits.map(hitForJson));
         return;
       }
       if (hits.length === 0) io.stdout('Nothing found.\n');
-      for (const hit of hits) io.stdout(`${String(hit.conversationId).padStart(5)}  ${hit.conversationTitle || '(untitled)'}: ${plainSnippet(hit.snippet)}\n`);
+      for (const hit of hits) io.stdout(`${String(hit.conversationId).padStart(5)}  ${titleLine(hit.conversationTitle)}: ${terminalLine(markedSnippet(hit.snippet), 400)}\n`);
     });
 
   conversations
@@ -70,6 +80,6 @@ export function registerConversationsCommand(program: Command, io: CliIo): void 
         return;
       }
       const target = await writeUserFile(io, file, exported.content);
-      io.stdout(`Wrote “${conversation.title || '(untitled)'}” as ${options.format === 'json' ? 'JSON' : 'Markdown'} to ${target}.\n`);
+      io.stdout(`Wrote “${titleLine(conversation.title)}” as ${options.format === 'json' ? 'JSON' : 'Markdown'} to ${target}.\n`);
     });
 }

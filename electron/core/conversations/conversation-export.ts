@@ -1,4 +1,5 @@
 import type { Conversation, ExportFormat, StoredMessage } from '../../../shared/conversations';
+import { stripTerminalControls, terminalLine } from '../../../shared/terminal-text';
 
 const EXPORT_FORMAT_VERSION = 1;
 
@@ -12,13 +13,19 @@ export function exportConversation(conversation: Conversation, messages: StoredM
   return { fileName: `${base}.md`, mediaType: 'text/markdown', content: toMarkdown(conversation, messages) };
 }
 
+/**
+ * A Markdown document to read, often straight in a terminal (`atelier conversations export 1`):
+ * terminal escape sequences and control characters in the title and the messages (a model can be
+ * made to answer with them) are dropped, and the title stays one heading line. The JSON export
+ * keeps every character, escaped.
+ */
 function toMarkdown(conversation: Conversation, messages: StoredMessage[]): string {
-  const lines = [`# ${conversation.title || 'Conversation'}`, '', `Exported from Atelier, ${new Date().toISOString().slice(0, 10)}. Started ${conversation.createdAt}.`, ''];
+  const lines = [`# ${terminalLine(conversation.title, 300) || 'Conversation'}`, '', `Exported from Atelier, ${new Date().toISOString().slice(0, 10)}. Started ${conversation.createdAt}.`, ''];
   for (const message of messages) {
-    const who = message.role === 'user' ? 'You' : `Assistant (${message.model ?? 'unknown model'})`;
+    const who = message.role === 'user' ? 'You' : `Assistant (${terminalLine(message.model ?? 'unknown model', 300)})`;
     lines.push(`## ${who}`, '');
     for (const part of message.parts) {
-      lines.push(part.type === 'text' ? part.text : `*[image, ${part.mediaType}]*`, '');
+      lines.push(part.type === 'text' ? stripTerminalControls(part.text) : `*[image, ${terminalLine(part.mediaType, 80)}]*`, '');
     }
     if (message.role === 'assistant') {
       const facts: string[] = [];
@@ -28,7 +35,7 @@ function toMarkdown(conversation: Conversation, messages: StoredMessage[]): stri
         facts.push(`${provider}${region ? ` ${region}` : ''} at ${host}, route ${routeClass}`);
       }
       if (message.usage && message.usage.inputTokens !== null) facts.push(`${message.usage.inputTokens} tokens in, ${message.usage.outputTokens ?? '?'} out`);
-      if (message.error) facts.push(`error: ${message.error.message}`);
+      if (message.error) facts.push(`error: ${terminalLine(message.error.message, 1000)}`);
       if (facts.length > 0) lines.push(`> ${facts.join(' · ')}`, '');
     }
   }
