@@ -15,8 +15,11 @@ export const EgressEntrySchema = z.object({
   ...ProvenanceSchema.shape,
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
-  /** `refused`: the privacy tier stopped it before anything was sent. */
-  outcome: z.enum(['completed', 'failed', 'cancelled', 'refused']),
+  /**
+   * `refused`: the privacy tier stopped it before anything was sent. `sent`: it left, and Atelier
+   * ended before it did (the entry is written before a request leaves, and completed after).
+   */
+  outcome: z.enum(['completed', 'failed', 'cancelled', 'refused', 'sent']),
   errorCode: z.string().nullable(),
 });
 export type EgressEntry = z.infer<typeof EgressEntrySchema>;

@@ -73,7 +73,7 @@ export function egressRecorderFor(io: CliIo): EgressRecorder {
   let log: EgressLog | null = null;
   return (entry) => {
     log ??= new EgressLog(openDatabase(dataDirFor(io)));
-    log.record(entry);
+    return log.record(entry);
   };
 }
 

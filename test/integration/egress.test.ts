@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { buildCli } from '../support/built-cli';
 import type { EgressEntry } from '../../shared/egress';
 import { EgressLog } from '../../electron/core/privacy/egress-log';
 import { openDatabase } from '../../electron/core/store/database';
@@ -62,7 +64,8 @@ describe('the egress record', () => {
     const main = await startMainProcess(dataDir, ['app://atelier'], useFakes().env);
     useFakes().openai.respondWith({ kind: 'http-error', status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
     await main.dispatch('chat:start-stream', { model: FAKE_MODELS.openai, messages: [{ role: 'user', content: PROMPT }] }, { url: 'app://atelier/' });
-    await expect.poll(() => main.services.egress.count()).toBe(1);
+    // The entry is written before the request leaves (outcome "sent"), and completed when it ends.
+    await expect.poll(() => main.services.egress.list()[0]?.outcome).toBe('failed');
     const result = await main.dispatch('egress:list', { limit: 10 }, { url: 'app://atelier/' });
     expect(result).toMatchObject({ ok: true, value: { total: 1, entries: [{ outcome: 'failed', errorCode: 'provider_error', provider: 'openai', routeClass: 'non-eu', tier: 'non_dsgvo' }] } });
   });
@@ -110,4 +113,42 @@ describe('the egress record', () => {
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain('"a,b ""c"""');
   });
+
+  it('writes the entry before the request leaves: a command killed mid-answer leaves it as "sent", and one that cannot write the record sends nothing', async () => {
+    const home = await tempDir();
+    await writeSettings(home, { privacy: { tier: 'non_dsgvo' } });
+    const fakes = useFakes();
+    fakes.openai.respondWith({ kind: 'answer', chunks: Array.from({ length: 200 }, (_, index) => ` Wort${index}`), chunkDelayMs: 20 });
+    const child = spawn(process.execPath, [await buildCli(), 'chat', '-m', FAKE_MODELS.openai, PROMPT], {
+      env: { PATH: process.env.PATH, ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE, ...fakes.env, ATELIER_HOME: home },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('Wort3') && resolve()));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const entries = JSON.parse((await runAtelier(['egress', 'list', '--json'], { env: { ATELIER_HOME: home } })).stdout) as EgressEntry[];
+    expect(entries).toEqual([expect.objectContaining({ outcome: 'sent', provider: 'openai', purpose: 'chat' })]);
+
+    // The database cannot be written (a folder where the database should be): nothing goes out.
+    const broken = await tempDir();
+    await writeSettings(broken, { privacy: { tier: 'non_dsgvo' } });
+    await fs.mkdir(path.join(broken, 'atelier.db'));
+    const before = fakes.openai.requests.length;
+    const refused = await runAtelier(['chat', '--json', '-m', FAKE_MODELS.openai, PROMPT], { env: { ...fakes.env, ATELIER_HOME: broken } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'file_unwritable', message: expect.stringContaining('so nothing was sent') as unknown } });
+    expect(fakes.openai.requests.length).toBe(before);
+  }, 60_000);
+
+  it('loses no entry when many commands write at once (each waits for the database, none fails on "locked")', async () => {
+    const home = await tempDir();
+    await writeSettings(home, { privacy: { tier: 'non_dsgvo' } });
+    const cli = await buildCli();
+    const env = { PATH: process.env.PATH, ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE, ...useFakes().env, ATELIER_HOME: home };
+    const codes = await Promise.all(
+      Array.from({ length: 10 }, () => new Promise<number | null>((resolve) => spawn(process.execPath, [cli, 'chat', '-m', FAKE_MODELS.openai, PROMPT], { env, stdio: 'ignore' }).once('exit', resolve))),
+    );
+    expect(codes).toEqual(Array.from({ length: 10 }, () => 0));
+    const entries = JSON.parse((await runAtelier(['egress', 'list', '--json'], { env: { ATELIER_HOME: home } })).stdout) as EgressEntry[];
+    expect(entries.map((entry) => entry.outcome)).toEqual(Array.from({ length: 10 }, () => 'completed'));
+  }, 60_000);
 });

@@ -1,12 +1,13 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
-import { AtelierError } from '../../../shared/errors';
+import { AtelierError, type ErrorPayload } from '../../../shared/errors';
+import { describeWriteError } from '../store/atomic-file';
 import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
 import type { BedrockProviderOptions } from '../providers/bedrock';
 import type { OpenAiCompatibleOptions } from '../providers/openai-compatible';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import type { EgressPurpose } from '../../../shared/choices';
-import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import type { EgressCompletion, EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
@@ -79,6 +80,18 @@ export class ChatRouter {
       yield errorPart(routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model));
       return;
     }
+    // The record is written before the request leaves, and refused if it cannot be (a full
+    // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
+    let complete: EgressCompletion | null = null;
+    if (this.options.onEgress) {
+      try {
+        const completion = this.options.onEgress({ ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null });
+        if (typeof completion === 'function') complete = completion;
+      } catch (error) {
+        yield errorPart(egressUnwritable(error));
+        return;
+      }
+    }
     yield { type: 'provenance', ...egress };
     let end: StreamPart | null = null;
     try {
@@ -88,13 +101,18 @@ export class ChatRouter {
       }
     } finally {
       // Also when the reader stops early: the request left the machine all the same.
-      this.record({
-        ...egress,
+      const final = {
         inputTokens: end?.type === 'finish' ? end.usage.inputTokens : null,
         outputTokens: end?.type === 'finish' ? end.usage.outputTokens : null,
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
         errorCode: end?.type === 'error' ? end.code : null,
-      });
+      } as const;
+      try {
+        if (complete) complete(final);
+        else if (this.options.onEgress) this.record({ ...egress, ...final });
+      } catch {
+        // The entry stands as "sent"; a failing database shows elsewhere.
+      }
     }
   }
 
@@ -186,4 +204,10 @@ export class ChatRouter {
 /** An OpenAI-compatible provider whose module (and the `openai` SDK) loads on its first request. */
 function openAiCompatible(options: OpenAiCompatibleOptions): Provider {
   return lazyProvider(options.prefix, async () => (await import('../providers/openai-compatible')).createOpenAiCompatibleProvider(options));
+}
+
+/** The refusal when the egress record cannot be written: nothing is sent that the record would not show. */
+function egressUnwritable(error: unknown): ErrorPayload {
+  const { reason, hint } = describeWriteError(error);
+  return { code: 'file_unwritable', message: `Atelier could not write the record of what leaves this computer (${reason}), so nothing was sent.`, hint };
 }

@@ -4,8 +4,14 @@ import type { EgressEntry } from '../../../shared/egress';
 /** What a caller reports; `purpose` is `chat` unless said otherwise. */
 export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose'> & { at?: string; purpose?: EgressEntry['purpose'] };
 
-/** Receives one entry per request sent or refused; never the prompt or the answer. */
-export type EgressRecorder = (entry: NewEgressEntry) => void;
+/**
+ * Receives one entry per request sent or refused; never the prompt or the answer. It may return
+ * a function that completes the entry (outcome, tokens), for one written before the request left.
+ */
+export type EgressRecorder = (entry: NewEgressEntry) => EgressCompletion | void;
+
+/** Completes an entry written before its request left: how it ended, and the tokens. */
+export type EgressCompletion = (end: Pick<NewEgressEntry, 'outcome' | 'errorCode' | 'inputTokens' | 'outputTokens'>) => void;
 
 const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode'] as const;
 
@@ -13,8 +19,9 @@ const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'regio
 export class EgressLog {
   constructor(private readonly db: DatabaseSync) {}
 
-  record(entry: NewEgressEntry): void {
-    this.db
+  /** Writes an entry; returns the function that completes it later (see EgressRecorder). */
+  record(entry: NewEgressEntry): EgressCompletion {
+    const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -33,6 +40,11 @@ export class EgressLog {
         entry.outcome,
         entry.errorCode,
       );
+    return (end) => {
+      this.db
+        .prepare('UPDATE egress SET outcome = ?, error_code = ?, input_tokens = ?, output_tokens = ? WHERE id = ?')
+        .run(end.outcome, end.errorCode, end.inputTokens, end.outputTokens, lastInsertRowid);
+    };
   }
 
   /** Newest first. */

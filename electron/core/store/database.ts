@@ -73,15 +73,21 @@ export function openDatabase(dataDir: string): DatabaseSync {
   preparePrivateDataDir(dataDir);
   const file = path.join(dataDir, DATABASE_FILE_NAME);
   createPrivateFile(file);
-  const db = new DatabaseSync(file);
+  // The busy timeout first: every statement after it, switching to WAL included, waits for
+  // another process (the app, a second command) instead of failing with "database is locked".
+  const db = new DatabaseSync(file, { timeout: 5000 });
   // WAL with synchronous=NORMAL survives a crash or a killed process; only a power cut may lose the last moment.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-  for (let index = version; index < MIGRATIONS.length; index++) {
-    db.exec('BEGIN');
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  const userVersion = () => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (userVersion() < MIGRATIONS.length) {
+    // Two processes opening a new database at once: the write lock is taken first and the
+    // version read again under it, so each migration runs exactly once.
+    db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec(MIGRATIONS[index] ?? '');
-      db.exec(`PRAGMA user_version = ${index + 1}`);
+      for (let index = userVersion(); index < MIGRATIONS.length; index++) {
+        db.exec(MIGRATIONS[index] ?? '');
+        db.exec(`PRAGMA user_version = ${index + 1}`);
+      }
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');
