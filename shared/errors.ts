@@ -84,10 +84,11 @@ export function toErrorPayload(error: unknown): ErrorPayload {
 
 /** Formats zod issues as `path: message` lines, for `invalid_request` messages. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'input';
-      return `${where}: ${issue.message}`;
-    })
-    .join('; ');
+  // Two checks of one value may fail with the same words (a model id's pattern and its "no
+  // trailing slash" rule): each is said once.
+  const lines = issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'input';
+    return `${where}: ${issue.message}`;
+  });
+  return [...new Set(lines)].join('; ');
 }

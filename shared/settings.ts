@@ -11,10 +11,12 @@ export const builtinProviderPrefixes = ['local', 'bedrock', 'anthropic', 'openai
 /**
  * The forms of an Ollama address that OLLAMA_HOST itself takes: `http://host:port`, `https://host`,
  * `host`, `host:port`, `:port`, `[::1]:11434`, with an optional path. Anything else (another
- * scheme, spaces, `javascript:`) is refused rather than quietly taken as this computer.
+ * scheme, spaces, `javascript:`) is refused rather than quietly taken as this computer. A query
+ * (`?…`) or a fragment (`#…`) is refused too: ollama-js appends `/api/chat` to the address, so
+ * either would end up in the wrong place, and one may hold a token.
  */
 export function isOllamaAddress(value: string): boolean {
-  const match = /^(?:(?:http|https):\/\/)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|)(?::(\d{1,5}))?(\/[^\s]*)?$/.exec(value.trim());
+  const match = /^(?:(?:http|https):\/\/)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|)(?::(\d{1,5}))?(\/[^\s?#]*)?$/.exec(value.trim());
   if (!match) return false;
   const [, host, port] = match;
   if (host === '' && port === undefined) return false;

@@ -105,6 +105,8 @@ describe('atelier auth set refuses what cannot be a key, without echoing it', ()
     ['a 1 MB value', `sk-${'a'.repeat(1024 * 1024)}`, /too long for a key[\s\S]*Hint: .*A key is one line/],
     ['control characters', `sk-ant-\u001b[2Jkey0123456789`, /characters a key never has/],
     ['binary junk', `sk-\u0000\u0001\uFFFDkey0123456789`, /characters a key never has/],
+    ['a 5-character value', 'sk-ab', /is 5 characters long, too short for a key \(at least 8\)/],
+    ['a 7-character value', 'abcdefg', /too short for a key/],
   ])('%s', async (_what, value, message) => {
     const { service, atelier } = await setup();
     const result = await atelier(['auth', 'set', 'openai'], { stdin: value });
@@ -113,6 +115,31 @@ describe('atelier auth set refuses what cannot be a key, without echoing it', ()
     expect(result.stderr.length).toBeLessThan(1000);
     expect(secretRunsIn(result.stdout + result.stderr, [value])).toEqual([]);
     expect(await keychainEntries(service)).toEqual([]);
+  });
+});
+
+describe('atelier auth set with the halves of an AWS key pair swapped', () => {
+  it.each([
+    ['aws-access-key-id', AWS_SECRET, /looks like a secret access key, not an access key ID: were the two swapped\?/],
+    ['aws-access-key-id', 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12', /looks like a secret access key/],
+    ['aws-access-key-id', 'AKIA-NOT-AN-ID-0001', /is not an access key ID/],
+    ['aws-secret-access-key', AWS_ID, /looks like an access key ID \(AKIA… or ASIA…\), not the secret access key: were they swapped\?/],
+    ['aws-session-token', AWS_ID, /looks like an access key ID .*not a session token/],
+  ])('auth set %s is refused, saying which is which, nothing saved', async (name, value, message) => {
+    const { service, atelier } = await setup();
+    const result = await atelier(['auth', 'set', name], { stdin: value });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('upper-case letters and digits starting with AKIA');
+    expect(secretRunsIn(result.stdout + result.stderr, [value])).toEqual([]);
+    expect(await keychainEntries(service)).toEqual([]);
+  });
+
+  it('the right halves under the right names are taken', async () => {
+    const { service, atelier } = await setup();
+    expect(await atelier(['auth', 'set', 'aws-access-key-id'], { stdin: AWS_ID })).toMatchObject({ code: 0 });
+    expect(await atelier(['auth', 'set', 'aws-secret-access-key'], { stdin: AWS_SECRET })).toMatchObject({ code: 0 });
+    expect((await keychainEntries(service)).map((entry) => entry.account).sort()).toEqual(['aws-access-key-id', 'aws-secret-access-key']);
   });
 });
 

@@ -12,6 +12,9 @@ describe('values are checked before they are taken', () => {
     ['ollama.host', 'not a url'],
     ['ollama.host', 'http://127.0.0.1:99999'],
     ['ollama.host', ':'],
+    ['ollama.host', 'http://h:11434/path?q=1'],
+    ['ollama.host', 'http://h:11434/#frag'],
+    ['ollama.host', 'h:11434?token=x'],
     ['chat.model', 'nope'],
     ['chat.model', 'local/'],
     ['chat.model', 'local/llama3.2 3b'],
@@ -26,6 +29,58 @@ describe('values are checked before they are taken', () => {
     expect(result.stderr).toMatch(/such as |at most 300 characters/);
     expect(result.stderr.length).toBeLessThan(1_000);
     expect((await runAtelier(['config', 'get', key], { env })).stdout).toBe('(not set)\n');
+  });
+
+  it('a model id with two broken rules says so once', async () => {
+    const result = await runAtelier(['config', 'set', 'roles.fast', 'local/'], { env: { ATELIER_HOME: await tempDir() } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('use a model id such as')).toHaveLength(2);
+    expect(result.stderr.split('roles.fast')).toHaveLength(3); // the message and the hint, once each
+  });
+
+  it.each([
+    ['ollama.keepAlive', '-1', '-1'],
+    ['ollama.keepAlive', '0', '0'],
+    ['ollama.keepAlive', '5m', '5m'],
+    ['ollama.numCtx', '16384', '16384'],
+    ['hardware.vramOverrideGb', '8', '8'],
+    ['hardware.vramOverrideGb', '7.5', '7.5'],
+    ['hardware.vramOverrideGb', 'null', '(not set)'],
+    ['ollama.host', 'null', '(not set)'],
+    ['chat.firstRunCompleted', 'true', 'true'],
+    ['bedrock.profile', '2024', '2024'],
+  ])('config set %s %s is taken as the setting wants it', async (key, value, shown) => {
+    const env = { ATELIER_HOME: await tempDir() };
+    const result = await runAtelier(['config', 'set', key, value], { env });
+    expect(result, result.stderr).toMatchObject({ code: 0, stdout: `${key} = ${shown}\n` });
+    expect((await runAtelier(['config', 'get', key], { env })).stdout).toBe(`${shown}\n`);
+    const json = JSON.parse((await runAtelier(['config', 'get', key, '--json'], { env })).stdout) as unknown;
+    expect(typeof json).toBe(value === 'null' ? 'object' : key === 'ollama.keepAlive' || key === 'bedrock.profile' ? 'string' : typeof JSON.parse(value));
+  });
+
+  it.each([
+    ['ollama.numCtx', '100', /ollama\.numCtx: .*512/],
+    ['ollama.numCtx', 'many', /ollama\.numCtx: .*expected number/],
+    ['ollama.numCtx', 'null', /ollama\.numCtx: .*expected number/],
+    ['ollama.keepAlive', 'forever', /use a duration such as 5m, 1h, 0 or -1/],
+  ])('config set %s %s is refused, saying why', async (key, value, why) => {
+    const result = await runAtelier(['config', 'set', key, value], { env: { ATELIER_HOME: await tempDir() } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(why);
+  });
+
+  it('a model id for a provider that is neither built in nor an added endpoint is refused, naming the providers', async () => {
+    const env = { ATELIER_HOME: await tempDir() };
+    for (const key of ['roles.fast', 'roles.extreme', 'chat.model']) {
+      const result = await runAtelier(['config', 'set', key, 'nosuch/x'], { env });
+      expect(result.code, key).toBe(2);
+      expect(result.stderr).toContain(`Error: "nosuch/x" is not a valid value for ${key}: there is no provider "nosuch".`);
+      expect(result.stderr).toContain('Hint: Providers: local, bedrock, anthropic, openai, openrouter.');
+      expect((await runAtelier(['config', 'get', key], { env })).stdout).toBe('(not set)\n');
+    }
+    expect(await runAtelier(['endpoints', 'add', 'school', 'https://llm.school.example/v1'], { env })).toMatchObject({ code: 0 });
+    expect(await runAtelier(['config', 'set', 'roles.fast', 'school/llama-3.1-70b'], { env })).toMatchObject({ code: 0, stdout: 'roles.fast = school/llama-3.1-70b\n' });
+    expect((await runAtelier(['config', 'set', 'chat.model', 'nosuch/x'], { env })).stderr).toContain('Providers: local, bedrock, anthropic, openai, openrouter, school.');
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
-import { DEFAULT_SETTINGS, SettingsPatchSchema, type Settings, type SettingsState } from '../../../shared/settings';
+import type * as z from 'zod';
+import { DEFAULT_SETTINGS, SettingsPatchSchema, applySettingsPatch, builtinProviderPrefixes, type Settings, type SettingsPatch, type SettingsState } from '../../../shared/settings';
 import { printable } from '../../../shared/text';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { guardSettings } from '../../core/privacy/settings-guard';
@@ -51,17 +52,13 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
     .argument('<value>', 'the new value')
     .action(async (key: string, value: string) => {
       const path = checkPath(key);
-      const [group, field] = path.split('.') as [string, string | undefined];
-      const raw = field === undefined ? { [group]: parseValue(value) } : { [group]: { [field]: parseValue(value) } };
-      const patch = SettingsPatchSchema.safeParse(raw);
-      if (!patch.success) {
-        throw new AtelierError(
-          'invalid_request',
-          `"${printable(value, 80)}" is not a valid value for ${path}: ${describeIssues(patch.error.issues)}.`,
-          `Run "atelier settings get ${path}" to see the current value.`,
-        );
-      }
-      const state = await (await openSettingsStore(io)).update(patch.data);
+      const patch = parsePatch(path, value);
+      // A model id must name a provider there is: decided on the endpoints on disk now, under the
+      // settings lock (the schema alone cannot know which endpoints were added).
+      const state = await (await openSettingsStore(io)).update((current) => {
+        checkProvider(path, value, readPath(applySettingsPatch(current, patch), path), current);
+        return patch;
+      });
       io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
     });
 }
@@ -103,8 +100,57 @@ function formatValue(value: unknown): string {
   return value === null ? '(not set)' : String(value);
 }
 
-/** Numbers and booleans arrive as text on a command line; JSON-looking values are read as JSON. */
-function parseValue(value: string): unknown {
-  if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(value)) return JSON.parse(value) as unknown;
-  return value;
+/**
+ * The value as the setting wants it. Everything arrives as text on a command line: `null` clears
+ * a setting that may be empty; otherwise the text is tried as it is first (`ollama.keepAlive -1`
+ * is the duration "-1", a profile may be called "2024"), and as a number or a boolean only when
+ * the setting does not take text (`ollama.numCtx 16384`, `chat.firstRunCompleted true`).
+ */
+function parsePatch(path: string, value: string): SettingsPatch {
+  const [group, field] = path.split('.') as [string, string | undefined];
+  const attempt = (candidate: unknown) => SettingsPatchSchema.safeParse(field === undefined ? { [group]: candidate } : { [group]: { [field]: candidate } });
+  const typed: unknown[] = [];
+  if (value === 'null') typed.push(null);
+  else if (/^(true|false|-?\d+(\.\d+)?)$/.test(value)) typed.push(JSON.parse(value) as unknown);
+  const attempts = value === 'null' ? [...typed, value] : [value, ...typed];
+  let failure: z.ZodError | null = null;
+  for (const candidate of attempts) {
+    const parsed = attempt(candidate);
+    if (parsed.success) return parsed.data;
+    // What went wrong with the value as the setting would most likely take it: the typed form of
+    // a number or `null`, else the text.
+    if (failure === null || (candidate !== value && typed.includes(candidate))) failure = parsed.error;
+  }
+  throw new AtelierError(
+    'invalid_request',
+    `"${printable(value, 80)}" is not a valid value for ${path}: ${describeSettingIssues(path, failure?.issues ?? [])}.`,
+    `Run "atelier settings get ${path}" to see the current value.`,
+  );
+}
+
+/** The schema's complaints, each once, without repeating the setting's name already said. */
+function describeSettingIssues(path: string, issues: readonly z.core.$ZodIssue[]): string {
+  const own = issues.filter((issue) => issue.path.join('.') === path);
+  if (own.length !== issues.length || own.length === 0) return describeIssues(issues);
+  return [...new Set(own.map((issue) => issue.message))].join('; ');
+}
+
+/** Settings whose value is a model id (`provider/model`). */
+const MODEL_ID_SETTINGS = new Set(['chat.model', 'roles.fast', 'roles.advanced', 'roles.extreme']);
+
+/**
+ * A model id for a provider that is neither built in nor an endpoint added here would fail at
+ * the first message, far from the command that set it: refused now, with the providers there are.
+ */
+function checkProvider(path: string, value: string, id: unknown, current: Settings): void {
+  if (!MODEL_ID_SETTINGS.has(path) || typeof id !== 'string') return;
+  const prefix = id.slice(0, id.indexOf('/'));
+  const endpoints = current.endpoints.map((endpoint) => endpoint.prefix);
+  const providers = [...builtinProviderPrefixes, ...endpoints];
+  if (providers.includes(prefix)) return;
+  throw new AtelierError(
+    'invalid_request',
+    `"${printable(value, 80)}" is not a valid value for ${path}: there is no provider "${printable(prefix, 40)}".`,
+    `Providers: ${providers.join(', ')}. A model id is provider/model, such as local/llama3.2:3b; add an endpoint of your own with "atelier endpoints add PREFIX URL".`,
+  );
 }

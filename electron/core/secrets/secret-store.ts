@@ -155,6 +155,34 @@ export class SecretStore {
 /** The longest value kept: AWS session tokens run to a few KB, API keys to a few hundred characters. */
 export const MAX_SECRET_LENGTH = 8 * 1024;
 
+/** The shortest: no provider's key is shorter, and a shorter value is a typo or a fragment. */
+export const MIN_SECRET_LENGTH = 8;
+
+/** An AWS access key ID: upper-case letters and digits (AKIA… long-term, ASIA… temporary), 16 to 128 of them, usually 20. */
+const AWS_ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+/** What an access key ID starts with: a value of this shape is never a secret key or a token. */
+const AWS_ACCESS_KEY_ID_SHAPE = /^(AKIA|ASIA)[A-Z0-9]{12,}$/;
+/** An AWS secret access key: 40 characters of base64 (letters of both cases, digits, / and +). */
+const AWS_SECRET_ACCESS_KEY_SHAPE = /^[A-Za-z0-9/+=]{40}$/;
+
+/**
+ * A value that is plainly the other half of an AWS key pair, or no access key ID at all: the two
+ * are easily swapped when copied by hand, and a swapped pair fails only at the first request,
+ * with an error about signatures. Says what is wrong, never quoting the value.
+ */
+function awsShapeProblem(name: string, secret: string): { message: string; hint: string } | null {
+  const swapHint = 'The access key ID is the shorter one, 20 upper-case letters and digits starting with AKIA (or ASIA); the secret access key is 40 characters of mixed case. Save each under its own name, or import the CSV the AWS console gives: atelier auth import-aws-csv FILE';
+  if (name === 'aws-access-key-id' && !AWS_ACCESS_KEY_ID.test(secret)) {
+    return AWS_SECRET_ACCESS_KEY_SHAPE.test(secret) || /[a-z/+]/.test(secret)
+      ? { message: `The value for “${name}” looks like a secret access key, not an access key ID: were the two swapped?`, hint: swapHint }
+      : { message: `The value for “${name}” is not an access key ID: those are 16 to 128 upper-case letters and digits, usually 20 starting with AKIA or ASIA.`, hint: swapHint };
+  }
+  if ((name === 'aws-secret-access-key' || name === 'aws-session-token') && AWS_ACCESS_KEY_ID_SHAPE.test(secret)) {
+    return { message: `The value for “${name}” looks like an access key ID (AKIA… or ASIA…), not ${name === 'aws-session-token' ? 'a session token' : 'the secret access key'}: were they swapped?`, hint: swapHint };
+  }
+  return null;
+}
+
 const WHAT_A_KEY_LOOKS_LIKE = 'A key is one line of letters, digits and a few symbols, such as sk-ant-… or AKIA…, usually 20 to 200 characters (a session token up to a few thousand).';
 
 /**
@@ -171,6 +199,11 @@ export function checkSecretValue(name: string, value: string): string {
   if (/[^\x21-\x7E]/.test(secret)) {
     throw new AtelierError('invalid_request', `The value for “${name}” contains characters a key never has (control characters, binary data or letters outside ASCII).`, WHAT_A_KEY_LOOKS_LIKE);
   }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new AtelierError('invalid_request', `The value for “${name}” is ${secret.length} characters long, too short for a key (at least ${MIN_SECRET_LENGTH}).`, `Check that you pasted the whole key. ${WHAT_A_KEY_LOOKS_LIKE}`);
+  }
+  const aws = awsShapeProblem(name, secret);
+  if (aws) throw new AtelierError('invalid_request', aws.message, aws.hint);
   return secret;
 }
 
