@@ -127,7 +127,11 @@ describe('OllamaService under the privacy tier', () => {
     const recorded: NewEgressEntry[] = [];
     const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: `http://${SCHOOL_HOST}:11434` }).ollama, {
       policy: () => policy,
-      onEgress: (entry) => recorded.push(entry),
+      // Like the egress record: an entry written before the call left is completed when it ends.
+      onEgress: (entry) => {
+        const index = recorded.push(entry) - 1;
+        return (end) => (recorded[index] = { ...entry, ...end });
+      },
       fetch: toFake,
     });
     return { server, service, recorded };
@@ -173,7 +177,7 @@ describe('OllamaService under the privacy tier', () => {
     fake = createOllamaFake({ models: ['llama3.2:3b'] });
     await fake.start();
     const url = fake.url;
-    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: url }).ollama, { policy: () => LOCAL_ONLY, onEgress: (entry) => recorded.push(entry) });
+    const service = new OllamaService(() => resolveProviderConfig(DEFAULT_SETTINGS, { OLLAMA_HOST: url }).ollama, { policy: () => LOCAL_ONLY, onEgress: (entry) => void recorded.push(entry) });
     await service.list({ usableVramBytes: 8 * GIB, ramBytes: 32 * GIB });
     await service.preload('llama3.2:3b');
     expect(fake.requests.length).toBeGreaterThan(0);

@@ -1,13 +1,12 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
-import { AtelierError, type ErrorPayload } from '../../../shared/errors';
-import { describeWriteError } from '../store/atomic-file';
+import { AtelierError } from '../../../shared/errors';
 import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
 import type { BedrockProviderOptions } from '../providers/bedrock';
 import type { OpenAiCompatibleOptions } from '../providers/openai-compatible';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import type { EgressPurpose } from '../../../shared/choices';
-import type { EgressCompletion, EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { recordBeforeSending, type EgressCompletion, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
@@ -82,15 +81,13 @@ export class ChatRouter {
     }
     // The record is written before the request leaves, and refused if it cannot be (a full
     // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
-    let complete: EgressCompletion | null = null;
-    if (this.options.onEgress) {
-      try {
-        const completion = this.options.onEgress({ ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null });
-        if (typeof completion === 'function') complete = completion;
-      } catch (error) {
-        yield errorPart(egressUnwritable(error));
-        return;
-      }
+    let complete: EgressCompletion;
+    try {
+      complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null });
+    } catch (error) {
+      if (!(error instanceof AtelierError)) throw error;
+      yield errorPart(error.toPayload());
+      return;
     }
     yield { type: 'provenance', ...egress };
     let end: StreamPart | null = null;
@@ -107,12 +104,7 @@ export class ChatRouter {
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
         errorCode: end?.type === 'error' ? end.code : null,
       } as const;
-      try {
-        if (complete) complete(final);
-        else if (this.options.onEgress) this.record({ ...egress, ...final });
-      } catch {
-        // The entry stands as "sent"; a failing database shows elsewhere.
-      }
+      complete(final);
     }
   }
 
@@ -204,10 +196,4 @@ export class ChatRouter {
 /** An OpenAI-compatible provider whose module (and the `openai` SDK) loads on its first request. */
 function openAiCompatible(options: OpenAiCompatibleOptions): Provider {
   return lazyProvider(options.prefix, async () => (await import('../providers/openai-compatible')).createOpenAiCompatibleProvider(options));
-}
-
-/** The refusal when the egress record cannot be written: nothing is sent that the record would not show. */
-function egressUnwritable(error: unknown): ErrorPayload {
-  const { reason, hint } = describeWriteError(error);
-  return { code: 'file_unwritable', message: `Atelier could not write the record of what leaves this computer (${reason}), so nothing was sent.`, hint };
 }

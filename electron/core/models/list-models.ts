@@ -1,11 +1,11 @@
-import type { ErrorPayload } from '../../../shared/errors';
+import { AtelierError, type ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
 import { mapOllamaError } from '../providers/ollama-errors';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
 import type { EgressPurpose } from '../../../shared/choices';
-import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { recordBeforeSending, type EgressCompletion, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, isLoopbackHost } from '../privacy/route';
 import { configSecrets, scrubPayload } from '../secrets/scrub';
@@ -79,11 +79,20 @@ export async function listModels(
       if (configured && options.recordRefusals !== false) options.onEgress?.({ ...entry, outcome: 'refused', errorCode: 'policy_denied' });
       return { provider, source: 'not-allowed', models: [], error: schoolAllowsProvider ? policyDenial(route, policy) : schoolDenial(provider) };
     }
-    const listing = await ask();
     // Asking Ollama on this computer what it has installed sends nothing anywhere: not recorded.
-    if (listing.source === 'live' && !(provider === 'local' && isLoopbackHost(route.host))) {
-      options.onEgress?.({ ...entry, outcome: listing.error ? 'failed' : 'completed', errorCode: listing.error?.code ?? null });
+    // Anything else is recorded before it is asked; if the record cannot be written, it is not asked.
+    const leaves = configured && !(provider === 'local' && isLoopbackHost(route.host)) && provider !== 'bedrock';
+    let complete: EgressCompletion | null = null;
+    if (leaves) {
+      try {
+        complete = recordBeforeSending(options.onEgress, entry);
+      } catch (error) {
+        if (!(error instanceof AtelierError)) throw error;
+        return { provider, source: 'live', models: [], error: error.toPayload() };
+      }
     }
+    const listing = await ask();
+    complete?.({ outcome: listing.error ? 'failed' : 'completed', errorCode: listing.error?.code ?? null, inputTokens: null, outputTokens: null });
     return { ...listing, models: listing.models.map((model) => ({ ...model, allowed: schoolAllows(policy, provider, [model.id.slice(provider.length + 1)]) })) };
   };
   const providers: [string, () => Promise<ProviderModels>][] = [

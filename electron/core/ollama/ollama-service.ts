@@ -8,7 +8,7 @@ import { estimateFit } from '../hardware/hardware-matrix';
 import type { ModelShape } from '../hardware/ollama-models';
 import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
 import { mapOllamaError } from '../providers/ollama-errors';
-import type { EgressRecorder, NewEgressEntry } from '../privacy/egress-log';
+import { recordBeforeSending, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { isLoopbackHost, ollamaRoute } from '../privacy/route';
 import { findOllamaBinary } from './find-ollama';
@@ -202,14 +202,15 @@ export class OllamaService {
   private async send<T>(model: string, call: () => Promise<T>): Promise<T> {
     const admitted = await this.admit(model, true);
     if (!admitted.ok) throw admitted.error;
-    const leaves = !isLoopbackHost(admitted.entry.host);
+    // A call to a server that is not this computer is recorded before it leaves (or not made).
+    const complete = isLoopbackHost(admitted.entry.host) ? null : recordBeforeSending(this.options.onEgress, admitted.entry);
     try {
       const result = await call();
-      if (leaves) this.record(admitted.entry);
+      complete?.({ outcome: 'completed', errorCode: null, inputTokens: null, outputTokens: null });
       return result;
     } catch (error) {
       const code = error instanceof AtelierError ? error.code : 'internal_error';
-      if (leaves) this.record({ ...admitted.entry, outcome: code === 'cancelled' ? 'cancelled' : 'failed', errorCode: code });
+      complete?.({ outcome: code === 'cancelled' ? 'cancelled' : 'failed', errorCode: code, inputTokens: null, outputTokens: null });
       throw error;
     }
   }

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { EgressEntry } from '../../../shared/egress';
+import { AtelierError } from '../../../shared/errors';
+import { describeWriteError } from '../store/atomic-file';
 
 /** What a caller reports; `purpose` is `chat` unless said otherwise. */
 export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose'> & { at?: string; purpose?: EgressEntry['purpose'] };
@@ -9,6 +11,30 @@ export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose'> & { at?:
  * a function that completes the entry (outcome, tokens), for one written before the request left.
  */
 export type EgressRecorder = (entry: NewEgressEntry) => EgressCompletion | void;
+
+/**
+ * Writes `entry` as "sent" before a request leaves, and returns the function that records how it
+ * ended. Throws the refusal (`file_unwritable`) when the record cannot be written: a request the
+ * record would not show is not sent.
+ */
+export function recordBeforeSending(recorder: EgressRecorder | undefined, entry: NewEgressEntry): EgressCompletion {
+  if (!recorder) return () => undefined;
+  let completion: EgressCompletion | void;
+  try {
+    completion = recorder({ ...entry, outcome: 'sent', errorCode: null, inputTokens: null, outputTokens: null });
+  } catch (error) {
+    const { reason, hint } = describeWriteError(error);
+    throw new AtelierError('file_unwritable', `Atelier could not write the record of what leaves this computer (${reason}), so nothing was sent.`, hint, { cause: error });
+  }
+  return (end) => {
+    try {
+      if (typeof completion === 'function') completion(end);
+      else recorder({ ...entry, ...end });
+    } catch {
+      // The entry stands as "sent"; a failing database shows elsewhere.
+    }
+  };
+}
 
 /** Completes an entry written before its request left: how it ended, and the tokens. */
 export type EgressCompletion = (end: Pick<NewEgressEntry, 'outcome' | 'errorCode' | 'inputTokens' | 'outputTokens'>) => void;
