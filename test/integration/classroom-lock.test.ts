@@ -142,6 +142,7 @@ describe('the classroom lock', () => {
     const saved = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
     await fs.writeFile(file, JSON.stringify({ ...saved, privacy: { tier: 'non_dsgvo' } }));
     expect(JSON.parse((await runAtelier(['privacy', 'show', '--json'], { env: cloud })).stdout)).toMatchObject({ tier: 'dsgvo_local', classroomLocked: true });
+    expect(JSON.parse((await runAtelier(['doctor', '--json'], { env: cloud })).stdout)).toMatchObject({ privacy: { tier: 'dsgvo_local', classroomLocked: true } });
     expect(JSON.parse((await runAtelier(['chat', '--json', '-m', FAKE_MODELS.openai, 'hi'], { env: cloud })).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
 
     // The same student, in a data folder of their own that says "any provider", on the same keychain.

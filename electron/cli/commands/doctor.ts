@@ -11,7 +11,7 @@ import { formatMemory } from '../../../shared/format';
 import { printable } from '../../../shared/text';
 import { listAwsProfiles } from '../../core/secrets/credentials-overview';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
-import { policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { openSettingsStore } from './settings';
 
@@ -39,7 +39,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const policy = effectivePolicy(settings, policyFileFor(io).read());
       const awsProfiles = config.bedrock.auth.kind === 'profile' ? await listAwsProfiles(io.env) : [];
       const notes = [...(config.ollama.hostProblem ? [config.ollama.hostProblem] : []), ...(policy.problem ? [policy.problem] : []), ...(policy.notes ?? [])];
-      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source }, notes };
+      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source, classroomLocked: await classroomLockFor(io).isLocked() }, notes };
       if (options.json) {
         printJson(io, report);
         return;
@@ -67,7 +67,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       );
       lines.push('Providers:');
       for (const provider of report.providers) lines.push(`  ${provider.provider.padEnd(11)} ${provider.configured ? 'configured' : 'not configured'} (${provider.detail})`);
-      lines.push(`Privacy: ${policy.tier}, from ${policy.source === 'settings' ? 'your settings' : 'your school’s policy file'}`);
+      lines.push(`Privacy: ${policy.tier}, from ${policy.source === 'settings' ? 'your settings' : 'your school’s policy file'}${report.privacy.classroomLocked ? '; classroom lock on' : ''}`);
       for (const problem of [...hardware.problems, ...notes]) lines.push(`Note: ${problem}`);
       io.stdout(`${lines.join('\n')}\n`);
     });
