@@ -99,3 +99,18 @@ export function fileWriteError(file: string, error: unknown, code: 'file_unwrita
   const { reason, hint } = describeWriteError(error);
   return new AtelierError(code, `Atelier could not write ${file}: ${reason}.`, hint, { cause: error });
 }
+
+/**
+ * A full disk (or one that fails) met anywhere, a database write included, as the error a person
+ * can act on; anything else as it was. SQLite says "database or disk is full" (SQLITE_FULL) or
+ * "disk I/O error" (SQLITE_IOERR) where the system says ENOSPC.
+ */
+export function asDiskError(error: unknown): unknown {
+  if (error instanceof AtelierError) return error;
+  const errcode = ((error as { errcode?: number } | undefined)?.errcode ?? 0) % 256;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (errcode === 13 || errcode === 10 || code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AtelierError('file_unwritable', 'Atelier could not write to its data folder: the disk is full (or failing).', 'Free some space on the disk, then try again. Nothing was changed.', { cause: error });
+  }
+  return error;
+}

@@ -1,5 +1,6 @@
 import { describeIssues, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
 import { scrubPayload } from '../../core/secrets/scrub';
+import { asDiskError } from '../../core/store/atomic-file';
 import {
   ipcChannels,
   isChannelName,
@@ -63,7 +64,7 @@ export function createIpcDispatcher({ handlers, trustedOrigins, onInternalError 
       return ok(spec.output.parse(value));
     } catch (error) {
       // A last net before the window: nothing key-shaped, no credentials in a URL, no control characters.
-      const payload = scrubPayload(toErrorPayload(error));
+      const payload = scrubPayload(toErrorPayload(asDiskError(error)));
       if (payload.code === 'internal_error') onInternalError?.(channel, error);
       return fail(payload);
     }
