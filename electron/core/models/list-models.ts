@@ -1,6 +1,7 @@
 import { AtelierError, type ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type KeyedProviderConfig, type ProviderConfig } from '../config/provider-config';
 import { mapOllamaError } from '../providers/ollama-errors';
+import { ollamaFetch } from '../providers/ollama-fetch';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import { credentialsMissing } from '../providers/provider-errors';
 import { mapStainlessError } from '../providers/stainless-errors';
@@ -99,7 +100,7 @@ export async function listModels(
     ['local', () => guarded('local', () => live('local', async () => {
       // SDKs load when a provider is first asked, not when Atelier starts.
       const { Ollama } = await import('ollama');
-      const client = new Ollama({ host: config.ollama.host, ...(fetchImpl && { fetch: fetchImpl }) });
+      const client = new Ollama({ host: config.ollama.host, fetch: ollamaFetch(fetchImpl ?? fetch) });
       const { models } = await client.list();
       return models.map((model) => ({ id: `local/${model.name}` }));
     }, (error) => mapOllamaError(error, { provider: 'Ollama', model: '', address: config.ollama.host, secrets: [], call: 'other' })))],

@@ -8,6 +8,7 @@ import { estimateFit } from '../hardware/hardware-matrix';
 import type { ModelShape } from '../hardware/ollama-models';
 import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
 import { mapOllamaError } from '../providers/ollama-errors';
+import { ollamaFetch } from '../providers/ollama-fetch';
 import { recordBeforeSending, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { isLoopbackHost, ollamaRoute } from '../privacy/route';
@@ -44,7 +45,7 @@ export class OllamaService {
     const { Ollama } = await import('ollama');
     return new Ollama({
       host: this.config().host,
-      fetch: signal ? (input, init) => fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }) : fetchImpl,
+      fetch: ollamaFetch(fetchImpl, signal),
     });
   }
 
@@ -67,6 +68,8 @@ export class OllamaService {
 
   /** Not running, or not even installed? On this machine we can tell; on another host we cannot. */
   private async notRunning(error: unknown): Promise<ErrorPayload> {
+    // Something answered with an HTTP status (a proxy that refused access, say): it is there.
+    if (typeof (error as { status_code?: unknown } | null)?.status_code === 'number') return mapOllamaError(error, this.context());
     const host = this.config().host;
     const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(host);
     if (local && (await findOllamaBinary()) === null) {

@@ -2,6 +2,7 @@ import { Ollama, type Message } from 'ollama';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { OllamaConfig } from '../config/provider-config';
 import { mapOllamaError } from './ollama-errors';
+import { ollamaFetch } from './ollama-fetch';
 import type { ErrorContext } from './provider-errors';
 import { failingProvider, guardStream, textOf, type Provider, type ProviderRequest } from './provider';
 
@@ -64,22 +65,4 @@ function toOllamaMessages(request: ProviderRequest): Message[] {
 
 function ollamaFinishReason(raw: string | undefined): FinishReason {
   return { unified: raw === 'length' ? 'length' : raw === 'stop' || raw === undefined ? 'stop' : 'other', raw: raw ?? null };
-}
-
-/**
- * ollama-js prints to the console when an error response is not JSON (a proxy's HTML page, a
- * plain-text 404); rewrapping it as JSON keeps the CLI's output clean and the message intact.
- */
-function ollamaFetch(fetchImpl: typeof fetch, signal: AbortSignal): typeof fetch {
-  return async (input, init) => {
-    const combined = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
-    const response = await fetchImpl(input, { ...init, signal: combined });
-    if (response.ok || response.headers.get('content-type')?.includes('application/json')) return response;
-    const text = await response.text();
-    return new Response(JSON.stringify({ error: text.trim() || response.statusText }), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: { 'content-type': 'application/json' },
-    });
-  };
 }

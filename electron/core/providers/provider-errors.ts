@@ -42,7 +42,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 }
 
 /** Appends what the provider said, scrubbed, to one of our own sentences. */
-function withDetail(message: string, detail: string | undefined, context: ErrorContext): string {
+export function withDetail(message: string, detail: string | undefined, context: ErrorContext): string {
   const clean = detail ? redactSecrets(detail.trim(), context.secrets) : '';
   return clean ? `${message} ${context.provider} said: “${clean}”` : message;
 }

@@ -53,7 +53,8 @@ export async function testConnection(
     if (!isLoopbackHost(route.host)) {
       record({ tier: options.policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: status.running ? 'completed' : 'failed', errorCode: status.problem?.code ?? null });
     }
-    return status.running ? done(true, `Ollama ${status.version} answered at ${status.host}.`) : done(false, `Ollama did not answer at ${status.host}.`, status.problem);
+    if (status.running) return done(true, `Ollama ${status.version} answered at ${status.host}.`);
+    return done(false, status.problem?.code === 'permission_denied' ? `The server at ${status.host} refused access.` : `Ollama did not answer at ${status.host}.`, status.problem);
   }
 
   if (provider === 'bedrock') {
