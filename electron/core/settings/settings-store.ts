@@ -254,10 +254,13 @@ async function keepAside(file: string, now: Date): Promise<string | null> {
     if (await exists(target)) continue; // never overwrite an earlier copy
     try {
       await fs.rename(file, target);
-      return target;
     } catch {
       return null;
     }
+    // A rename keeps the mode: a settings file someone wrote 0644 would stay readable by every
+    // user inside the private data folder. The copy is kept whatever chmod says.
+    if (process.platform !== 'win32') await fs.chmod(target, 0o600).catch(() => undefined);
+    return target;
   }
   return null;
 }
