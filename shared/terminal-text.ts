@@ -49,8 +49,7 @@ export class TerminalTextFilter {
           out += this.inText(character, code);
           break;
         case 'esc':
-          this.afterEsc(character, code);
-          if (this.state === 'text' && !isSequenceByte(code)) out += this.inText(character, code);
+          if (!this.afterEsc(character, code)) out += this.inText(character, code);
           break;
         case 'esc-intermediate':
           if (code >= 0x20 && code <= 0x2f) break;
@@ -75,11 +74,7 @@ export class TerminalTextFilter {
         case 'string-esc':
           // ESC \ ends the string (ST); any other ESC starts a new sequence, as terminals read it.
           if (character === '\\') this.state = 'text';
-          else {
-            this.state = 'esc';
-            this.afterEsc(character, code);
-            if (this.state === 'text' && !isSequenceByte(code)) out += this.inText(character, code);
-          }
+          else if (!this.afterEsc(character, code)) out += this.inText(character, code);
           break;
       }
     }
@@ -111,11 +106,19 @@ export class TerminalTextFilter {
     return character;
   }
 
-  private afterEsc(character: string, code: number): void {
+  /**
+   * The character after an ESC: true when it belongs to the sequence, false when the ESC stood
+   * alone (dropped) and the character is to be read as text.
+   */
+  private afterEsc(character: string, code: number): boolean {
     if (character === '[') this.enter('csi');
     else if (ESC_STRING_STARTS.has(character)) this.enter('string');
     else if (code >= 0x20 && code <= 0x2f) this.state = 'esc-intermediate';
-    else this.state = 'text'; // a two-byte escape (ESC 7, ESC c, …) ends here; anything else: ESC alone is dropped
+    else {
+      this.state = 'text';
+      return isSequenceByte(code); // a two-byte escape (ESC 7, ESC c, …) ends here
+    }
+    return true;
   }
 
   private enter(state: 'csi' | 'string'): void {
