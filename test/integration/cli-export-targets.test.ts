@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runAtelier } from '../support/run-cli';
 import { seedConversations } from '../support/seed-conversations';
 import { tempDir } from '../support/temp-dir';
@@ -68,6 +69,25 @@ describe('conversations export ID FILE (and egress export FILE): what FILE alrea
     expect(await reading).toBe(expected);
     expect((await fs.lstat(fifo)).isFIFO()).toBe(true);
     expect(await fs.readdir(dir)).toEqual(['pipe']);
+  });
+
+  it('a Unix socket is written into: its listener gets the content', async () => {
+    const { dir, env, expected } = await setUp();
+    const socketPath = path.join(dir, 'listener.sock');
+    let received = '';
+    let ended: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const server = net.createServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('end', () => ended());
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const result = await runAtelier(['conversations', 'export', '1', socketPath, '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    await done;
+    expect(received).toBe(expected);
   });
 
   it.skipIf(!isRoot)('a character device is written into, and stays a device (mknod needs root)', async () => {
