@@ -17,6 +17,7 @@ import { registerEndpointsCommand } from './commands/endpoints';
 import { registerInfoCommand } from './commands/info';
 import { registerSettingsCommand } from './commands/settings';
 import { visibleForTerminal } from '../../shared/terminal-text';
+import { asDiskError } from '../core/store/atomic-file';
 
 
 function buildProgram(io: CliIo): Command {
@@ -60,7 +61,9 @@ export async function runCli(argv: readonly string[], given: CliIo): Promise<num
     // The last line of defence: no piece of a key in the environment, nothing key-shaped, no
     // credentials in a URL and no control characters reach the terminal, whatever threw.
     const secrets = environmentSecrets(io.env);
-    const payload = scrubPayload(error instanceof AtelierError ? error.toPayload() : INTERNAL_ERROR, secrets);
+    // A full disk met in a database write is said as that, not as a bug.
+    const known = asDiskError(error);
+    const payload = scrubPayload(known instanceof AtelierError ? known.toPayload() : INTERNAL_ERROR, secrets);
     io.stderr(`Error: ${payload.message}\n`);
     if (payload.hint) io.stderr(`Hint: ${payload.hint}\n`);
     if (io.env.ATELIER_DEBUG) io.stderr(`${scrubSecrets(describeForDebugging(error), secrets)}\n`);

@@ -86,4 +86,16 @@ describe.skipIf(!isRoot)('a full disk (a 64 KB tmpfs): every file is whole, or t
     expect(await fs.readFile(path.join(home, 'bedrock-profiles.json'), 'utf8')).toBe(fixesBefore);
     expect((await fs.readdir(home)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('a data folder on a full disk: commands say the disk is full, never "something went wrong"', async () => {
+    const home = path.join(disk, `full-home-${Date.now()}`);
+    await fs.mkdir(home);
+    await fill(0);
+    for (const argv of [['conversations', 'list'], ['egress', 'list'], ['config', 'set', 'theme', 'dark']]) {
+      const result = await runAtelier(argv, { env: { ATELIER_HOME: home } });
+      expect(result.code, argv.join(' ')).toBe(1);
+      expect(result.stderr, argv.join(' ')).toMatch(/the disk is full/);
+      expect(result.stderr, argv.join(' ')).not.toContain('Something went wrong');
+    }
+  });
 });
