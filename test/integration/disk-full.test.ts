@@ -29,8 +29,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!disk) return;
-  await run('umount', [disk]).catch(() => undefined);
-  await fs.rm(disk, { recursive: true, force: true });
+  // Lazily: the in-process commands of these tests may still hold a database file open there.
+  await run('umount', ['-l', disk]).catch(() => undefined);
+  await fs.rm(disk, { recursive: true, force: true }).catch(() => undefined);
 });
 
 /** Fills the tmpfs until only `leave` bytes (about) are free. */
