@@ -27,8 +27,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!disk) return;
-  await run('umount', [disk]).catch(() => undefined);
-  await fs.rm(disk, { recursive: true, force: true });
+  await run('umount', ['-l', disk]).catch(() => undefined);
+  await fs.rm(disk, { recursive: true, force: true }).catch(() => undefined);
 });
 
 /** Runs the built CLI with its stdout opened on `file`; returns its exit code and stderr. */
