@@ -23,6 +23,8 @@ export interface CliIo {
   onInterrupt: (handler: () => void) => () => void;
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export function processIo(): CliIo {
   // `atelier … | head`: a reader that leaves ends the command quietly, not with a stack trace.
   endQuietlyWhenOutputCloses(process);
@@ -44,9 +46,13 @@ export function processIo(): CliIo {
         return text;
       },
     },
+    // Ctrl-C, and a terminal closed (SIGHUP) or a polite kill (SIGTERM) alike: the answer or the
+    // download stops cleanly, and what came (and the egress record) is kept.
     onInterrupt: (handler) => {
-      process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      for (const signal of STOP_SIGNALS) process.on(signal, handler);
+      return () => {
+        for (const signal of STOP_SIGNALS) process.off(signal, handler);
+      };
     },
   };
 }

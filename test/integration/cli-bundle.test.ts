@@ -37,10 +37,11 @@ describe('the built atelier command', () => {
     expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('"klingon" is not a valid value for language') as unknown });
   });
 
-  it('chat streams from Ollama and stops on a real SIGINT with exit 130, keeping the text', async () => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('chat streams from Ollama and stops on a real %s with exit 130, keeping the text', async (signal) => {
     ollama.respondWith({ kind: 'stall', chunks: ['Es', ' war', ' einmal'] });
+    const home = await tempDir();
     const child = spawn(process.execPath, [cli, 'chat', '-m', 'local/llama3.2:3b', 'Erzähl ein Märchen'], {
-      env: { PATH: process.env.PATH, ATELIER_HOME: await tempDir(), OLLAMA_HOST: ollama.url },
+      env: { PATH: process.env.PATH, ATELIER_HOME: home, OLLAMA_HOST: ollama.url },
     });
     let stdout = '';
     let stderr = '';
@@ -51,7 +52,7 @@ describe('the built atelier command', () => {
       // Once: a second Ctrl-C is meant to end the process the hard way.
       if (stdout.includes('einmal') && !interrupted) {
         interrupted = true;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     });
     const closed = ollama.waitForClientClose();
