@@ -71,7 +71,7 @@ export function writeUserFile(io: CliIo, file: string, content: string): Promise
 
 /** The school's policy file, where ATELIER_POLICY_FILE or the system path says. */
 export function policyFileFor(io: CliIo): PolicyFileReader {
-  return PolicyFileReader.fromEnvironment(io.env);
+  return PolicyFileReader.fromEnvironment(io.env, process.platform, () => classroomLockFor(io).pins() !== null);
 }
 
 /** Writes to the egress record in the data folder's database, opened on the first entry. */

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import { resolveDataDir } from '../core/paths';
+import { ENVIRONMENT_PROXY_HINT, environmentProxyProblem } from '../core/privacy/env-proxy';
 import { APP_ORIGIN } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import type { IpcDispatch } from './ipc/dispatch';
@@ -21,6 +22,13 @@ app.setPath('userData', dataDir);
 
 registerAppScheme();
 hardenWebContents();
+
+// A proxy Node would send every request through is a road past the privacy check: refuse it.
+const proxyProblem = environmentProxyProblem(process.env, process.execArgv);
+if (proxyProblem !== null) {
+  console.error(`Atelier will not start: ${proxyProblem} ${ENVIRONMENT_PROXY_HINT}`);
+  app.exit(2);
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

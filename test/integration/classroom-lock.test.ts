@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, scryptSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -191,4 +191,38 @@ describe('the classroom lock', () => {
     const again = await builtAtelier(['unlock'], noBus, 'whatever\n');
     expect(again).toMatchObject({ code: 0, stdout: 'Atelier is not locked; nothing was changed.\n' });
   }, 60_000);
+
+  it('trusts the keychain’s copy over the data folder’s file, and no policy file of the student’s own loosens a locked tier', async () => {
+    const fakes = useFakes();
+    const { home, env, atelier } = await classroom();
+    const cloud = { ...env, ...fakes.env };
+    await writeSettings(home, { privacy: { tier: 'dsgvo_local' } });
+    expect((await runAtelier(['lock'], { env: cloud, stdin: PASSWORD })).code).toBe(0);
+    const lockFile = path.join(home, 'classroom-lock.json');
+    const stored = JSON.parse(await fs.readFile(lockFile, 'utf8')) as { hash: string; pins: { privacy: { tier: string } } };
+
+    // Pins edited in the file: the keychain copy's pins stand.
+    await fs.writeFile(lockFile, JSON.stringify({ ...stored, pins: { ...stored.pins, privacy: { tier: 'non_dsgvo' } } }));
+    expect(JSON.parse((await runAtelier(['privacy', 'show', '--json'], { env: cloud })).stdout)).toMatchObject({ tier: 'dsgvo_local' });
+    // A hash of the student's own password in the file: it does not unlock.
+    const salt = randomBytes(16);
+    const own = scryptSync('student-pw-1', salt, 32, { N: 32768, r: 8, p: 1, maxmem: 2 ** 27 });
+    await fs.writeFile(lockFile, JSON.stringify({ ...stored, hash: `scrypt$32768$8$1$${salt.toString('base64')}$${own.toString('base64')}` }));
+    expect((await atelier(['unlock'], 'student-pw-1\n')).stderr).toContain('not the password of the classroom lock');
+    // A policy file named by ATELIER_POLICY_FILE is not read while locked.
+    const loose = path.join(home, 'loose-policy.json');
+    await fs.writeFile(loose, JSON.stringify({ tier: 'non_dsgvo' }));
+    const before = fakes.anthropic.requests.length;
+    expect(JSON.parse((await runAtelier(['privacy', 'show', '--json'], { env: { ...cloud, ATELIER_POLICY_FILE: loose } })).stdout)).toMatchObject({ tier: 'dsgvo_local' });
+    expect(JSON.parse((await runAtelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi'], { env: { ...cloud, ATELIER_POLICY_FILE: loose } })).stdout)).toMatchObject({ error: { code: 'policy_denied' } });
+    expect(fakes.anthropic.requests.length).toBe(before);
+    // The teacher's own password still opens it.
+    expect((await atelier(['unlock'], `${PASSWORD}\n`)).stdout).toBe('Atelier is unlocked.\n');
+  }, 60_000);
+
+  it('refuses to run through a proxy Node would use on its own (NODE_USE_ENV_PROXY)', async () => {
+    const result = await builtAtelier(['chat', '-m', 'local/llama3.2:3b', 'hi'], { NODE_USE_ENV_PROXY: '1', HTTP_PROXY: 'http://127.0.0.1:9' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('NODE_USE_ENV_PROXY');
+  }, 30_000);
 });

@@ -20,6 +20,21 @@ describe('the policy file reader', () => {
     await fs.writeFile(system, '{ not json');
     expect(reader.read()).toMatchObject({ state: 'invalid', file: system });
     expect(new PolicyFileReader(path.join(dir, 'nowhere.json'), true, system).read()).toMatchObject({ state: 'invalid', file: system });
+    // A link that points nowhere at the system's path is not "no policy".
+    await fs.rm(system);
+    await fs.symlink(path.join(dir, 'gone.json'), system);
+    expect(new PolicyFileReader(mine, true, system).read()).toMatchObject({ state: 'invalid', file: system, problem: 'it is a link to a file that does not exist' });
+  });
+
+  it('reads only the system’s file while told to (the class is locked)', async () => {
+    const dir = await tempDir();
+    const mine = path.join(dir, 'my-policy.json');
+    await fs.writeFile(mine, JSON.stringify({ tier: 'non_dsgvo' }));
+    let locked = true;
+    const reader = new PolicyFileReader(mine, true, path.join(dir, 'no-system-policy.json'), () => locked);
+    expect(reader.read()).toEqual({ state: 'none' });
+    locked = false;
+    expect(reader.read()).toMatchObject({ state: 'valid', file: mine });
   });
 
   it('reads UTF-16 (PowerShell 5.1’s > and Out-File) and a UTF-8 byte-order mark', async () => {

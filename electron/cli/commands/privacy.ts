@@ -19,8 +19,10 @@ export function registerPrivacyCommand(program: Command, io: CliIo): void {
     .description('the tier in force, where it comes from, and what it allows')
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
+      // The settings (and so the classroom lock) first: while locked, only the system's policy file counts.
+      const settings = (await openSettingsStore(io)).get().settings;
       const managed = policyFileFor(io).read();
-      const policy = effectivePolicy((await openSettingsStore(io)).get().settings, managed);
+      const policy = effectivePolicy(settings, managed);
       const summary = {
         tier: policy.tier,
         name: TIER_NAMES[policy.tier],

@@ -1,5 +1,6 @@
 import { isOllamaAddress, type BedrockSettings, type Settings } from '../../../shared/settings';
 import { printable } from '../../../shared/text';
+import { maskUrlCredentials } from '../../../shared/url-credentials';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -72,7 +73,7 @@ export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
  */
 export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map()): ProviderConfig {
   const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
-  const hostProblem = ollamaHost !== undefined && !isOllamaAddress(ollamaHost) ? `${settings.ollama.host !== null ? 'The Ollama address in Settings' : 'OLLAMA_HOST'} (“${printable(ollamaHost, 80)}”) is not an address Atelier can use.` : undefined;
+  const hostProblem = ollamaHost !== undefined && !isOllamaAddress(ollamaHost) ? `${settings.ollama.host !== null ? 'The Ollama address in Settings' : 'OLLAMA_HOST'} (“${printable(maskUrlCredentials(ollamaHost), 80)}”) is not an address Atelier can use.` : undefined;
   const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {
     ollama: {

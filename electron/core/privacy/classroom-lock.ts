@@ -82,10 +82,12 @@ export class ClassroomLock {
 
   private async readState(): Promise<LockState> {
     const [file, copy] = await Promise.all([this.readFile(), this.keychainCopy()]);
-    if (file.kind === 'damaged') return { locked: true, hash: copy?.hash ?? null, pins: copy?.pins ?? null, damaged: file.problem };
-    if (file.kind === 'locked') return { locked: true, hash: file.lock.hash, pins: file.lock.pins ?? copy?.pins ?? null };
-    // Unlocked, or no file here: a copy in the keychain still locks (it was not removed by unlocking).
-    return copy === null ? { locked: false } : { locked: true, hash: copy.hash, pins: copy.pins };
+    // While the keychain holds a copy, the copy decides (hash and pins): the file is in the
+    // student's own folder and can be edited, the keychain entry cannot be without noticing.
+    if (copy !== null) return { locked: true, hash: copy.hash, pins: copy.pins ?? (file.kind === 'locked' ? file.lock.pins : null), ...(file.kind === 'damaged' && { damaged: file.problem }) };
+    if (file.kind === 'damaged') return { locked: true, hash: null, pins: null, damaged: file.problem };
+    if (file.kind === 'locked') return { locked: true, hash: file.lock.hash, pins: file.lock.pins };
+    return { locked: false };
   }
 
   private async readFile(): Promise<{ kind: 'missing' | 'unlocked' } | { kind: 'locked'; lock: StoredLock } | { kind: 'damaged'; problem: string }> {
@@ -162,7 +164,7 @@ export class ClassroomLock {
       this.cached = null;
       const state = await this.state({ fresh: true });
       if (!state.locked) return { wasLocked: false };
-      if (state.damaged && state.hash === null) await this.assertUnlocked();
+      if (state.hash === null) await this.assertUnlocked();
       if (!(await this.verify(password))) {
         throw new AtelierError('settings_locked', 'That is not the password of the classroom lock.', 'Ask the teacher who locked Atelier. A forgotten password can be reset by the computer’s administrator (see the README).');
       }

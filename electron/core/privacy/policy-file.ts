@@ -87,26 +87,36 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 export class PolicyFileReader {
   private cached: { key: string; value: ManagedPolicy } | null = null;
 
-  /** `named`: the path came from ATELIER_POLICY_FILE, so its absence is worth saying. */
+  /**
+   * `named`: the path came from ATELIER_POLICY_FILE, so its absence is worth saying.
+   * `systemOnly`: while true (the class is locked), ATELIER_POLICY_FILE is not read at all: a file
+   * of the student's own must not loosen what the teacher locked.
+   */
   constructor(
     readonly file: string,
     private readonly named = false,
     private readonly system: string | null = null,
+    private readonly systemOnly: () => boolean = () => false,
   ) {}
 
-  static fromEnvironment(env: Env, platform: NodeJS.Platform = process.platform): PolicyFileReader {
+  static fromEnvironment(env: Env, platform: NodeJS.Platform = process.platform, systemOnly?: () => boolean): PolicyFileReader {
     const override = env.ATELIER_POLICY_FILE?.trim();
-    return new PolicyFileReader(override || systemPolicyFilePath(env, platform), Boolean(override), override ? systemPolicyFilePath(env, platform) : null);
+    return new PolicyFileReader(override || systemPolicyFilePath(env, platform), Boolean(override), override ? systemPolicyFilePath(env, platform) : null, systemOnly);
   }
 
   read(): ManagedPolicy {
-    // The system's file, once it appears, wins over ATELIER_POLICY_FILE (checked on every read).
-    const file = this.system !== null && fileIsThere(this.system) ? this.system : this.file;
+    // The system's file, once it appears, wins over ATELIER_POLICY_FILE (checked on every read),
+    // and while the class is locked only the system's file counts.
+    const file = this.system !== null && (fileIsThere(this.system) || this.systemOnly()) ? this.system : this.file;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.named && file === this.file ? { state: 'none', missing: file } : { state: 'none' };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // A link that points nowhere is not "no policy": the school put something there.
+        if (fileIsThere(file)) return { state: 'invalid', file, problem: 'it is a link to a file that does not exist' };
+        return this.named && file === this.file ? { state: 'none', missing: file } : { state: 'none' };
+      }
       return { state: 'invalid', file, problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
     }
     if (!stat.isFile()) return { state: 'invalid', file, problem: 'it is not a regular file' };

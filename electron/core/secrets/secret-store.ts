@@ -48,7 +48,8 @@ export class SecretStore {
   private async probe(): Promise<KeychainStatus> {
     const backend = backendName();
     try {
-      const entry = await this.entry(PROBE_ACCOUNT);
+      // An entry of this process's own: processes probing at once never read each other's token.
+      const entry = await this.entry(`${PROBE_ACCOUNT}${randomUUID()}`);
       const token = randomUUID();
       await entry.setPassword(token);
       const read = await entry.getPassword();
@@ -72,10 +73,12 @@ export class SecretStore {
   async get(name: string): Promise<string | null> {
     const kept = this.session.get(name);
     if (kept !== undefined) return kept;
-    if (!(await this.keychainStatus()).available) return null;
+    // Read straight away: the write-read-delete probe runs only when a read fails (to tell "no
+    // keychain" from "a keychain that refused"), so reading writes nothing to the keychain.
     try {
       return await (await this.entry(name)).getPassword();
     } catch (error) {
+      if (!(await this.keychainStatus()).available) return null;
       throw new AtelierError('credentials_missing', `Atelier could not read “${name}” from the keychain: ${firstLine(error)}.`, 'Unlock the keychain and try again.');
     }
   }

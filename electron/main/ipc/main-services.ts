@@ -35,8 +35,9 @@ export interface MainServicesOptions {
 /** Everything the IPC handlers serve, built the same way in the app and in the test harness. */
 export async function createMainServices({ dataDir, env: processEnv, runtime, probe, secrets: givenSecrets }: MainServicesOptions): Promise<MainServices> {
   const secrets = givenSecrets ?? SecretStore.fromEnvironment(processEnv);
-  const policyFile = PolicyFileReader.fromEnvironment(processEnv);
   const lock = new ClassroomLock(dataDir, secrets);
+  // While the class is locked, only the system's policy file counts (not ATELIER_POLICY_FILE).
+  const policyFile = PolicyFileReader.fromEnvironment(processEnv, process.platform, () => lock.pins() !== null);
   // While the class is locked, the address variables keep the values they had when it was locked.
   const env = withPinnedEnvironment(processEnv, () => lock.pins());
   const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock), pins: lock });
