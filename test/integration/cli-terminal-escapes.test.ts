@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createOllamaFake } from '../fakes/ollama-fake';
 import { runAtelier } from '../support/run-cli';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { seedConversations } from '../support/seed-conversations';
@@ -121,5 +122,19 @@ describe('commander’s own errors quote what was typed', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: atelier conversations [options] [command]');
     expect(result.stdout).not.toContain('\uFFFD');
+  });
+
+  it('model names from a server are shown, never run, in models and ollama list', async () => {
+    const fake = await createOllamaFake({ models: ['evil\u001b]0;pwned\u0007:latest', 'llama3.2:3b'] }).start();
+    try {
+      const env = { ...useFakes().env, OLLAMA_HOST: fake.url, ATELIER_HOME: await home() };
+      for (const argv of [['models'], ['ollama', 'list']]) {
+        const result = await runAtelier(argv, { env });
+        expect(result.stdout, argv.join(' ')).toContain('llama3.2:3b');
+        expect(result.stdout, argv.join(' ')).not.toMatch(TERMINAL_CONTROLS);
+      }
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
+import { terminalLine } from '../../../shared/terminal-text';
 
 export function registerModelsCommand(program: Command, io: CliIo): void {
   program
@@ -29,7 +30,8 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
         io.stdout(`${entry.provider}${note}: ${entry.models.length} model${entry.models.length === 1 ? '' : 's'}\n`);
         for (const model of entry.models) {
           const blocked = model.allowed === false ? '  [not allowed by the privacy setting]' : '';
-          io.stdout(`  ${model.id}${model.name ? `  ${model.name}` : ''}${model.note ? `  (${model.note})` : ''}${blocked}\n`);
+          // Ids and names come from the provider: shown, never run as terminal escapes.
+          io.stdout(`  ${terminalLine(model.id, 300)}${model.name ? `  ${terminalLine(model.name)}` : ''}${model.note ? `  (${model.note})` : ''}${blocked}\n`);
         }
         if (entry.error) io.stdout(`  ${entry.error.message}${entry.error.hint ? ` ${entry.error.hint}` : ''}\n`);
       }

@@ -8,6 +8,7 @@ import { egressRecorderFor, formatBytes, policyFileFor, printJson, type CliIo } 
 import { effectivePolicy } from '../../core/privacy/policy';
 import { CliExit, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
+import { terminalLine } from '../../../shared/terminal-text';
 
 const FIT_WORDS = { fits: 'fits in GPU memory', spills: 'spills out of GPU memory (slow)', cpu: 'runs on the CPU', 'too-big': 'too big for this machine' } as const;
 
@@ -38,7 +39,7 @@ export function registerOllamaCommand(program: Command, io: CliIo): void {
       if (models.length === 0) io.stdout('No models installed. Try: atelier ollama pull llama3.2:3b\n');
       for (const model of models) {
         const fit = model.fit ? FIT_WORDS[model.fit] : 'fit unknown';
-        io.stdout(`${model.name.padEnd(28)} ${formatBytes(model.sizeBytes).padStart(8)}  ${fit}${model.loaded ? ', loaded' : ''}\n`);
+        io.stdout(`${terminalLine(model.name, 120).padEnd(28)} ${formatBytes(model.sizeBytes).padStart(8)}  ${fit}${model.loaded ? ', loaded' : ''}\n`);
       }
     });
 

@@ -134,7 +134,8 @@ export class ClassroomLock {
    */
   async lock(password: string, pins: LockPins): Promise<{ keychainCopy: boolean }> {
     if (password.length < 6) throw new AtelierError('invalid_request', 'The password is too short.', 'Use at least 6 characters, and not one the students know.');
-    if (password.length > 1024) throw new AtelierError('invalid_request', 'The password is too long.', 'Use at most 1,024 characters.');
+    // The app's unlock takes at most 200 characters: a longer password could never be typed there.
+    if (password.length > 200) throw new AtelierError('invalid_request', 'The password is too long.', 'Use at most 200 characters.');
     return withFolderLock(this.dataDir, async () => {
       if ((await this.state({ fresh: true })).locked) throw new AtelierError('settings_locked', 'Atelier is already locked.', 'Unlock it first with the current password.');
       const salt = randomBytes(16);
