@@ -100,4 +100,13 @@ describe('the CLI says what happened, in the right words', () => {
     const school = JSON.parse((await runAtelier(['doctor', '--json'], { env: { ...env, AWS_PROFILE: 'school' } })).stdout) as typeof report;
     expect(school.providers.find((entry) => entry.provider === 'bedrock')).toMatchObject({ configured: true });
   });
+
+  it('a connection that breaks before any text came does not promise kept text', async () => {
+    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    await runAtelier(['endpoints', 'add', 'broken', `${await brokenServer()}/v1`], { env });
+    const result = await runAtelier(['chat', '-m', 'broken/some-model', 'Hallo'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Hint: /);
+    expect(result.stderr).not.toContain('text received so far');
+  });
 });

@@ -32,16 +32,21 @@ export async function* guardStream(
   context: ErrorContext,
   signal: AbortSignal,
 ): AsyncGenerator<StreamPart> {
+  // "The text received so far is kept" is only true when some came.
+  let received = false;
+  const honest = <T extends ErrorPayload>(payload: T): T =>
+    !received && payload.hint?.includes('The text received so far is kept') ? { ...payload, hint: payload.hint.replace('The text received so far is kept.', '').trim() || 'Try again.' } : payload;
   try {
     for await (const part of source()) {
       if (signal.aborted) break;
       if (part.type === 'text-delta' && part.text === '') continue;
-      yield part.type === 'error' ? scrubPayload(part, context.secrets) : part;
+      if (part.type === 'text-delta') received = true;
+      yield part.type === 'error' ? scrubPayload(honest(part), context.secrets) : part;
       if (part.type === 'finish' || part.type === 'error') return;
     }
   } catch (error) {
     if (!signal.aborted) {
-      yield errorPart(scrubPayload(safeMap(mapError, error), context.secrets));
+      yield errorPart(scrubPayload(honest(safeMap(mapError, error)), context.secrets));
       return;
     }
   }
@@ -51,7 +56,7 @@ export async function* guardStream(
       : {
           code: 'provider_error',
           message: `The answer from ${context.provider} stopped before it was complete.`,
-          hint: 'Try again. The text received so far is kept.',
+          hint: received ? 'Try again. The text received so far is kept.' : 'Try again.',
         },
   );
 }
