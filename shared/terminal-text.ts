@@ -1,3 +1,4 @@
+import { shortened } from './text';
 /**
  * Text from elsewhere (a model's answer, a conversation title, a search snippet, an argument that
  * commander echoes) made safe to write to a terminal. A terminal runs escape sequences it is sent:
@@ -140,9 +141,7 @@ export function stripTerminalControls(text: string): string {
 
 /** One line for a listing: controls stripped as above, line breaks and tabs as spaces, at most `maxLength` characters. */
 export function terminalLine(text: string, maxLength = 200): string {
-  const line = stripTerminalControls(text).replace(/[\n\t]+/g, ' ');
-  const characters = Array.from(line);
-  return characters.length > maxLength ? `${characters.slice(0, maxLength).join('')}… (${characters.length} characters)` : line;
+  return shortened(stripTerminalControls(text).replace(/[\n\t]+/g, ' '), maxLength);
 }
 
 /** The longest run of non-space characters shown whole; a longer one (a 10,000-character argument) is shortened. */
@@ -156,8 +155,5 @@ const MAX_RUN = 200;
 export function visibleForTerminal(text: string): string {
   // eslint-disable-next-line no-control-regex -- these are exactly the characters to replace
   const visible = text.replace(/\t/g, '  ').replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g, '\uFFFD');
-  return visible.replace(/\S{201,}/gu, (run) => {
-    const characters = Array.from(run);
-    return characters.length > MAX_RUN ? `${characters.slice(0, 60).join('')}… (${characters.length} characters)` : run;
-  });
+  return visible.replace(/\S{201,}/gu, (run) => (Array.from(run).length > MAX_RUN ? shortened(run, 60) : run));
 }

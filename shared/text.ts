@@ -47,7 +47,13 @@ const INVISIBLE_NAMES: Record<string, string> = {
 export function printable(text: string, maxLength = 200): string {
   // eslint-disable-next-line no-control-regex -- these are exactly the characters to replace
   const cleaned = text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]/g, '\uFFFD');
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}… (${cleaned.length} characters)` : cleaned;
+  return shortened(cleaned, maxLength);
+}
+
+/** `text` cut to its first `maxLength` characters (whole code points) and its length, when longer. */
+export function shortened(text: string, maxLength: number): string {
+  const characters = Array.from(text);
+  return characters.length > maxLength ? `${characters.slice(0, maxLength).join('')}… (${characters.length} characters)` : text;
 }
 
 /** Names the first invisible character in `text`, for an error message; null if there is none. */

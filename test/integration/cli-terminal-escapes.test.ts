@@ -3,8 +3,7 @@ import { createOllamaFake } from '../fakes/ollama-fake';
 import { runAtelier } from '../support/run-cli';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { seedConversations } from '../support/seed-conversations';
-import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
-import { tempDir } from '../support/temp-dir';
+import { anyProviderHome } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 
@@ -12,15 +11,9 @@ const useFakes = useProviderFakes();
 // eslint-disable-next-line no-control-regex -- these are exactly the characters looked for
 const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
-async function home(): Promise<string> {
-  const dir = await tempDir();
-  await writeSettings(dir, ANY_PROVIDER);
-  return dir;
-}
-
 describe('terminal escape sequences in a model’s answer (atelier chat)', () => {
   it('are dropped from the streamed text, even split across deltas; --json keeps the text as it came', async () => {
-    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, ATELIER_HOME: await anyProviderHome() };
     const chunks = [
       'Hi ',
       '\u001b]0;pwned', // an OSC window title, its BEL in the next delta
@@ -42,7 +35,7 @@ describe('terminal escape sequences in a model’s answer (atelier chat)', () =>
 
 describe('terminal escape sequences in saved conversations', () => {
   async function seeded(): Promise<Record<string, string>> {
-    const dir = await home();
+    const dir = await anyProviderHome();
     seedConversations(dir, [
       {
         title: 'Igel\u001b]0;owned\u0007 \u001b[2Jim\r\nWinter',
@@ -103,7 +96,7 @@ describe('commander’s own errors quote what was typed', () => {
     ['an argument', ['conversations', 'export', 'abc\u001b]0;x\u0007']],
     ['a C1 control', ['conversations', 'export', '\u009b2J']],
   ])('%s: shown, never run', async (_name, argv) => {
-    const result = await runAtelier(argv, { env: { ATELIER_HOME: await home() } });
+    const result = await runAtelier(argv, { env: { ATELIER_HOME: await anyProviderHome() } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: /);
     expect(result.stderr).toContain('\uFFFD');
@@ -111,14 +104,14 @@ describe('commander’s own errors quote what was typed', () => {
   });
 
   it('a 10,000-character unknown command is cut to its start and its length', async () => {
-    const result = await runAtelier(['x'.repeat(10_000)], { env: { ATELIER_HOME: await home() } });
+    const result = await runAtelier(['x'.repeat(10_000)], { env: { ATELIER_HOME: await anyProviderHome() } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/x… \(\d{5} characters\)/);
     expect(result.stderr.length).toBeLessThan(1000);
   });
 
   it('help stays as it was', async () => {
-    const result = await runAtelier(['conversations', '--help'], { env: { ATELIER_HOME: await home() } });
+    const result = await runAtelier(['conversations', '--help'], { env: { ATELIER_HOME: await anyProviderHome() } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: atelier conversations [options] [command]');
     expect(result.stdout).not.toContain('\uFFFD');
@@ -127,7 +120,7 @@ describe('commander’s own errors quote what was typed', () => {
   it('model names from a server are shown, never run, in models and ollama list', async () => {
     const fake = await createOllamaFake({ models: ['evil\u001b]0;pwned\u0007:latest', 'llama3.2:3b'] }).start();
     try {
-      const env = { ...useFakes().env, OLLAMA_HOST: fake.url, ATELIER_HOME: await home() };
+      const env = { ...useFakes().env, OLLAMA_HOST: fake.url, ATELIER_HOME: await anyProviderHome() };
       for (const argv of [['models'], ['ollama', 'list']]) {
         const result = await runAtelier(argv, { env });
         expect(result.stdout, argv.join(' ')).toContain('llama3.2:3b');

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
-import { ANY_PROVIDER, writeSettings } from '../support/settings-file';
-import { tempDir } from '../support/temp-dir';
+import { anyProviderHome } from '../support/settings-file';
 
 const useFakes = useProviderFakes();
 const servers: net.Server[] = [];
@@ -32,15 +31,9 @@ async function closedPort(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function home(): Promise<string> {
-  const dir = await tempDir();
-  await writeSettings(dir, ANY_PROVIDER);
-  return dir;
-}
-
 describe('the CLI says what happened, in the right words', () => {
   it('auth test on an endpoint without a key does not claim a key was accepted', async () => {
-    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, ATELIER_HOME: await anyProviderHome() };
     // An OpenAI-compatible server that asks for no key (a classroom vLLM).
     const open = http.createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
@@ -64,7 +57,7 @@ describe('the CLI says what happened, in the right words', () => {
   });
 
   it('auth test on an endpoint that is down blames the connection, not the key, and no Ollama port', async () => {
-    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, ATELIER_HOME: await anyProviderHome() };
     for (const [prefix, url] of [['school', await closedPort()], ['blocked', 'http://127.0.0.1:9']] as const) {
       await runAtelier(['endpoints', 'add', prefix, `${url}/v1`], { env });
       const result = await runAtelier(['auth', 'test', prefix], { env });
@@ -75,7 +68,7 @@ describe('the CLI says what happened, in the right words', () => {
   });
 
   it('auth test with a name that is no provider says it once, and exits 2', async () => {
-    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, ATELIER_HOME: await anyProviderHome() };
     const result = await runAtelier(['auth', 'test', 'nosuch'], { env });
     expect(result.code).toBe(2);
     expect(result.stderr.match(/is not a provider Atelier knows/g)).toHaveLength(1);
@@ -83,7 +76,7 @@ describe('the CLI says what happened, in the right words', () => {
   });
 
   it('ollama list against a server that drops the connection does not speak of kept text', async () => {
-    const env = { ...useFakes().env, OLLAMA_HOST: await brokenServer(), ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, OLLAMA_HOST: await brokenServer(), ATELIER_HOME: await anyProviderHome() };
     const result = await runAtelier(['ollama', 'list'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain('text received so far');
@@ -91,7 +84,7 @@ describe('the CLI says what happened, in the right words', () => {
   });
 
   it('doctor does not call Bedrock configured with an AWS profile that does not exist, and notes a missing policy file', async () => {
-    const dir = await home();
+    const dir = await anyProviderHome();
     await fs.writeFile(path.join(dir, 'aws-config'), '[profile school]\nregion = eu-central-1\n');
     const env = { ...useFakes().env, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'nosuch', AWS_CONFIG_FILE: path.join(dir, 'aws-config'), ATELIER_HOME: dir, ATELIER_POLICY_FILE: path.join(dir, 'missing.json') };
     const report = JSON.parse((await runAtelier(['doctor', '--json'], { env })).stdout) as { providers: { provider: string; configured: boolean; detail: string }[]; notes: string[] };
@@ -102,7 +95,7 @@ describe('the CLI says what happened, in the right words', () => {
   });
 
   it('a connection that breaks before any text came does not promise kept text', async () => {
-    const env = { ...useFakes().env, ATELIER_HOME: await home() };
+    const env = { ...useFakes().env, ATELIER_HOME: await anyProviderHome() };
     await runAtelier(['endpoints', 'add', 'broken', `${await brokenServer()}/v1`], { env });
     const result = await runAtelier(['chat', '-m', 'broken/some-model', 'Hallo'], { env });
     expect(result.code).toBe(1);

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
 import type { SettingsPatch } from '../../shared/settings';
+import { tempDir } from './temp-dir';
 
 /** Writes settings into a data folder through the real store, as the app or `atelier config set` would. */
 export async function writeSettings(dataDir: string, patch: SettingsPatch): Promise<void> {
@@ -10,6 +11,13 @@ export async function writeSettings(dataDir: string, patch: SettingsPatch): Prom
 
 /** The user chose "any provider": for tests of cloud providers that are not about privacy. */
 export const ANY_PROVIDER: SettingsPatch = { privacy: { tier: 'non_dsgvo' } };
+
+/** A fresh data folder (removed when the test ends) whose user chose "any provider". */
+export async function anyProviderHome(): Promise<string> {
+  const dir = await tempDir();
+  await writeSettings(dir, ANY_PROVIDER);
+  return dir;
+}
 
 /**
  * The provider fakes listen on 127.0.0.1, an address Atelier cannot know to be in the EU: a

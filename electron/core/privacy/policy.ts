@@ -2,6 +2,7 @@ import type { PrivacyTier, RouteClass } from '../../../shared/choices';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
 import { matchesPattern, type ManagedPolicy } from './policy-file';
+import { hostOf } from './route';
 
 /** What the privacy rules are for this machine right now. */
 export interface PrivacyPolicy {
@@ -112,16 +113,12 @@ export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, ma
     tier: file.tier ?? settings.privacy.tier,
     allowedOllamaHosts: file.ollamaHosts ?? [],
     endpointResidency: Object.fromEntries(Object.entries(file.endpoints ?? {}).map(([prefix, endpoint]) => [prefix, endpoint.residency])),
-    endpointHosts: Object.fromEntries(Object.entries(file.endpoints ?? {}).flatMap(([prefix, endpoint]) => (endpoint.url ? [[prefix, hostOfUrl(endpoint.url)]] : []))),
+    endpointHosts: Object.fromEntries(Object.entries(file.endpoints ?? {}).flatMap(([prefix, endpoint]) => (endpoint.url ? [[prefix, hostOf(endpoint.url)]] : []))),
     hostResidency: file.hosts ?? {},
     source: file.tier ? 'policy-file' : 'settings',
     ...(file.allowedProviders && { allowedProviders: file.allowedProviders }),
     ...(file.allowedModels && { allowedModels: file.allowedModels }),
   };
-}
-
-function hostOfUrl(url: string): string {
-  return new URL(url).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 }
 
 /** Whether the school's lists allow this model (as typed, or as it will be sent). */

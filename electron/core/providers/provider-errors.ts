@@ -22,6 +22,9 @@ export function errorPart(payload: ErrorPayload): StreamError {
   return { type: 'error', ...payload };
 }
 
+/** What a hint may promise about an answer cut off after some text came (and only then). */
+export const TEXT_KEPT = 'The text received so far is kept.';
+
 export const CANCELLED: ErrorPayload = {
   code: 'cancelled',
   message: 'You stopped the answer.',
@@ -184,7 +187,7 @@ export function errorForNetwork(error: unknown, context: ErrorContext, unreachab
     message: midway
       ? `The connection to ${context.provider} broke off before the answer was complete.`
       : `Atelier could not reach ${context.provider}${where}.`,
-    hint: midway ? (context.call === 'other' ? 'Try again; if it happens again, check the server.' : 'Try again. The text received so far is kept.') : unreachableHint,
+    hint: midway ? (context.call === 'other' ? 'Try again; if it happens again, check the server.' : `Try again. ${TEXT_KEPT}`) : unreachableHint,
   };
 }
 

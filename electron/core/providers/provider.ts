@@ -1,7 +1,7 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { INTERNAL_ERROR, type ErrorPayload } from '../../../shared/errors';
 import { scrubPayload } from '../secrets/scrub';
-import { CANCELLED, errorPart, type ErrorContext } from './provider-errors';
+import { CANCELLED, errorPart, TEXT_KEPT, type ErrorContext } from './provider-errors';
 
 /** A chat request as a provider sees it: `model` is the provider's own name for it. */
 export type ProviderRequest = ChatRequest;
@@ -32,10 +32,10 @@ export async function* guardStream(
   context: ErrorContext,
   signal: AbortSignal,
 ): AsyncGenerator<StreamPart> {
-  // "The text received so far is kept" is only true when some came.
+  // A hint that the text so far is kept is only true when some came.
   let received = false;
   const honest = <T extends ErrorPayload>(payload: T): T =>
-    !received && payload.hint?.includes('The text received so far is kept') ? { ...payload, hint: payload.hint.replace('The text received so far is kept.', '').trim() || 'Try again.' } : payload;
+    !received && payload.hint?.includes(TEXT_KEPT) ? { ...payload, hint: payload.hint.replace(TEXT_KEPT, '').trim() || 'Try again.' } : payload;
   try {
     for await (const part of source()) {
       if (signal.aborted) break;
@@ -56,7 +56,7 @@ export async function* guardStream(
       : {
           code: 'provider_error',
           message: `The answer from ${context.provider} stopped before it was complete.`,
-          hint: received ? 'Try again. The text received so far is kept.' : 'Try again.',
+          hint: received ? `Try again. ${TEXT_KEPT}` : 'Try again.',
         },
   );
 }
