@@ -55,8 +55,15 @@ export const UsageSchema = z.object({
   inputTokens: z.number().int().nonnegative().nullable(),
   /** Tokens written (answer); null where the provider did not say. */
   outputTokens: z.number().int().nonnegative().nullable(),
-  /** What the provider charged, in US dollars, where it says (OpenRouter does). */
-  costUsd: z.number().nonnegative().optional(),
+  /** Input tokens read from the provider's prompt cache, where it reports them apart from `inputTokens`. */
+  cacheReadTokens: z.number().int().nonnegative().optional(),
+  /** Input tokens written to the provider's prompt cache, where it reports them apart from `inputTokens`. */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  /**
+   * What the answer cost in US dollars: what the provider reported (OpenRouter), else its tokens at
+   * the model's price; null when the price is unknown (never 0 for "unknown"). Set by the router.
+   */
+  costUsd: z.number().nonnegative().nullable().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 

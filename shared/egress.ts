@@ -21,5 +21,7 @@ export const EgressEntrySchema = z.object({
    */
   outcome: z.enum(['completed', 'failed', 'cancelled', 'refused', 'sent']),
   errorCode: z.string().nullable(),
+  /** What it cost in US dollars; null when unknown (no price, or it ended without a count). */
+  costUsd: z.number().nullable(),
 });
 export type EgressEntry = z.infer<typeof EgressEntrySchema>;

@@ -34,6 +34,9 @@ export const errorCodes = [
   // Privacy.
   'policy_denied', // the privacy tier (or the school's policy) does not allow this route
   'settings_locked', // the school's policy (or the classroom lock) keeps this setting as it is
+
+  // Spending.
+  'budget_exceeded', // the daily or monthly budget for cloud use would be passed: nothing was sent
 ] as const;
 
 export const ErrorCodeSchema = z.enum(errorCodes);

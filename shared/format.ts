@@ -12,3 +12,14 @@ export function formatBytes(bytes: number): string {
 export function formatMemory(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
+
+/**
+ * US dollars as a person reads them: $4.25, and small amounts with enough digits to be seen
+ * ($0.0042, not $0.00). Never "$0.00" for an amount that is not 0.
+ */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(usd * 100 === Math.round(usd * 100) ? 2 : 3)}`;
+  return `$${Number(usd.toPrecision(2)).toFixed(Math.min(8, Math.max(4, 1 - Math.floor(Math.log10(Math.abs(usd))))))}`;
+}

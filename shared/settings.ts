@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { awsCredentialSources, languages, privacyTiers, themes } from './choices';
 import { urlCredentialProblem } from './url-credentials';
+import { BudgetSettingsSchema, PriceSchema } from './usage';
 
 /** The current version of the settings file layout; bumped when a migration is needed. */
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -114,6 +115,8 @@ export const EndpointSchema = z.strictObject({
       });
     }
   }),
+  /** What its models cost, in US dollars per million tokens; without it their cost is unknown. */
+  price: PriceSchema.optional(),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 
@@ -139,6 +142,8 @@ export const SettingsSchema = z.strictObject({
   roles: RolesSettingsSchema,
   endpoints: EndpointsSchema,
   chat: ChatSettingsSchema,
+  /** Daily and monthly limits for cloud use on this machine, in US dollars. */
+  budget: BudgetSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -153,6 +158,7 @@ export const DEFAULT_SETTINGS: Settings = {
   roles: { fast: null, advanced: null, extreme: null },
   endpoints: [],
   chat: { model: null, firstRunCompleted: false },
+  budget: { dailyUsd: null, monthlyUsd: null },
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -166,6 +172,7 @@ export const SettingsPatchSchema = z.strictObject({
   roles: RolesSettingsSchema.partial().optional(),
   endpoints: EndpointsSchema.optional(),
   chat: ChatSettingsSchema.partial().optional(),
+  budget: BudgetSettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -182,6 +189,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.roles !== undefined && { roles: { ...base.roles, ...withoutUndefined(patch.roles) } }),
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
     ...(patch.chat !== undefined && { chat: { ...base.chat, ...withoutUndefined(patch.chat) } }),
+    ...(patch.budget !== undefined && { budget: { ...base.budget, ...withoutUndefined(patch.budget) } }),
   };
 }
 

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { DatabaseSync } from 'node:sqlite';
 import { resolveDataDir } from '../core/paths';
 import { ClassroomLock } from '../core/privacy/classroom-lock';
 import { withPinnedEnvironment } from '../core/privacy/lock-pins';
@@ -6,6 +7,7 @@ import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
+import { BudgetLedger } from '../core/usage/budget-ledger';
 import { endQuietlyWhenOutputCloses, stdoutIsFile, wholeFileOutput } from './closed-output';
 import { writeUserFile as writeUserFileIn } from './user-file';
 
@@ -74,13 +76,31 @@ export function policyFileFor(io: CliIo): PolicyFileReader {
   return PolicyFileReader.fromEnvironment(io.env, process.platform, () => classroomLockFor(io).pins() !== null);
 }
 
+const databases = new WeakMap<CliIo, DatabaseSync>();
+
+/** The data folder's database, opened on first use (one per command run). */
+export function databaseFor(io: CliIo): DatabaseSync {
+  let db = databases.get(io);
+  if (!db) {
+    db = openDatabase(dataDirFor(io));
+    databases.set(io, db);
+  }
+  return db;
+}
+
 /** Writes to the egress record in the data folder's database, opened on the first entry. */
 export function egressRecorderFor(io: CliIo): EgressRecorder {
   let log: EgressLog | null = null;
   return (entry) => {
-    log ??= new EgressLog(openDatabase(dataDirFor(io)));
+    log ??= new EgressLog(databaseFor(io));
     return log.record(entry);
   };
+}
+
+/** The budget's ledger in the data folder's database (shared with the app), opened when first needed. */
+export function ledgerFor(io: CliIo): () => BudgetLedger {
+  let ledger: BudgetLedger | null = null;
+  return () => (ledger ??= new BudgetLedger(databaseFor(io)));
 }
 
 const locks = new WeakMap<CliIo, ClassroomLock>();

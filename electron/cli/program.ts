@@ -8,6 +8,7 @@ import { registerChatCommand } from './commands/chat';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
+import { registerUsageCommands } from './commands/usage';
 import { registerLockCommands } from './commands/lock';
 import { registerModelsCommand } from './commands/models';
 import { registerOllamaCommand } from './commands/ollama';
@@ -40,6 +41,7 @@ function buildProgram(io: CliIo): Command {
   registerOllamaCommand(program, io);
   registerPrivacyCommand(program, io);
   registerEgressCommand(program, io);
+  registerUsageCommands(program, io);
   registerLockCommands(program, io);
   return program;
 }

@@ -38,6 +38,10 @@ export const channelNames = [
   'privacy:get-state',
   'privacy:lock',
   'privacy:unlock',
+  'usage:get-report',
+  'usage:export-csv',
+  'usage:get-budget',
+  'usage:set-budget',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

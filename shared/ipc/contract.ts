@@ -11,6 +11,7 @@ import { EgressEntrySchema } from '../egress';
 import { PrivacyStateSchema } from '../privacy';
 import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
+import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageReportSchema } from '../usage';
 import type { ChannelName, EventName } from './channels';
 
 export { isChannelName, isEventName, type ChannelName, type EventName } from './channels';
@@ -112,6 +113,14 @@ export const ipcChannels = {
   /** A teacher locks the privacy setting, providers and keys with a password (only its hash is kept). */
   'privacy:lock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
   'privacy:unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
+  /** What answers cost and used since a day (default: the last 30 days), by day, provider and model. */
+  'usage:get-report': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: UsageReportSchema },
+  /** The same report's days as CSV, for the user to save. */
+  'usage:export-csv': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: z.object({ csv: z.string(), fileName: z.string() }) },
+  /** The budget in force and what is spent against it. */
+  'usage:get-budget': { input: NoInput, output: BudgetStatusSchema },
+  /** Sets the daily and/or monthly limit (null: none); refused while the class is locked or the school's policy sets it. */
+  'usage:set-budget': { input: BudgetSettingsSchema.partial(), output: BudgetStatusSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -41,13 +41,14 @@ export function createAnthropicFake(options: { validKey: string; models?: string
     }
     const prompt = message.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join(' ');
     const usage = fakeUsage(prompt, scenario.chunks);
+    const cache = (scenario.kind === 'answer' && scenario.cache) || { read: 0, write: 0 };
     const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
     (response as ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_fake' });
     write(
       response,
       event('message_start', {
-        message: { id: 'msg_fake', type: 'message', role: 'assistant', model: message.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 1 } },
+        message: { id: 'msg_fake', type: 'message', role: 'assistant', model: message.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 1, cache_read_input_tokens: cache.read, cache_creation_input_tokens: cache.write } },
       }),
     );
     write(response, event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));

@@ -103,6 +103,7 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' });
     write(response, eventMessage('messageStart', { p: 'abcd', role: 'assistant' }));
     const usage = fakeUsage(prompt, scenario.chunks);
+    const cache = scenario.kind === 'answer' && scenario.cache ? { cacheReadInputTokens: scenario.cache.read, cacheWriteInputTokens: scenario.cache.write } : {};
     await streamScenario(response, scenario, {
       text: (text) => eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }),
       streamError: (error) => exceptionMessage((error as { type: string }).type, (error as { message: string }).message),
@@ -111,7 +112,7 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
         eventMessage('messageStop', { stopReason: reason ?? 'end_turn', p: 'abc' }),
         eventMessage('metadata', {
           metrics: { latencyMs: 42 },
-          usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
+          usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output, ...cache },
           p: 'abcdef',
         }),
       ],

@@ -12,6 +12,8 @@ export type Scenario =
       /** Paces the chunks at this rate from the first one on, without drift (a model generating at a steady speed). */
       chunksPerSecond?: number;
       finish?: string;
+      /** Prompt-cache tokens to report (Anthropic and Bedrock count them apart from input). */
+      cache?: { read: number; write: number };
     }
   /** An HTTP error before any streaming, with the provider's real error body. */
   | { kind: 'http-error'; status: number; body: unknown; headers?: Record<string, string> }

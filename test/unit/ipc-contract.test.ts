@@ -55,6 +55,10 @@ describe('the IPC contract', () => {
         "privacy:get-state",
         "privacy:lock",
         "privacy:unlock",
+        "usage:get-report",
+        "usage:export-csv",
+        "usage:get-budget",
+        "usage:set-budget",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`

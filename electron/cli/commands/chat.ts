@@ -8,7 +8,7 @@ import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, egressRecorderFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -46,6 +46,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
         onEgress: egressRecorderFor(io),
+        ledger: ledgerFor(io),
         policyFile: policyFileFor(io),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
@@ -78,6 +79,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 model: request.model,
                 provider: prefix,
                 usage: answer.finish?.usage ?? { inputTokens: null, outputTokens: null },
+                costUsd: answer.finish?.usage.costUsd ?? null,
                 finishReason: answer.finish?.reason.unified ?? null,
                 ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
                 latencyMs: round(answer.latencyMs),

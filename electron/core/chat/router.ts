@@ -11,6 +11,9 @@ import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolic
 import { classifyRoute, type Route } from '../privacy/route';
 import { errorPart } from '../providers/provider-errors';
 import { lazyProvider, type Provider } from '../providers/provider';
+import { describeWriteError } from '../store/atomic-file';
+import type { BudgetLedger } from '../usage/budget-ledger';
+import { Spending, type Admission } from '../usage/spending';
 
 export interface RouterOptions {
   /** Read for every request, so a change in settings or keys applies to the next message. */
@@ -24,6 +27,11 @@ export interface RouterOptions {
   /** For HTTP providers; the global fetch by default. */
   fetch?: typeof fetch;
   bedrock?: BedrockProviderOptions;
+  /**
+   * The budget's ledger (in the app's database), opened when a cloud request first needs it.
+   * Without one, answers are still priced but no budget is kept.
+   */
+  ledger?: () => BudgetLedger | null;
 }
 
 export interface RoutedModel extends ModelRef {
@@ -42,8 +50,11 @@ export interface RoutedModel extends ModelRef {
  */
 export class ChatRouter {
   private readonly cache = new Map<string, { key: string; provider: Provider }>();
+  private readonly spending: Spending;
 
-  constructor(private readonly options: RouterOptions) {}
+  constructor(private readonly options: RouterOptions) {
+    this.spending = new Spending(options.ledger ?? (() => null));
+  }
 
   /**
    * Resolves a model id to its provider and route, and whether the privacy tier allows it;
@@ -75,34 +86,64 @@ export class ChatRouter {
     const egress = { tier: routed.policy.tier, ...routed.route };
     // The privacy check comes before any network I/O: a refused request never leaves the machine.
     if (!routed.allowed) {
-      this.record({ ...egress, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
+      this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: 'policy_denied' });
       yield errorPart(routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model));
+      return;
+    }
+    // The budget next: a cloud request's worst case is held before it may leave (core/usage/spending.ts).
+    let admission: Admission;
+    try {
+      const admitted = this.spending.admit(request, egress, routed.policy.budget, routed.policy.endpointPrices);
+      if ('code' in admitted) {
+        this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: admitted.code });
+        yield errorPart(admitted);
+        return;
+      }
+      admission = admitted;
+    } catch (error) {
+      const { reason, hint } = describeWriteError(error);
+      yield errorPart({ code: 'file_unwritable', message: `Atelier could not write down what this answer may cost (${reason}), so nothing was sent.`, hint });
       return;
     }
     // The record is written before the request leaves, and refused if it cannot be (a full
     // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
     let complete: EgressCompletion;
     try {
-      complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null });
+      complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, costUsd: null, outcome: 'sent', errorCode: null });
     } catch (error) {
+      admission.settle({ usage: null, textLength: 0, errorCode: 'file_unwritable' });
       if (!(error instanceof AtelierError)) throw error;
       yield errorPart(error.toPayload());
       return;
     }
     yield { type: 'provenance', ...egress };
+    if (admission.notice) yield { type: 'notice', message: admission.notice };
     let end: StreamPart | null = null;
+    let textLength = 0;
+    const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
     try {
-      for await (const part of routed.provider.stream({ ...request, model: routed.model }, signal)) {
+      for await (const streamed of routed.provider.stream(sent, signal)) {
+        // The answer's cost goes with its usage: the message, the CLI's --json and the record get it.
+        const part: StreamPart = streamed.type === 'finish' ? { ...streamed, usage: { ...streamed.usage, costUsd: admission.cost(streamed.usage) } } : streamed;
+        if (part.type === 'text-delta') textLength += part.text.length;
         if (part.type === 'finish' || part.type === 'error') end = part;
         yield part;
       }
     } finally {
       // Also when the reader stops early: the request left the machine all the same.
+      const usage = end?.type === 'finish' ? end.usage : null;
+      const errorCode = end?.type === 'error' ? end.code : null;
+      try {
+        admission.settle({ usage, textLength, errorCode: end === null ? 'cancelled' : errorCode });
+      } catch {
+        // The reservation stands at its worst case: the budget errs on the side of the limit.
+      }
       const final = {
-        inputTokens: end?.type === 'finish' ? end.usage.inputTokens : null,
-        outputTokens: end?.type === 'finish' ? end.usage.outputTokens : null,
+        inputTokens: usage ? usage.inputTokens : null,
+        outputTokens: usage ? usage.outputTokens : null,
+        costUsd: usage?.costUsd ?? null,
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
-        errorCode: end?.type === 'error' ? end.code : null,
+        errorCode,
       } as const;
       complete(final);
     }

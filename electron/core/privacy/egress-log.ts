@@ -4,7 +4,7 @@ import { AtelierError } from '../../../shared/errors';
 import { describeWriteError } from '../store/atomic-file';
 
 /** What a caller reports; `purpose` is `chat` unless said otherwise. */
-export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose'> & { at?: string; purpose?: EgressEntry['purpose'] };
+export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose' | 'costUsd'> & { at?: string; purpose?: EgressEntry['purpose']; costUsd?: number | null };
 
 /**
  * Receives one entry per request sent or refused; never the prompt or the answer. It may return
@@ -21,7 +21,7 @@ export function recordBeforeSending(recorder: EgressRecorder | undefined, entry:
   if (!recorder) return () => undefined;
   let completion: EgressCompletion | void;
   try {
-    completion = recorder({ ...entry, outcome: 'sent', errorCode: null, inputTokens: null, outputTokens: null });
+    completion = recorder({ ...entry, outcome: 'sent', errorCode: null, inputTokens: null, outputTokens: null, costUsd: null });
   } catch (error) {
     const { reason, hint } = describeWriteError(error);
     throw new AtelierError('file_unwritable', `Atelier could not write the record of what leaves this computer (${reason}), so nothing was sent.`, hint, { cause: error });
@@ -37,9 +37,9 @@ export function recordBeforeSending(recorder: EgressRecorder | undefined, entry:
 }
 
 /** Completes an entry written before its request left: how it ended, and the tokens. */
-export type EgressCompletion = (end: Pick<NewEgressEntry, 'outcome' | 'errorCode' | 'inputTokens' | 'outputTokens'>) => void;
+export type EgressCompletion = (end: Pick<NewEgressEntry, 'outcome' | 'errorCode' | 'inputTokens' | 'outputTokens' | 'costUsd'>) => void;
 
-const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode'] as const;
+const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode', 'costUsd'] as const;
 
 /** The egress record in the app's database: written once per request, read by the UI and exported as CSV. */
 export class EgressLog {
@@ -49,8 +49,8 @@ export class EgressLog {
   record(entry: NewEgressEntry): EgressCompletion {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code, cost_usd)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.at ?? new Date().toISOString(),
@@ -65,11 +65,12 @@ export class EgressLog {
         entry.outputTokens,
         entry.outcome,
         entry.errorCode,
+        entry.costUsd ?? null,
       );
     return (end) => {
       this.db
-        .prepare('UPDATE egress SET outcome = ?, error_code = ?, input_tokens = ?, output_tokens = ? WHERE id = ?')
-        .run(end.outcome, end.errorCode, end.inputTokens, end.outputTokens, lastInsertRowid);
+        .prepare('UPDATE egress SET outcome = ?, error_code = ?, input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?')
+        .run(end.outcome, end.errorCode, end.inputTokens, end.outputTokens, end.costUsd ?? null, lastInsertRowid);
     };
   }
 
@@ -78,7 +79,7 @@ export class EgressLog {
     const rows = this.db
       .prepare(
         `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
-                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd
          FROM egress ORDER BY id DESC LIMIT ? OFFSET ?`,
       )
       .all(options.limit ?? 200, options.offset ?? 0);
@@ -94,7 +95,7 @@ export class EgressLog {
     const rows = this.db
       .prepare(
         `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
-                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd
          FROM egress ORDER BY id ASC`,
       )
       .all() as Record<string, unknown>[];

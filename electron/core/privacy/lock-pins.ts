@@ -1,4 +1,5 @@
 import type { Settings } from '../../../shared/settings';
+import { BudgetSettingsSchema } from '../../../shared/usage';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,6 +33,8 @@ export interface LockPins {
   endpoints: Settings['endpoints'];
   roles: Settings['roles'];
   ollamaHost: Settings['ollama']['host'];
+  /** The budget as it was (absent in locks made before budgets existed: then the file's applies). */
+  budget?: Settings['budget'];
   /** The address variables as they were (absent: not set then, so not set now). */
   environment: Partial<Record<(typeof ADDRESS_VARIABLES)[number], string>>;
 }
@@ -42,13 +45,21 @@ export function pinsFrom(settings: Settings, env: Env): LockPins {
     const value = env[name];
     if (value !== undefined && value !== '') environment[name] = value;
   }
-  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, environment };
+  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, budget: settings.budget, environment };
 }
 
 /** The settings in force while locked: what the file says, with the pinned ones as they were at locking. */
 export function withPinnedSettings(settings: Settings, pins: LockPins | null): Settings {
   if (!pins) return settings;
-  return { ...settings, privacy: pins.privacy, bedrock: pins.bedrock, endpoints: pins.endpoints, roles: pins.roles, ollama: { ...settings.ollama, host: pins.ollamaHost } };
+  return {
+    ...settings,
+    privacy: pins.privacy,
+    bedrock: pins.bedrock,
+    endpoints: pins.endpoints,
+    roles: pins.roles,
+    ollama: { ...settings.ollama, host: pins.ollamaHost },
+    budget: pins.budget ?? settings.budget,
+  };
 }
 
 /** The environment in force while locked: the address variables as they were at locking, the rest as it is. */
@@ -89,6 +100,7 @@ export function isLockPins(value: unknown): value is LockPins {
     Array.isArray(pins.endpoints) &&
     typeof pins.roles === 'object' &&
     (pins.ollamaHost === null || typeof pins.ollamaHost === 'string') &&
+    (pins.budget === undefined || BudgetSettingsSchema.safeParse(pins.budget).success) &&
     typeof pins.environment === 'object'
   );
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
+import { PriceSchema, UsdLimitSchema } from '../../../shared/usage';
 import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,6 +28,8 @@ export const PolicyFileSchema = z.strictObject({
       z.strictObject({
         residency: z.enum(routeClasses),
         url: z.url({ protocol: /^https?$/, error: 'use the endpoint’s http:// or https:// address, such as https://llm.school.example/v1' }).optional(),
+        /** What its models cost, in US dollars per million tokens (wins over the user's settings). */
+        price: PriceSchema.optional(),
       }),
     )
     .optional(),
@@ -36,6 +39,11 @@ export const PolicyFileSchema = z.strictObject({
    * host) sends words. Any other changed address counts as `non-eu`.
    */
   hosts: z.record(z.string().min(1).max(253), z.enum(routeClasses)).optional(),
+  /**
+   * Pins the budget for cloud use on this machine, in US dollars: users cannot change it. A limit
+   * left out (or null) is no limit of that kind.
+   */
+  budget: z.strictObject({ dailyUsd: UsdLimitSchema.nullable().optional(), monthlyUsd: UsdLimitSchema.nullable().optional() }).optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
 });

@@ -1,7 +1,8 @@
 import type { PrivacyTier, RouteClass } from '../../../shared/choices';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
-import { matchesPattern, type ManagedPolicy } from './policy-file';
+import type { BudgetSettings, Price } from '../../../shared/usage';
+import { matchesPattern, type ManagedPolicy, type PolicyFile } from './policy-file';
 import { hostOf } from './route';
 
 /** What the privacy rules are for this machine right now. */
@@ -25,6 +26,38 @@ export interface PrivacyPolicy {
   problem?: string;
   /** What else is worth knowing about the policy: a named file that is missing, an entry that cannot apply. */
   notes?: string[];
+  /** The budget for cloud use and who set it; none when left out. */
+  budget?: BudgetInForce;
+  /** Prices of custom endpoints' models, by prefix, from the policy or the settings. */
+  endpointPrices?: Readonly<Record<string, Price>>;
+}
+
+/** The limits in force: from the school's policy file, the user's settings, or none set. */
+export interface BudgetInForce {
+  dailyUsd: number | null;
+  monthlyUsd: number | null;
+  source: 'settings' | 'policy' | 'none';
+}
+
+/** What effectivePolicy reads from the settings. */
+export interface PolicySettings {
+  privacy: { tier: PrivacyTier };
+  budget?: BudgetSettings;
+  endpoints?: readonly { prefix: string; price?: Price | undefined }[];
+}
+
+function budgetInForce(settings: PolicySettings, file: PolicyFile | null): BudgetInForce {
+  if (file?.budget) return { dailyUsd: file.budget.dailyUsd ?? null, monthlyUsd: file.budget.monthlyUsd ?? null, source: 'policy' };
+  const dailyUsd = settings.budget?.dailyUsd ?? null;
+  const monthlyUsd = settings.budget?.monthlyUsd ?? null;
+  return { dailyUsd, monthlyUsd, source: dailyUsd === null && monthlyUsd === null ? 'none' : 'settings' };
+}
+
+function endpointPrices(settings: PolicySettings, file: PolicyFile | null): Record<string, Price> {
+  const prices: Record<string, Price> = {};
+  for (const endpoint of settings.endpoints ?? []) if (endpoint.price) prices[endpoint.prefix] = endpoint.price;
+  for (const [prefix, endpoint] of Object.entries(file?.endpoints ?? {})) if (endpoint.price) prices[prefix] = endpoint.price;
+  return prices;
 }
 
 const ALLOWED: Record<PrivacyTier, readonly RouteClass[]> = {
@@ -82,15 +115,15 @@ export function tierForbids(route: Omit<Provenance, 'tier'>, policy: PrivacyPoli
 export { TIER_NAMES };
 
 /** The policy from the user's settings alone (the school's policy file, when there is one, wins). */
-export function policyFromSettings(settings: { privacy: { tier: PrivacyTier } }): PrivacyPolicy {
-  return { tier: settings.privacy.tier, allowedOllamaHosts: [], endpointResidency: {}, source: 'settings' };
+export function policyFromSettings(settings: PolicySettings): PrivacyPolicy {
+  return { tier: settings.privacy.tier, allowedOllamaHosts: [], endpointResidency: {}, source: 'settings', budget: budgetInForce(settings, null), endpointPrices: endpointPrices(settings, null) };
 }
 
 /**
  * The policy in force: the school's policy file where it says something, the user's settings for
  * the rest. An invalid policy file is not ignored: the strictest tier applies, with the reason.
  */
-export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, managed: ManagedPolicy): PrivacyPolicy {
+export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy): PrivacyPolicy {
   if (managed.state === 'none') {
     const policy = policyFromSettings(settings);
     return managed.missing ? { ...policy, notes: [`ATELIER_POLICY_FILE names ${managed.missing}, which does not exist, so no school policy applies.`] } : policy;
@@ -101,6 +134,7 @@ export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, ma
       allowedOllamaHosts: [],
       endpointResidency: {},
       source: 'policy-file',
+      budget: budgetInForce(settings, null),
       problem: `The school’s policy file ${managed.file} cannot be used: ${managed.problem}. Until it is fixed, only this computer is allowed.`,
     };
   }
@@ -118,6 +152,8 @@ export function effectivePolicy(settings: { privacy: { tier: PrivacyTier } }, ma
     source: file.tier ? 'policy-file' : 'settings',
     ...(file.allowedProviders && { allowedProviders: file.allowedProviders }),
     ...(file.allowedModels && { allowedModels: file.allowedModels }),
+    budget: budgetInForce(settings, file),
+    endpointPrices: endpointPrices(settings, file),
   };
 }
 

@@ -4,7 +4,7 @@ import { CLASSROOM_LOCKED, type ClassroomLock } from './classroom-lock';
 import type { ManagedPolicy, PolicyFileReader } from './policy-file';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
-const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles'];
+const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget'];
 
 /** Whether a change touches what the school's policy or the classroom lock protects (the Ollama address too). */
 export function touchesProtectedSettings(patch: SettingsPatch): boolean {
@@ -28,6 +28,9 @@ export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: Manag
   const { policy } = managed;
   if (policy.tier !== undefined && patch.privacy?.tier !== undefined && patch.privacy.tier !== policy.tier) {
     throw new AtelierError('settings_locked', `Your school manages the privacy tier${managedBy(managed)}; it stays as the school set it.`, 'Ask your school’s IT if you need another tier.');
+  }
+  if (policy.budget !== undefined && patch.budget !== undefined) {
+    throw new AtelierError('settings_locked', `Your school sets the budget${managedBy(managed)}; it stays as the school set it.`, 'Ask your school’s IT if the budget needs to change.');
   }
   if (policy.lockSettings && touchesProtectedSettings(patch)) {
     throw new AtelierError('settings_locked', `Your school manages these settings${managedBy(managed)}.`, 'Ask your school’s IT if something needs to change.');

@@ -70,6 +70,8 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
   const stream = settled.value;
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
+  // Anthropic counts prompt-cache reads and writes apart from input_tokens, and bills them apart.
+  const cache: { cacheReadTokens?: number; cacheWriteTokens?: number } = {};
   let stopReason: string | null = null;
   let stopped = false;
   for await (const event of stream) {
@@ -77,6 +79,8 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
       case 'message_start':
         inputTokens = event.message.usage.input_tokens;
         outputTokens = event.message.usage.output_tokens;
+        if (typeof event.message.usage.cache_read_input_tokens === 'number') cache.cacheReadTokens = event.message.usage.cache_read_input_tokens;
+        if (typeof event.message.usage.cache_creation_input_tokens === 'number') cache.cacheWriteTokens = event.message.usage.cache_creation_input_tokens;
         break;
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
@@ -94,7 +98,7 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
     }
   }
   if (stopped) {
-    yield { type: 'finish', reason: anthropicFinishReason(stopReason), usage: { inputTokens, outputTokens } };
+    yield { type: 'finish', reason: anthropicFinishReason(stopReason), usage: { inputTokens, outputTokens, ...cache } };
   }
 }
 

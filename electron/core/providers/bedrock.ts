@@ -3,12 +3,13 @@ import {
   ConverseCommand,
   ConverseStreamCommand,
   type ConverseCommandInput,
+  type TokenUsage,
   type BedrockRuntimeClientConfig,
   type ContentBlock,
   type ConverseStreamOutput,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { FinishReason, StreamPart } from '../../../shared/chat';
+import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { bedrockDefaultHost, describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
@@ -172,14 +173,14 @@ async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRe
     return;
   }
   let stopReason: string | null = null;
-  let usage = { inputTokens: null as number | null, outputTokens: null as number | null };
+  let usage: Usage = { inputTokens: null, outputTokens: null };
   for await (const event of response.stream ?? []) {
     throwIfException(event);
     const text = event.contentBlockDelta?.delta?.text;
     if (text) yield { type: 'text-delta', text };
     if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'end_turn';
     if (event.metadata?.usage) {
-      usage = { inputTokens: event.metadata.usage.inputTokens ?? null, outputTokens: event.metadata.usage.outputTokens ?? null };
+      usage = usageOf(event.metadata.usage);
     }
   }
   if (stopReason !== null) yield { type: 'finish', reason: bedrockFinishReason(stopReason), usage };
@@ -192,7 +193,17 @@ async function* converseOnce(client: BedrockRuntimeClient, input: ConverseComman
   yield {
     type: 'finish',
     reason: bedrockFinishReason(response.stopReason ?? 'end_turn'),
-    usage: { inputTokens: response.usage?.inputTokens ?? null, outputTokens: response.usage?.outputTokens ?? null },
+    usage: usageOf(response.usage),
+  };
+}
+
+/** Bedrock's token counts; prompt-cache reads and writes are counted (and billed) apart from input. */
+function usageOf(usage: TokenUsage | undefined): Usage {
+  return {
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+    ...(typeof usage?.cacheReadInputTokens === 'number' && { cacheReadTokens: usage.cacheReadInputTokens }),
+    ...(typeof usage?.cacheWriteInputTokens === 'number' && { cacheWriteTokens: usage.cacheWriteInputTokens }),
   };
 }
 

@@ -63,6 +63,22 @@ const MIGRATIONS: string[] = [
      INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
      INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
    END;`,
+  // What each request cost, in US dollars (null: unknown); and the budget's ledger: every cloud
+  // request's worst case held while it runs (reserved_usd), then what it cost (cost_usd).
+  `ALTER TABLE egress ADD COLUMN cost_usd REAL;
+   CREATE TABLE spending (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     day TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     model_id TEXT NOT NULL,
+     reserved_usd REAL,
+     cost_usd REAL,
+     settled INTEGER NOT NULL DEFAULT 0,
+     pid INTEGER NOT NULL
+   );
+   CREATE INDEX spending_day ON spending (day);
+   CREATE INDEX spending_open ON spending (settled, pid) WHERE settled = 0;`,
 ];
 
 /**

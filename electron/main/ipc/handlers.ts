@@ -23,6 +23,9 @@ import type { ConversationStore } from '../../core/conversations/conversation-st
 import { modelCatalogue } from '../../core/models/model-catalogue';
 import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
+import type { UsageReport } from '../../../shared/usage';
+import type { BudgetLedger } from '../../core/usage/budget-ledger';
+import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
 
 /** What the handlers need from the running app; the e2e harness builds the same services. */
 export interface MainServices {
@@ -43,6 +46,8 @@ export interface MainServices {
   hardware: HardwareService;
   ollama: OllamaService;
   pulls: OllamaPulls;
+  /** What answers cost (from the egress record) and the budget's ledger, in the app's database. */
+  usage: { report: (since: string) => UsageReport; ledger: BudgetLedger };
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its
@@ -149,7 +154,23 @@ export function createHandlers(services: MainServices): HandlerTable {
       return privacyState(services);
     },
     'egress:export-csv': () => ({ csv: services.egress.toCsv(), fileName: `atelier-egress-${new Date().toISOString().slice(0, 10)}.csv` }),
+    'usage:get-report': (input) => services.usage.report(input?.since === undefined ? defaultSince() : parseSince(input.since)),
+    'usage:export-csv': (input) => {
+      const since = input?.since === undefined ? defaultSince() : parseSince(input.since);
+      return { csv: usageCsv(services.usage.report(since)), fileName: `atelier-usage-${since}.csv` };
+    },
+    'usage:get-budget': () => budgetState(services),
+    'usage:set-budget': async (patch) => {
+      await services.settings.update({ budget: patch });
+      return budgetState(services);
+    },
   };
+}
+
+/** The budget in force, what is spent against it, and who may change it. */
+async function budgetState(services: MainServices) {
+  const budget = services.policy().budget ?? { dailyUsd: null, monthlyUsd: null, source: 'none' as const };
+  return budgetStatus(services.usage.ledger, budget, budgetLockedBy(budget, services.policyFile.read(), await services.lock.isLocked()));
 }
 
 /** Forwards core's change notifications to the renderer as contract events. */

@@ -17,6 +17,8 @@ import { withPinnedEnvironment } from '../../core/privacy/lock-pins';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
+import { BudgetLedger } from '../../core/usage/budget-ledger';
+import { usageReport } from '../../core/usage/usage-report';
 import { ChatStreams } from './chat-streams';
 import type { MainServices } from './handlers';
 import { OllamaPulls } from './ollama-pulls';
@@ -52,7 +54,8 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   const policy = () => effectivePolicy(settings.get().settings, policyFile.read());
   const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
-  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, policyFile });
+  const ledger = new BudgetLedger(db);
+  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledger, policyFile });
   const chat = new ChatStreams(router);
   const pulls = new OllamaPulls(ollama);
   let closing: Promise<void> | null = null;
@@ -72,6 +75,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls,
+    usage: { report: (since) => usageReport(db, since), ledger },
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();

@@ -1,0 +1,160 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { roundUsd } from './prices';
+
+/** The limits in force; null: no limit of that kind. */
+export interface BudgetLimits {
+  dailyUsd: number | null;
+  monthlyUsd: number | null;
+}
+
+/** What is spent against the limits right now. */
+export interface Spent {
+  todayUsd: number;
+  thisMonthUsd: number;
+  /** Held for requests still on their way, at their worst case. */
+  reservedUsd: number;
+}
+
+/** A limit a reservation would pass: which one, and the figures that say so. */
+export interface BudgetOverrun {
+  period: 'daily' | 'monthly';
+  limitUsd: number;
+  spent: Spent;
+  /** The worst case of the request that did not fit. */
+  requestUsd: number;
+}
+
+export type Reservation =
+  | { ok: true; id: number; spent: Spent }
+  | { ok: false; overrun: BudgetOverrun };
+
+/** The machine's local calendar day, YYYY-MM-DD. */
+export function localDay(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/** When the local day and month of `at` end (the next midnight, the first of next month). */
+export function resets(at: Date): { day: Date; month: Date } {
+  return {
+    day: new Date(at.getFullYear(), at.getMonth(), at.getDate() + 1),
+    month: new Date(at.getFullYear(), at.getMonth() + 1, 1),
+  };
+}
+
+/**
+ * What cloud requests cost on this machine, in the app's database, so the app and every CLI
+ * command share one budget. Before a request leaves, its worst case is reserved inside one
+ * write transaction (SQLite's write lock serialises processes, and node:sqlite is synchronous, so
+ * requests in one process cannot interleave either): requests at once can never together pass a
+ * limit. When it ends, the reservation is settled with what it cost.
+ *
+ * A reservation whose process died without settling counts at its worst case: Atelier cannot know
+ * what the provider billed, and a budget that holds errs on the side of the limit.
+ */
+export class BudgetLedger {
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly pid: number = process.pid,
+    private readonly isAlive: (pid: number) => boolean = processIsAlive,
+  ) {}
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Holds `worstCaseUsd` for a request to `provider`/`modelId` if it fits every limit with what
+   * is spent and held already; `worstCaseUsd` null (no price known) is only allowed without limits.
+   */
+  reserve(request: { provider: string; modelId: string; worstCaseUsd: number | null }, limits: BudgetLimits, now: Date = new Date()): Reservation {
+    const unlimited = limits.dailyUsd === null && limits.monthlyUsd === null;
+    if (unlimited) {
+      // Nothing to check against: one insert, so what is spent is known when a limit is set later.
+      return { ok: true, id: this.insert(request, now), spent: { todayUsd: 0, thisMonthUsd: 0, reservedUsd: 0 } };
+    }
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.releaseAbandoned();
+      const spent = this.spentAt(now);
+      const requestUsd = request.worstCaseUsd ?? Number.POSITIVE_INFINITY;
+      const overrun = exceeded(limits, spent, requestUsd);
+      if (overrun) {
+        this.db.exec('ROLLBACK');
+        return { ok: false, overrun };
+      }
+      const id = this.insert(request, now);
+      this.db.exec('COMMIT');
+      return { ok: true, id, spent };
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Records what a reserved request cost (null: unknown, counted as nothing). */
+  settle(id: number, costUsd: number | null): void {
+    this.statement('UPDATE spending SET settled = 1, cost_usd = ? WHERE id = ? AND settled = 0').run(costUsd === null ? null : roundUsd(costUsd), id);
+  }
+
+  /** What is spent today and this month, and held for requests on their way. */
+  spent(now: Date = new Date()): Spent {
+    return this.spentAt(now);
+  }
+
+  private insert(request: { provider: string; modelId: string; worstCaseUsd: number | null }, now: Date): number {
+    const { lastInsertRowid } = this.statement('INSERT INTO spending (at, day, provider, model_id, reserved_usd, pid) VALUES (?, ?, ?, ?, ?, ?)').run(
+      now.toISOString(),
+      localDay(now),
+      request.provider,
+      request.modelId,
+      request.worstCaseUsd === null ? null : roundUsd(request.worstCaseUsd),
+      this.pid,
+    );
+    return Number(lastInsertRowid);
+  }
+
+  private spentAt(now: Date): Spent {
+    const today = localDay(now);
+    const monthStart = `${today.slice(0, 8)}01`;
+    const settled = this.statement(
+      `SELECT COALESCE(SUM(CASE WHEN day = ? THEN cost_usd END), 0) AS today, COALESCE(SUM(cost_usd), 0) AS month
+       FROM spending WHERE settled = 1 AND day >= ? AND day <= ?`,
+    ).get(today, monthStart, today) as { today: number; month: number };
+    const held = this.statement('SELECT COALESCE(SUM(reserved_usd), 0) AS reserved FROM spending WHERE settled = 0').get() as { reserved: number };
+    return { todayUsd: roundUsd(settled.today), thisMonthUsd: roundUsd(settled.month), reservedUsd: roundUsd(held.reserved) };
+  }
+
+  /** Settles, at their worst case, the reservations of processes that ended without settling. */
+  private releaseAbandoned(): void {
+    const open = this.statement('SELECT DISTINCT pid FROM spending WHERE settled = 0 AND pid <> ?').all(this.pid) as { pid: number }[];
+    for (const { pid } of open) {
+      if (!this.isAlive(pid)) this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE settled = 0 AND pid = ?').run(pid);
+    }
+  }
+}
+
+function exceeded(limits: BudgetLimits, spent: Spent, requestUsd: number): BudgetOverrun | null {
+  // A cent's millionth of slack, so a request that exactly fills the limit is allowed.
+  const fits = (used: number, limit: number) => used + spent.reservedUsd + requestUsd <= limit + 1e-9;
+  if (limits.dailyUsd !== null && !fits(spent.todayUsd, limits.dailyUsd)) return { period: 'daily', limitUsd: limits.dailyUsd, spent, requestUsd };
+  if (limits.monthlyUsd !== null && !fits(spent.thisMonthUsd, limits.monthlyUsd)) return { period: 'monthly', limitUsd: limits.monthlyUsd, spent, requestUsd };
+  return null;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,166 @@
+import type { ChatRequest, Usage } from '../../../shared/chat';
+import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
+import { formatUsd } from '../../../shared/format';
+import type { Provenance } from '../../../shared/privacy';
+import { BUDGET_WARNING_SHARE } from '../../../shared/usage';
+import type { BudgetInForce } from '../privacy/policy';
+import { DEFAULT_MAX_TOKENS } from '../providers/provider';
+import { resets, type BudgetLedger, type BudgetOverrun, type Spent } from './budget-ledger';
+import { costOf, priceFor, roundUsd, type Price } from './prices';
+
+/** How an answer ended, as far as its cost goes. */
+export interface AnswerEnd {
+  /** The finish part's usage; null when the stream ended without one (an error, a stop). */
+  usage: Usage | null;
+  /** Characters of text received, for an estimate when no usage came. */
+  textLength: number;
+  errorCode: ErrorCode | null;
+}
+
+/** A request let through: settle it when the answer ends; `cost` gives what the answer cost. */
+export interface Admission {
+  /** The answer length to ask the provider for: the worst case was reserved for exactly this. */
+  maxTokens: number | undefined;
+  /** Said before the answer, at 80 % of a limit. */
+  notice: string | null;
+  /** The answer's cost (null: unknown), for the finish part, the message and the egress record. */
+  cost(usage: Usage): number | null;
+  /** Settles the reservation with what the answer cost (or, without a usage, an estimate of it). */
+  settle(end: AnswerEnd): void;
+}
+
+/**
+ * Errors that come before a provider accepts a request: nothing was generated, so nothing is
+ * billed. Any other end (a stop, a broken stream, a timeout) may have been billed.
+ */
+const NOT_BILLED: ReadonlySet<ErrorCode> = new Set([
+  'credentials_missing',
+  'auth_invalid',
+  'credentials_expired',
+  'permission_denied',
+  'model_access_denied',
+  'model_not_found',
+  'inference_profile_required',
+  'rate_limited',
+  'quota_exceeded',
+  'provider_unreachable',
+  'invalid_request',
+  'policy_denied',
+]);
+
+/** Bytes per token at the least: an estimate that errs high for every language and for code. */
+const BYTES_PER_TOKEN = 3;
+/** What a provider adds per message (role markers), and what an image costs at most (Anthropic's cap). */
+const TOKENS_PER_MESSAGE = 8;
+const TOKENS_PER_IMAGE = 1600;
+
+/** A high estimate of a request's input tokens, before the provider counts them. */
+export function estimateInputTokens(request: ChatRequest): number {
+  const encoder = new TextEncoder();
+  const bytes = (text: string) => encoder.encode(text).length;
+  let tokens = request.system ? Math.ceil(bytes(request.system) / BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE : 0;
+  for (const message of request.messages) {
+    tokens += TOKENS_PER_MESSAGE;
+    if (typeof message.content === 'string') {
+      tokens += Math.ceil(bytes(message.content) / BYTES_PER_TOKEN);
+      continue;
+    }
+    for (const part of message.content) tokens += part.type === 'text' ? Math.ceil(bytes(part.text) / BYTES_PER_TOKEN) : TOKENS_PER_IMAGE;
+  }
+  return tokens;
+}
+
+/**
+ * The router's spending step: prices every answer and, for cloud routes, holds the budget.
+ * Before a cloud request is sent its worst case (the estimated input and the whole `maxTokens`
+ * at the model's price) is reserved in the ledger; a request that does not fit is refused with
+ * `budget_exceeded` and nothing is sent. Local routes are priced (at 0 for Ollama) but never
+ * held back by a budget.
+ */
+export class Spending {
+  constructor(private readonly ledger: () => BudgetLedger | null) {}
+
+  /** Lets the request through (with its reservation), or says why not. */
+  admit(request: ChatRequest, route: Provenance, budget: BudgetInForce | undefined, endpointPrices: Readonly<Record<string, Price>> | undefined): Admission | ErrorPayload {
+    const price = priceFor(route, endpointPrices);
+    const cost = (usage: Usage) => (usage.costUsd !== undefined && usage.costUsd !== null ? roundUsd(usage.costUsd) : costOf(usage, price));
+    const cloud = route.routeClass !== 'local' && route.provider !== 'local';
+    const ledger = cloud ? this.ledger() : null;
+    if (!ledger) return { maxTokens: request.maxTokens, notice: null, cost, settle: () => undefined };
+
+    const limits = { dailyUsd: budget?.dailyUsd ?? null, monthlyUsd: budget?.monthlyUsd ?? null };
+    const limited = limits.dailyUsd !== null || limits.monthlyUsd !== null;
+    const inputTokens = estimateInputTokens(request);
+    // With a limit, the provider is always told the answer's length: the reservation holds for it.
+    const maxTokens = limited ? (request.maxTokens ?? DEFAULT_MAX_TOKENS) : request.maxTokens;
+    const worstCaseUsd = price === null ? null : roundUsd((inputTokens * price.input + (maxTokens ?? DEFAULT_MAX_TOKENS) * price.output) / 1_000_000);
+    if (limited && worstCaseUsd === null) return unpricedRefusal(route);
+
+    const now = new Date();
+    const reservation = ledger.reserve({ provider: route.provider, modelId: route.modelId, worstCaseUsd }, limits, now);
+    if (!reservation.ok) return overrunRefusal(reservation.overrun, budget?.source ?? 'settings', now);
+    let settled = false;
+    return {
+      maxTokens,
+      notice: limited ? warning(limits, reservation.spent) : null,
+      cost,
+      settle: (end) => {
+        if (settled) return;
+        settled = true;
+        ledger.settle(reservation.id, spentOn(end, cost, price, inputTokens));
+      },
+    };
+  }
+}
+
+/** What a request that ended cost: its real cost where known, else a high estimate, or 0 when nothing was billed. */
+function spentOn(end: AnswerEnd, cost: (usage: Usage) => number | null, price: Price | null, inputTokens: number): number | null {
+  if (end.usage) {
+    const real = cost(end.usage);
+    if (real !== null) return real;
+  }
+  if (end.errorCode !== null && NOT_BILLED.has(end.errorCode) && end.textLength === 0) return 0;
+  if (price === null) return null;
+  const outputTokens = Math.ceil(end.textLength / BYTES_PER_TOKEN) + 1;
+  return roundUsd((inputTokens * price.input + outputTokens * price.output) / 1_000_000);
+}
+
+const PERIOD_WORDS = { daily: 'today’s', monthly: 'this month’s' } as const;
+
+function warning(limits: { dailyUsd: number | null; monthlyUsd: number | null }, spent: Spent): string | null {
+  const shares = [
+    { period: 'daily' as const, limit: limits.dailyUsd, used: spent.todayUsd + spent.reservedUsd },
+    { period: 'monthly' as const, limit: limits.monthlyUsd, used: spent.thisMonthUsd + spent.reservedUsd },
+  ].flatMap(({ period, limit, used }) => (limit === null ? [] : [{ period, limit, used, share: used / limit }]));
+  const worst = shares.sort((a, b) => b.share - a.share)[0];
+  if (!worst || worst.share < BUDGET_WARNING_SHARE) return null;
+  return `${Math.floor(worst.share * 100)} % of ${PERIOD_WORDS[worst.period]} budget for cloud use is spent (${formatUsd(worst.used)} of ${formatUsd(worst.limit)}).`;
+}
+
+function whenItResets(period: 'daily' | 'monthly', now: Date): string {
+  const at = period === 'daily' ? resets(now).day : resets(now).month;
+  const date = at.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  return period === 'daily' ? `It starts again at midnight (${date}).` : `It starts again on ${date}.`;
+}
+
+function overrunRefusal(overrun: BudgetOverrun, source: BudgetInForce['source'], now: Date): ErrorPayload {
+  const spentUsd = overrun.period === 'daily' ? overrun.spent.todayUsd : overrun.spent.thisMonthUsd;
+  const held = overrun.spent.reservedUsd > 0 ? ` and ${formatUsd(overrun.spent.reservedUsd)} is held for answers still on their way` : '';
+  const raise =
+    source === 'policy'
+      ? 'Your school sets this budget: ask your school’s IT if it needs to change.'
+      : `A teacher can raise it in Usage, or with: atelier budget set --${overrun.period === 'daily' ? 'daily' : 'monthly'} USD.`;
+  return {
+    code: 'budget_exceeded',
+    message: `This answer could cost up to ${formatUsd(overrun.requestUsd)}, and that does not fit ${PERIOD_WORDS[overrun.period]} budget for cloud use: ${formatUsd(spentUsd)} of ${formatUsd(overrun.limitUsd)} is spent${held}. Nothing was sent. ${whenItResets(overrun.period, now)}`,
+    hint: `Use a model on this computer (never limited by the budget), ask for a shorter answer (a lower maximum length), or wait until it starts again. ${raise}`,
+  };
+}
+
+function unpricedRefusal(route: Provenance): ErrorPayload {
+  return {
+    code: 'budget_exceeded',
+    message: `A budget for cloud use is set, and Atelier knows no price for ${route.provider}/${route.modelId}, so it cannot keep the budget with it. Nothing was sent.`,
+    hint: `Choose a model with a known price (atelier models), or give this endpoint its price in settings (endpoints → price) or in the school’s policy file.`,
+  };
+}
