@@ -3,8 +3,13 @@
 //   1. Added time to first token, median and p99, per provider.
 //   2. Tokens per second through router + IPC coalescing (with the event validation and
 //      structured cloning Electron's webContents.send does), checked for loss.
-// Targets: < 1 ms added at the median; >= 20,000 tokens/s. Exit code 1 if one is missed.
+//   3. What the budget check adds to time to first token: the same router with a budget (its
+//      ledger in a real SQLite file, a reservation before and a settlement after every request)
+//      and without, interleaved, against the Bedrock fake (a priced cloud model).
+// Targets: < 1 ms added at the median; >= 20,000 tokens/s; the budget check <= 0.2 ms at the
+// median. Exit code 1 if one is missed.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -17,6 +22,8 @@ import { ChatRouter } from '../../electron/core/chat/router';
 import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { ChatStreams } from '../../electron/main/ipc/chat-streams';
+import { openDatabase } from '../../electron/core/store/database';
+import { BudgetLedger } from '../../electron/core/usage/budget-ledger';
 import type { LoopbackServer } from '../fakes/loopback-server';
 import { FAKE_KEYS, FAKE_MODELS, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
 
@@ -25,6 +32,7 @@ const WARMUP = 30;
 const THROUGHPUT_TOKENS = Number(process.env.BENCH_TOKENS ?? 50_000);
 const TARGET_ADDED_MEDIAN_MS = 1;
 const TARGET_TOKENS_PER_SECOND = 20_000;
+const TARGET_BUDGET_MEDIAN_MS = 0.2;
 
 const prompt = [{ role: 'user' as const, content: 'Erkläre die Photosynthese in einem Satz.' }];
 
@@ -141,6 +149,31 @@ async function measureThroughput(provider: Provider, fake: LoopbackServer, route
 
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 
+/** Time to first token with and without a budget, in the same rounds; the median of the per-round differences. */
+async function measureBudgetCheck(fakes: ProviderFakes) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-'));
+  const db = openDatabase(dir);
+  const ledger = new BudgetLedger(db);
+  const config = () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env);
+  const plain = new ChatRouter({ policy: () => UNRESTRICTED, config });
+  const budgeted = new ChatRouter({ policy: () => ({ ...UNRESTRICTED, budget: { dailyUsd: 1_000_000, monthlyUsd: 1_000_000, source: 'settings' } }), config, ledger: () => ledger });
+  const request = { model: FAKE_MODELS.bedrock, messages: prompt };
+  const added: number[] = [];
+  try {
+    for (let round = -WARMUP; round < TTFT_ROUNDS; round++) {
+      const order = round % 2 === 0 ? ([budgeted, plain] as const) : ([plain, budgeted] as const);
+      const times = new Map<ChatRouter, number>();
+      for (const router of order) times.set(router, await firstTokenMs(router.stream(request)));
+      if (round >= 0) added.push((times.get(budgeted) ?? NaN) - (times.get(plain) ?? NaN));
+    }
+    const reservations = (db.prepare('SELECT COUNT(*) AS n FROM spending WHERE settled = 1').get() as { n: number }).n;
+    return { addedMedianMs: quantile(added, 0.5), addedP99Ms: quantile(added, 0.99), reservations };
+  } finally {
+    db.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const fakes = await startProviderFakes();
   const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env) });
@@ -169,11 +202,20 @@ async function main(): Promise<void> {
       );
     }
 
+    console.log(`\nBudget check, ${TTFT_ROUNDS} interleaved rounds against the Bedrock fake (ms added to time to first token):`);
+    const budget = await measureBudgetCheck(fakes);
+    console.log(`median ${fmt(budget.addedMedianMs)}   p99 ${fmt(budget.addedP99Ms)}   (${budget.reservations} reservations settled)`);
+
     const worstMedian = Math.max(...firstToken.map((r) => r.addedMedianMs));
     const slowest = Math.min(...throughput.map((r) => r.routerIpcTokensPerSecond));
     const checks = [
       { target: `added time to first token < ${TARGET_ADDED_MEDIAN_MS} ms at the median`, value: `${worstMedian.toFixed(3)} ms (worst provider)`, pass: worstMedian < TARGET_ADDED_MEDIAN_MS },
       { target: `>= ${TARGET_TOKENS_PER_SECOND} tokens/s through router + IPC`, value: `${slowest} tokens/s (slowest provider)`, pass: slowest >= TARGET_TOKENS_PER_SECOND },
+      {
+        target: `the budget check adds <= ${TARGET_BUDGET_MEDIAN_MS} ms to time to first token at the median`,
+        value: `${budget.addedMedianMs.toFixed(3)} ms`,
+        pass: budget.addedMedianMs <= TARGET_BUDGET_MEDIAN_MS && budget.reservations >= TTFT_ROUNDS,
+      },
       { target: 'no text lost', value: throughput.every((r) => r.lossless) ? 'none lost' : 'LOSS', pass: throughput.every((r) => r.lossless) },
     ];
     console.log('\nTargets:');
@@ -184,7 +226,7 @@ async function main(): Promise<void> {
     const file = path.join(outDir, 'router.json');
     await fs.writeFile(
       file,
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, rounds: TTFT_ROUNDS, firstToken, throughput, checks }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, rounds: TTFT_ROUNDS, firstToken, throughput, budget, checks }, null, 2)}\n`,
     );
     console.log(`\nNumbers written to ${path.relative(process.cwd(), file)}`);
     process.exitCode = checks.every((check) => check.pass) ? 0 : 1;

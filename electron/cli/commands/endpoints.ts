@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { EndpointSchema } from '../../../shared/settings';
 import { maskUrlCredentials, urlCredentialProblem } from '../../../shared/url-credentials';
 import { endpointKeyVariable } from '../../core/config/provider-config';
 import { printable } from '../../../shared/text';
+import { PriceSchema, type Price } from '../../../shared/usage';
 import { printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
@@ -26,7 +27,8 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
       }
       if (shown.length === 0) io.stdout('No endpoints yet. Add one with: atelier endpoints add PREFIX URL\n');
       for (const endpoint of shown) {
-        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  (key: atelier auth set endpoint:${endpoint.prefix}, or ${endpointKeyVariable(endpoint.prefix)})\n`);
+        const price = endpoint.price ? `$${endpoint.price.input}/$${endpoint.price.output} per million tokens` : 'no price';
+        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  ${price}  (key: atelier auth set endpoint:${endpoint.prefix}, or ${endpointKeyVariable(endpoint.prefix)})\n`);
       }
     });
 
@@ -37,9 +39,10 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
     .argument('<url>', 'its base URL, such as https://llm.school.example/v1')
     .option('--name <name>', 'a name to show (default: the prefix)')
     .option('--replace', 'replace an endpoint already added with this prefix')
+    .option('--price <input/output>', 'what its models cost, US dollars per million tokens in/out, such as 0.50/1.50 (without it their cost is unknown)', priceArgument)
     .addHelpText('after', '\nA key for the endpoint goes to the keychain, never into the URL:\n  atelier auth set endpoint:PREFIX < key.txt\n')
-    .action(async (prefix: string, url: string, options: { name?: string; replace?: boolean }) => {
-      const parsed = EndpointSchema.safeParse({ prefix, baseUrl: url, name: options.name ?? prefix });
+    .action(async (prefix: string, url: string, options: { name?: string; replace?: boolean; price?: Price }) => {
+      const parsed = EndpointSchema.safeParse({ prefix, baseUrl: url, name: options.name ?? prefix, ...(options.price && { price: options.price }) });
       if (!parsed.success) {
         // The issues name what is wrong and never quote the URL, which may hold a password.
         const credentials = urlCredentialProblem(url) !== null;
@@ -89,4 +92,14 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
       });
       io.stdout(`Removed ${prefix}.\n`);
     });
+}
+
+/** `0.50/1.50`: US dollars per million input and output tokens. */
+function priceArgument(value: string): Price {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  const price = match ? PriceSchema.safeParse({ input: Number(match[1]), output: Number(match[2]) }) : null;
+  if (!price?.success) {
+    throw new InvalidArgumentError(`--price must be US dollars per million input and output tokens, such as 0.50/1.50, not "${printable(value, 40)}".`);
+  }
+  return price.data;
 }

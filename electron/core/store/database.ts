@@ -64,7 +64,8 @@ const MIGRATIONS: string[] = [
      INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
    END;`,
   // What each request cost, in US dollars (null: unknown); and the budget's ledger: every cloud
-  // request's worst case held while it runs (reserved_usd), then what it cost (cost_usd).
+  // request's worst case held while it runs (reserved_usd), then what it cost (cost_usd), with a
+  // running total per day, so the budget check reads a month in at most 31 rows.
   `ALTER TABLE egress ADD COLUMN cost_usd REAL;
    CREATE TABLE spending (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -77,8 +78,11 @@ const MIGRATIONS: string[] = [
      settled INTEGER NOT NULL DEFAULT 0,
      pid INTEGER NOT NULL
    );
-   CREATE INDEX spending_day ON spending (day);
-   CREATE INDEX spending_open ON spending (settled, pid) WHERE settled = 0;`,
+   CREATE INDEX spending_open ON spending (settled, pid) WHERE settled = 0;
+   CREATE TABLE spending_days (
+     day TEXT PRIMARY KEY,
+     cost_usd REAL NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 /**

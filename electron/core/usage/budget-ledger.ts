@@ -54,6 +54,7 @@ export function resets(at: Date): { day: Date; month: Date } {
  */
 export class BudgetLedger {
   private readonly statements = new Map<string, StatementSync>();
+  private lastReaped = 0;
 
   constructor(
     private readonly db: DatabaseSync,
@@ -80,28 +81,30 @@ export class BudgetLedger {
       // Nothing to check against: one insert, so what is spent is known when a limit is set later.
       return { ok: true, id: this.insert(request, now), spent: { todayUsd: 0, thisMonthUsd: 0, reservedUsd: 0 } };
     }
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      this.releaseAbandoned();
-      const spent = this.spentAt(now);
+    return this.inTransaction(() => {
+      this.releaseAbandoned(false);
       const requestUsd = request.worstCaseUsd ?? Number.POSITIVE_INFINITY;
-      const overrun = exceeded(limits, spent, requestUsd);
-      if (overrun) {
-        this.db.exec('ROLLBACK');
-        return { ok: false, overrun };
+      let spent = this.spentAt(now);
+      let overrun = exceeded(limits, spent, requestUsd);
+      // Before refusing, a last look for reservations a dead process left.
+      if (overrun && this.releaseAbandoned(true)) {
+        spent = this.spentAt(now);
+        overrun = exceeded(limits, spent, requestUsd);
       }
-      const id = this.insert(request, now);
-      this.db.exec('COMMIT');
-      return { ok: true, id, spent };
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+      if (overrun) return { ok: false, overrun } as const;
+      return { ok: true, id: this.insert(request, now), spent } as const;
+    });
   }
 
   /** Records what a reserved request cost (null: unknown, counted as nothing). */
   settle(id: number, costUsd: number | null): void {
-    this.statement('UPDATE spending SET settled = 1, cost_usd = ? WHERE id = ? AND settled = 0').run(costUsd === null ? null : roundUsd(costUsd), id);
+    this.inTransaction(() => {
+      const row = this.statement('SELECT day FROM spending WHERE id = ? AND settled = 0').get(id) as { day: string } | undefined;
+      if (!row) return;
+      const cost = costUsd === null ? null : roundUsd(costUsd);
+      this.statement('UPDATE spending SET settled = 1, cost_usd = ? WHERE id = ?').run(cost, id);
+      if (cost !== null) this.addToDay(row.day, cost);
+    });
   }
 
   /** What is spent today and this month, and held for requests on their way. */
@@ -121,25 +124,58 @@ export class BudgetLedger {
     return Number(lastInsertRowid);
   }
 
+  private addToDay(day: string, usd: number): void {
+    this.statement('INSERT INTO spending_days (day, cost_usd) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd').run(day, usd);
+  }
+
   private spentAt(now: Date): Spent {
     const today = localDay(now);
     const monthStart = `${today.slice(0, 8)}01`;
-    const settled = this.statement(
-      `SELECT COALESCE(SUM(CASE WHEN day = ? THEN cost_usd END), 0) AS today, COALESCE(SUM(cost_usd), 0) AS month
-       FROM spending WHERE settled = 1 AND day >= ? AND day <= ?`,
-    ).get(today, monthStart, today) as { today: number; month: number };
-    const held = this.statement('SELECT COALESCE(SUM(reserved_usd), 0) AS reserved FROM spending WHERE settled = 0').get() as { reserved: number };
-    return { todayUsd: roundUsd(settled.today), thisMonthUsd: roundUsd(settled.month), reservedUsd: roundUsd(held.reserved) };
+    const row = this.statement(
+      `SELECT (SELECT COALESCE(SUM(cost_usd), 0) FROM spending_days WHERE day = ?1) AS today,
+              (SELECT COALESCE(SUM(cost_usd), 0) FROM spending_days WHERE day >= ?2 AND day <= ?1) AS month,
+              (SELECT COALESCE(SUM(reserved_usd), 0) FROM spending WHERE settled = 0) AS reserved`,
+    ).get(today, monthStart) as { today: number; month: number; reserved: number };
+    return { todayUsd: roundUsd(row.today), thisMonthUsd: roundUsd(row.month), reservedUsd: roundUsd(row.reserved) };
   }
 
-  /** Settles, at their worst case, the reservations of processes that ended without settling. */
-  private releaseAbandoned(): void {
+  /**
+   * Settles, at their worst case, the reservations of processes that ended without settling.
+   * Checked at most every few seconds, and always before a refusal.
+   */
+  private releaseAbandoned(force: boolean): boolean {
+    const now = Date.now();
+    if (!force && now - this.lastReaped < REAP_EVERY_MS) return false;
+    this.lastReaped = now;
+    let released = false;
     const open = this.statement('SELECT DISTINCT pid FROM spending WHERE settled = 0 AND pid <> ?').all(this.pid) as { pid: number }[];
     for (const { pid } of open) {
-      if (!this.isAlive(pid)) this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE settled = 0 AND pid = ?').run(pid);
+      if (this.isAlive(pid)) continue;
+      const rows = this.statement('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND pid = ?').all(pid) as { id: number; day: string; reserved: number | null }[];
+      for (const row of rows) {
+        this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE id = ?').run(row.id);
+        if (row.reserved !== null) this.addToDay(row.day, row.reserved);
+      }
+      released = true;
+    }
+    return released;
+  }
+
+  private inTransaction<T>(work: () => T): T {
+    this.statement('BEGIN IMMEDIATE').run();
+    try {
+      const result = work();
+      this.statement('COMMIT').run();
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.statement('ROLLBACK').run();
+      throw error;
     }
   }
 }
+
+/** How often a ledger looks for reservations left by processes that died. */
+const REAP_EVERY_MS = 5000;
 
 function exceeded(limits: BudgetLimits, spent: Spent, requestUsd: number): BudgetOverrun | null {
   // A cent's millionth of slack, so a request that exactly fills the limit is allowed.
