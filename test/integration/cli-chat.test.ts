@@ -37,7 +37,9 @@ describe('atelier chat', () => {
       text: 'Hello from the fake!',
       model: FAKE_MODELS.bedrock,
       provider: 'bedrock',
-      usage: { inputTokens: 3, outputTokens: 5 }, // the fake counts the words of the messages
+      // The fake counts the words of the messages; Claude Haiku 4.5 through an eu. profile at eu-central-1's price.
+      usage: { inputTokens: 3, outputTokens: 5, costUsd: expect.closeTo((3 * 1.1 + 5 * 5.5) / 1_000_000, 12) as unknown },
+      costUsd: expect.closeTo((3 * 1.1 + 5 * 5.5) / 1_000_000, 12) as unknown,
       finishReason: 'stop',
       ttftMs: expect.any(Number) as unknown,
       latencyMs: expect.any(Number) as unknown,

@@ -264,6 +264,22 @@ describe('budgets that hold', () => {
     const next = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.1 }, { dailyUsd: 1, monthlyUsd: null });
     expect(next.ok).toBe(true);
     expect(alive.spent()).toMatchObject({ todayUsd: 0.4, reservedUsd: 0.1 });
+    // One still open after hours (a hung or buggy process, this one too) is settled at its worst case.
+    const longAgo = new Date(Date.now() - 7 * 60 * 60 * 1000);
+    const forgotten = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.2 }, { dailyUsd: null, monthlyUsd: null }, longAgo);
+    expect(forgotten.ok).toBe(true);
+    new BudgetLedger(db).reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.01 }, { dailyUsd: 100, monthlyUsd: null });
+    expect(alive.spent().reservedUsd).toBeCloseTo(0.11, 9);
+  });
+
+  it('a reader that stops at the first part still settles the reservation and completes the record', async () => {
+    policy = { ...UNRESTRICTED, budget: { dailyUsd: 100, monthlyUsd: null, source: 'settings' } };
+    const stream = router().stream(ask('anthropic/claude-sonnet-4-5', 100));
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ type: 'provenance' });
+    await stream.return(undefined);
+    expect(new BudgetLedger(db).spent().reservedUsd).toBe(0);
+    expect(new EgressLog(db).list()[0]?.outcome).toBe('cancelled');
   });
 });
 

@@ -237,7 +237,7 @@ describe('provider errors, from realistic server responses', () => {
 
   it('covers every provider error code', () => {
     const produced = new Set<string>([...cases.map((c) => c.expected), 'provider_unreachable', 'cancelled']);
-    const notFromProviders = ['forbidden_sender', 'settings_unwritable', 'internal_error', 'file_unwritable', 'policy_denied', 'settings_locked'];
+    const notFromProviders = ['forbidden_sender', 'settings_unwritable', 'internal_error', 'file_unwritable', 'policy_denied', 'settings_locked', 'budget_exceeded'];
     expect(errorCodes.filter((code) => !produced.has(code) && !notFromProviders.includes(code))).toEqual([]);
   });
 

@@ -116,12 +116,14 @@ export class ChatRouter {
       yield errorPart(error.toPayload());
       return;
     }
-    yield { type: 'provenance', ...egress };
-    if (admission.notice) yield { type: 'notice', message: admission.notice };
     let end: StreamPart | null = null;
     let textLength = 0;
     const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
+    // From here on, however the reader stops (even at the first part), the finally settles the
+    // reservation and completes the record.
     try {
+      yield { type: 'provenance', ...egress };
+      if (admission.notice) yield { type: 'notice', message: admission.notice };
       for await (const streamed of routed.provider.stream(sent, signal)) {
         // The answer's cost goes with its usage: the message, the CLI's --json and the record get it.
         const part: StreamPart = streamed.type === 'finish' ? { ...streamed, usage: { ...streamed.usage, costUsd: admission.cost(streamed.usage) } } : streamed;

@@ -147,18 +147,27 @@ export class BudgetLedger {
     const now = Date.now();
     if (!force && now - this.lastReaped < REAP_EVERY_MS) return false;
     this.lastReaped = now;
-    let released = false;
+    // A reservation older than any answer takes is settled at its worst case, whoever left it.
+    const stale = this.statement('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND at < ?').all(new Date(now - STALE_AFTER_MS).toISOString()) as {
+      id: number;
+      day: string;
+      reserved: number | null;
+    }[];
+    let released = stale.length > 0;
+    for (const row of stale) this.settleAtWorstCase(row);
     const open = this.statement('SELECT DISTINCT pid FROM spending WHERE settled = 0 AND pid <> ?').all(this.pid) as { pid: number }[];
     for (const { pid } of open) {
       if (this.isAlive(pid)) continue;
       const rows = this.statement('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND pid = ?').all(pid) as { id: number; day: string; reserved: number | null }[];
-      for (const row of rows) {
-        this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE id = ?').run(row.id);
-        if (row.reserved !== null) this.addToDay(row.day, row.reserved);
-      }
-      released = true;
+      for (const row of rows) this.settleAtWorstCase(row);
+      released ||= rows.length > 0;
     }
     return released;
+  }
+
+  private settleAtWorstCase(row: { id: number; day: string; reserved: number | null }): void {
+    this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE id = ?').run(row.id);
+    if (row.reserved !== null) this.addToDay(row.day, row.reserved);
   }
 
   private inTransaction<T>(work: () => T): T {
@@ -176,6 +185,8 @@ export class BudgetLedger {
 
 /** How often a ledger looks for reservations left by processes that died. */
 const REAP_EVERY_MS = 5000;
+/** Longer than any answer runs: a reservation still open after this was lost (a bug, a hung process). */
+const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 
 function exceeded(limits: BudgetLimits, spent: Spent, requestUsd: number): BudgetOverrun | null {
   // A cent's millionth of slack, so a request that exactly fills the limit is allowed.
