@@ -8,11 +8,13 @@ import { ProfileFixes } from '../../electron/core/models/bedrock-profiles';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
 import { writeFileAtomically } from '../../electron/core/store/atomic-file';
 import { AtelierError } from '../../shared/errors';
+import { useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
 import { seedConversations } from '../support/seed-conversations';
 import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
+const useFakes = useProviderFakes();
 
 /**
  * A real, tiny file system (tmpfs of 64 KB) that fills up: what a full disk does to a write.
@@ -97,6 +99,30 @@ describe.skipIf(!isRoot)('a full disk (a 64 KB tmpfs): every file is whole, or t
       expect(result.code, argv.join(' ')).toBe(1);
       expect(result.stderr, argv.join(' ')).toMatch(/the disk is full/);
       expect(result.stderr, argv.join(' ')).not.toContain('Something went wrong');
+    }
+  });
+
+  it('a budget whose ledger cannot be written: the answer is refused, and nothing reaches the provider', async () => {
+    // A disk of its own, big enough for the database (the shared one is filled by the tests before).
+    const own = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-full-ledger-'));
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', own]);
+    try {
+      const home = path.join(own, 'home');
+      const store = await SettingsStore.open(home);
+      await store.update({ privacy: { tier: 'non_dsgvo' }, budget: { dailyUsd: 5 } });
+      // The database exists (a command ran), then the disk fills up.
+      const shown = await runAtelier(['budget', 'show'], { env: { ATELIER_HOME: home } });
+      expect(shown.stderr).toBe('');
+      const { stdout } = await run('df', ['-B1', '--output=avail', own]);
+      await fs.writeFile(path.join(own, 'filler'), Buffer.alloc(Number(stdout.trim().split('\n').at(-1)))).catch(() => undefined);
+      const before = useFakes().anthropic.requests.length;
+      const result = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', 'Hallo'], { env: { ...useFakes().env, ATELIER_HOME: home } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Error: Atelier could not write down what this answer may cost \(the disk is full\), so nothing was sent\./);
+      expect(useFakes().anthropic.requests.length).toBe(before);
+    } finally {
+      await run('umount', ['-l', own]).catch(() => undefined);
+      await fs.rm(own, { recursive: true, force: true }).catch(() => undefined);
     }
   });
 });

@@ -101,6 +101,9 @@ export class ChatRouter {
       }
       admission = admitted;
     } catch (error) {
+      // The ledger is a database file: a full disk or a read-only folder is said as such.
+      const io = typeof (error as { errcode?: unknown } | null)?.errcode === 'number' || typeof (error as NodeJS.ErrnoException | null)?.code === 'string';
+      if (!io) throw error;
       const { reason, hint } = describeWriteError(error);
       yield errorPart({ code: 'file_unwritable', message: `Atelier could not write down what this answer may cost (${reason}), so nothing was sent.`, hint });
       return;

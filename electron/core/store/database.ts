@@ -110,7 +110,9 @@ export function openDatabase(dataDir: string): DatabaseSync {
       }
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      // SQLite has rolled back already where the disk is full; the error is the disk's, not this.
+      if (db.isTransaction) db.exec('ROLLBACK');
+      db.close();
       throw error;
     }
   }

@@ -83,7 +83,8 @@ export class Spending {
   /** Lets the request through (with its reservation), or says why not. */
   admit(request: ChatRequest, route: Provenance, budget: BudgetInForce | undefined, endpointPrices: Readonly<Record<string, Price>> | undefined): Admission | ErrorPayload {
     const price = priceFor(route, endpointPrices);
-    const cost = (usage: Usage) => (usage.costUsd !== undefined && usage.costUsd !== null ? roundUsd(usage.costUsd) : costOf(usage, price));
+    // A cost the provider reported (OpenRouter) is taken as it is; one that makes no sense is not.
+    const cost = (usage: Usage) => (typeof usage.costUsd === 'number' && Number.isFinite(usage.costUsd) && usage.costUsd >= 0 ? roundUsd(usage.costUsd) : costOf(usage, price));
     const cloud = route.routeClass !== 'local' && route.provider !== 'local';
     const ledger = cloud ? this.ledger() : null;
     if (!ledger) return { maxTokens: request.maxTokens, notice: null, cost, settle: () => undefined };
