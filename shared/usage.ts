@@ -39,6 +39,18 @@ export const UsageReportSchema = z.object({
 });
 export type UsageReport = z.infer<typeof UsageReportSchema>;
 
+/**
+ * The Usage view's report: the same, and where the answers of unknown cost were (a model whose
+ * sum is $0 may be free, or unpriced: the view says which).
+ */
+export const UsageDetailsSchema = UsageReportSchema.extend({
+  /** Answers of unknown cost per model id, `provider/model`; models without any left out. */
+  unpricedByModel: z.record(z.string(), z.number().int()),
+  /** Answers of unknown cost per day (YYYY-MM-DD); days without any left out. */
+  unpricedByDay: z.record(DaySchema, z.number().int()),
+});
+export type UsageDetails = z.infer<typeof UsageDetailsSchema>;
+
 /** The budget in force and what is spent against it (`atelier budget show --json`, the Usage view). */
 export const BudgetStatusSchema = z.object({
   dailyUsd: z.number().nullable(),

@@ -11,7 +11,7 @@ import { EgressEntrySchema } from '../egress';
 import { PrivacyStateSchema } from '../privacy';
 import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
-import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageReportSchema } from '../usage';
+import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema } from '../usage';
 import type { ChannelName, EventName } from './channels';
 
 export { isChannelName, isEventName, type ChannelName, type EventName } from './channels';
@@ -114,7 +114,7 @@ export const ipcChannels = {
   'privacy:lock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
   'privacy:unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
   /** What answers cost and used since a day (default: the last 30 days), by day, provider and model. */
-  'usage:get-report': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: UsageReportSchema },
+  'usage:get-report': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: UsageDetailsSchema },
   /** The same report's days as CSV, for the user to save. */
   'usage:export-csv': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: z.object({ csv: z.string(), fileName: z.string() }) },
   /** The budget in force and what is spent against it. */

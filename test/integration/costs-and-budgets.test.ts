@@ -13,7 +13,7 @@ import { openDatabase } from '../../electron/core/store/database';
 import { BudgetLedger } from '../../electron/core/usage/budget-ledger';
 import { PRICE_TABLE, type Price } from '../../electron/core/usage/prices';
 import { estimateInputTokens } from '../../electron/core/usage/spending';
-import { usageReport } from '../../electron/core/usage/usage-report';
+import { usageDetails, usageReport } from '../../electron/core/usage/usage-report';
 import { FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 import { buildCli } from '../support/built-cli';
 import { runAtelier } from '../support/run-cli';
@@ -115,6 +115,11 @@ describe('the cost of every answer', () => {
     expect(report.unpricedAnswers).toBe(1);
     expect(report.totalUsd).toBeCloseTo(usd(SONNET, TOKENS), 9);
     expect(report.byModel).toEqual({ 'anthropic/claude-fake-4-5': 0, 'anthropic/claude-sonnet-4-5': expect.closeTo(usd(SONNET, TOKENS), 9) });
+    // The Usage view learns which $0 is unknown rather than free.
+    const details = usageDetails(db, '2000-01-01');
+    expect(details.unpricedByModel).toEqual({ 'anthropic/claude-fake-4-5': 1 });
+    expect(Object.values(details.unpricedByDay)).toEqual([1]);
+    expect(Object.keys(report)).not.toContain('unpricedByModel');
   });
 
   it('goes into the egress record with the answer', async () => {

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { BUDGET_WARNING_SHARE, type BudgetStatus, type UsageReport } from '../../../shared/usage';
+import { BUDGET_WARNING_SHARE, type BudgetStatus, type UsageDetails, type UsageReport } from '../../../shared/usage';
 import { AtelierError } from '../../../shared/errors';
 import { printable } from '../../../shared/text';
 import type { BudgetInForce } from '../privacy/policy';
@@ -27,6 +27,12 @@ function startOf(day: string): Date {
  * Answers with an unknown cost are counted apart, never as 0.
  */
 export function usageReport(db: DatabaseSync, since: string, now: Date = new Date()): UsageReport {
+  const { unpricedByModel: _byModel, unpricedByDay: _byDay, ...report } = usageDetails(db, since, now);
+  return report;
+}
+
+/** The report with where the answers of unknown cost were, for the Usage view. */
+export function usageDetails(db: DatabaseSync, since: string, now: Date = new Date()): UsageDetails {
   const rows = db
     .prepare(
       `SELECT at, provider, model_id AS modelId, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, outcome
@@ -43,6 +49,8 @@ export function usageReport(db: DatabaseSync, since: string, now: Date = new Dat
   const byModel: Record<string, number> = {};
   let totalUsd = 0;
   let unpricedAnswers = 0;
+  const unpricedByModel: Record<string, number> = {};
+  const unpricedByDay: Record<string, number> = {};
   for (const row of rows) {
     const day = localDay(new Date(row.at));
     let entry = days.get(day);
@@ -57,7 +65,11 @@ export function usageReport(db: DatabaseSync, since: string, now: Date = new Dat
     byProvider[row.provider] ??= 0;
     byModel[model] ??= 0;
     if (row.costUsd === null) {
-      if (row.outcome === 'completed') unpricedAnswers++;
+      if (row.outcome === 'completed') {
+        unpricedAnswers++;
+        unpricedByModel[model] = (unpricedByModel[model] ?? 0) + 1;
+        unpricedByDay[day] = (unpricedByDay[day] ?? 0) + 1;
+      }
       continue;
     }
     entry.usd += row.costUsd;
@@ -73,6 +85,8 @@ export function usageReport(db: DatabaseSync, since: string, now: Date = new Dat
     byProvider: rounded(byProvider),
     byModel: rounded(byModel),
     unpricedAnswers,
+    unpricedByModel,
+    unpricedByDay,
   };
 }
 

@@ -23,7 +23,7 @@ import type { ConversationStore } from '../../core/conversations/conversation-st
 import { modelCatalogue } from '../../core/models/model-catalogue';
 import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
-import type { UsageReport } from '../../../shared/usage';
+import type { UsageDetails } from '../../../shared/usage';
 import type { BudgetLedger } from '../../core/usage/budget-ledger';
 import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
 
@@ -47,7 +47,7 @@ export interface MainServices {
   ollama: OllamaService;
   pulls: OllamaPulls;
   /** What answers cost (from the egress record) and the budget's ledger, in the app's database. */
-  usage: { report: (since: string) => UsageReport; ledger: BudgetLedger };
+  usage: { report: (since: string) => UsageDetails; ledger: BudgetLedger };
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its

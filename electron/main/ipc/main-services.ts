@@ -18,7 +18,7 @@ import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { BudgetLedger } from '../../core/usage/budget-ledger';
-import { usageReport } from '../../core/usage/usage-report';
+import { usageDetails } from '../../core/usage/usage-report';
 import { ChatStreams } from './chat-streams';
 import type { MainServices } from './handlers';
 import { OllamaPulls } from './ollama-pulls';
@@ -75,7 +75,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls,
-    usage: { report: (since) => usageReport(db, since), ledger },
+    usage: { report: (since) => usageDetails(db, since), ledger },
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
