@@ -5,7 +5,7 @@ import { Sidebar, type ViewName } from './components/Sidebar';
 import { useSettings } from './settings/SettingsProvider';
 import { useApplyPreferences } from './settings/use-apply-preferences';
 import { ChatView } from './chat/ChatView';
-import { NavigationContext, type SettingsSection } from './navigation';
+import { isUsageSection, NavigationContext, type Section } from './navigation';
 import { SettingsView } from './views/settings/SettingsView';
 import { UsageView } from './views/UsageView';
 
@@ -13,8 +13,8 @@ export function App() {
   const { t } = useTranslation();
   const { state, loadError } = useSettings();
   const [view, setView] = useState<ViewName>('chat');
-  const [section, setSection] = useState<SettingsSection | null>(null);
-  const go = useCallback((next: ViewName, nextSection?: SettingsSection) => {
+  const [section, setSection] = useState<Section | null>(null);
+  const go = useCallback((next: ViewName, nextSection?: Section) => {
     setView(next);
     setSection(nextSection ?? null);
   }, []);
@@ -36,8 +36,8 @@ export function App() {
           <RecoveryBanner recovery={state.recovery} onDismiss={() => setRecoveryDismissed(true)} />
         )}
         {view === 'chat' && <ChatView />}
-        {view === 'settings' && <SettingsView section={section} />}
-        {view === 'usage' && <UsageView />}
+        {view === 'settings' && <SettingsView section={isUsageSection(section) ? null : section} />}
+        {view === 'usage' && <UsageView section={isUsageSection(section) ? section : null} />}
       </main>
     </div>
     </NavigationContext.Provider>

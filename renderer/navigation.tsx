@@ -3,9 +3,12 @@ import type { ViewName } from './components/Sidebar';
 
 /** Settings sections a button elsewhere can lead to (an error's fix, a first-run step). */
 export type SettingsSection = 'privacy' | 'providers' | 'ollama';
+/** Parts of the Usage view a button elsewhere can lead to (the budget banner, a budget_exceeded fix). */
+export type UsageSection = 'budget';
+export type Section = SettingsSection | UsageSection;
 
 export interface Navigation {
-  go(view: ViewName, section?: SettingsSection): void;
+  go(view: ViewName, section?: Section): void;
 }
 
 export const NavigationContext = createContext<Navigation>({ go: () => undefined });
@@ -15,3 +18,5 @@ export function useNavigation(): Navigation {
 }
 
 export const settingsSectionId = (section: SettingsSection) => `settings-${section}`;
+export const usageSectionId = (section: UsageSection) => `usage-${section}`;
+export const isUsageSection = (section: Section | null): section is UsageSection => section === 'budget';

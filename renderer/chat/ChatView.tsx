@@ -6,6 +6,8 @@ import type { ModelCatalogue } from '../../shared/models';
 import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
 import { useSettings } from '../settings/SettingsProvider';
+import { BudgetBanner } from '../usage/BudgetBanner';
+import { useBudget } from '../usage/use-budget';
 import { Composer } from './Composer';
 import { ConversationList } from './ConversationList';
 import { FirstRun } from './FirstRun';
@@ -40,6 +42,12 @@ export function ChatView() {
   const settings = settingsState?.settings;
   const model = settings?.chat.model ?? null;
   const busy = state.streaming !== null;
+  const { budget, refresh: refreshBudget } = useBudget();
+
+  // The budget banner: read when the view mounts (useBudget) and again when each answer ends.
+  useEffect(() => {
+    if (chat.answersEnded > 0) refreshBudget();
+  }, [chat.answersEnded, refreshBudget]);
 
   useEffect(() => {
     refreshConversations();
@@ -164,6 +172,7 @@ export function ChatView() {
             </button>
           </div>
         )}
+        <BudgetBanner budget={budget} />
         <Composer
           model={model}
           takesImages={choice?.takesImages ?? null}

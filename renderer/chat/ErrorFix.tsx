@@ -3,18 +3,22 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorPayload } from '../../shared/errors';
 import { call } from '../ipc/client';
 import { useNavigation } from '../navigation';
+import { useBudgetLock } from '../usage/use-budget-lock';
 
 const CREDENTIAL_ERRORS = new Set(['credentials_missing', 'auth_invalid', 'credentials_expired', 'permission_denied', 'model_access_denied']);
 
 /**
  * An error in place, with its hint and, where there is one, the button that fixes it: the
- * privacy or provider settings, downloading a missing local model, or Bedrock's EU profile.
+ * privacy or provider settings, downloading a missing local model, Bedrock's EU profile, or the
+ * budget in the Usage view (unless the school or the classroom lock keeps it as it is: then the
+ * hint from main says whom to ask, and a button would lead to fields that cannot be changed).
  */
 export function ErrorFix({ error, model, onRetryWith }: { error: ErrorPayload; model: string | null; onRetryWith: (model: string) => void }) {
   const { t } = useTranslation();
   const { go } = useNavigation();
   const [pull, setPull] = useState<{ percent: number | null; done: boolean; failed: string | null } | null>(null);
   const localName = model?.startsWith('local/') ? model.slice('local/'.length) : null;
+  const budgetLocked = useBudgetLock(error.code === 'budget_exceeded');
 
   useEffect(() => {
     if (!localName) return;
@@ -40,6 +44,7 @@ export function ErrorFix({ error, model, onRetryWith }: { error: ErrorPayload; m
     const euModel = `bedrock/eu.${model.slice('bedrock/'.length).replace(/^[a-z]+\./, (prefix) => (['us.', 'apac.', 'global.', 'jp.', 'au.', 'ca.'].includes(prefix) ? '' : prefix))}`;
     fix = { label: t('chat.fixEuProfile'), run: () => onRetryWith(euModel) };
   } else if (error.code === 'provider_unreachable' && model?.startsWith('local/')) fix = { label: t('chat.fixOllama'), run: () => go('settings', 'ollama') };
+  else if (error.code === 'budget_exceeded' && budgetLocked === false) fix = { label: t('chat.fixBudget'), run: () => go('usage', 'budget') };
 
   return (
     <div className="answer-error" role="alert">

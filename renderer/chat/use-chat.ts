@@ -22,6 +22,9 @@ const EMPTY: ChatState = { conversation: null, messages: [], streaming: null, se
  */
 export function useChat(onConversationsChanged: () => void) {
   const [state, setState] = useState<ChatState>(EMPTY);
+  // How many answers have ended since the view opened: what depends on an answer's end (the
+  // budget banner) follows this, since a fast answer can start and end within one render.
+  const [answersEnded, setAnswersEnded] = useState(0);
   const stateRef = useRef(state);
   useLayoutEffect(() => {
     stateRef.current = state;
@@ -95,7 +98,10 @@ export function useChat(onConversationsChanged: () => void) {
         setState((state) => ({ ...state, streaming: null }));
         void reloadMessage(answerId)
           .catch(() => (current.conversation ? reload(current.conversation.id) : undefined))
-          .finally(() => changed.current());
+          .finally(() => {
+            changed.current();
+            setAnswersEnded((count) => count + 1);
+          });
       }
     },
     [flushText, reload, reloadMessage],
@@ -195,7 +201,7 @@ export function useChat(onConversationsChanged: () => void) {
     [],
   );
 
-  return { state, open, send, regenerate, stop, dismissError, reload };
+  return { state, answersEnded, open, send, regenerate, stop, dismissError, reload };
 }
 
 export function textOfMessage(message: StoredMessage): string {

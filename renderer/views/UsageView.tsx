@@ -1,70 +1,44 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EgressEntry } from '../../shared/egress';
-import { EmptyState } from '../components/EmptyState';
+import type { UsageDetails } from '../../shared/usage';
 import { ViewSection } from '../components/ViewSection';
-import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
+import { usageSectionId, type UsageSection } from '../navigation';
+import { BudgetCard } from '../usage/BudgetCard';
+import { EgressRecord } from '../usage/EgressRecord';
+import { SpendingSection } from '../usage/SpendingSection';
+import { useBudget } from '../usage/use-budget';
 
-/** The egress record: where requests went (never what they said), with a CSV export. */
-export function UsageView() {
-  const { t, i18n } = useTranslation();
+/**
+ * Usage: the budget for cloud use, what answers cost and used in the last 30 days (charts and
+ * tables), and the egress record of where requests went.
+ */
+export function UsageView({ section = null }: { section?: UsageSection | null }) {
+  const { t } = useTranslation();
+  const { budget, setBudget } = useBudget();
+  const [report, setReport] = useState<UsageDetails | null>(null);
+  const [reportFailure, setReportFailure] = useState<string | null>(null);
   const [record, setRecord] = useState<{ entries: EgressEntry[]; total: number } | null>(null);
 
   useEffect(() => {
+    call('usage:get-report').then(setReport, (error: unknown) => setReportFailure((error as Error).message));
     call('egress:list', { limit: 200 }).then(setRecord, () => setRecord({ entries: [], total: 0 }));
   }, []);
 
-  const exportCsv = () => {
-    void call('egress:export-csv').then(({ csv, fileName }) => saveDownload(fileName, 'text/csv', csv));
-  };
+  // Led here by a button elsewhere (the budget banner, a budget_exceeded fix): show that part, with the focus on it.
+  useEffect(() => {
+    if (section === null || budget === null) return;
+    const target = document.getElementById(usageSectionId(section));
+    target?.scrollIntoView({ block: 'start' });
+    target?.focus();
+  }, [section, budget === null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <ViewSection title={t('usage.title')}>
-      <h2 className="card-heading">{t('egress.title')}</h2>
-      <p className="muted">{t('egress.about')}</p>
-      {record === null || record.total === 0 ? (
-        <EmptyState title={t('egress.none')} body={t('usage.emptyBody')} />
-      ) : (
-        <>
-          <div className="row">
-            <span>{t('egress.total', { count: record.total })}</span>
-            <button type="button" className="button" onClick={exportCsv}>
-              {t('egress.export')}
-            </button>
-          </div>
-          <table className="models-table" aria-label={t('egress.title')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('egress.when')}</th>
-                <th scope="col">{t('egress.purpose')}</th>
-                <th scope="col">{t('egress.outcome')}</th>
-                <th scope="col">{t('egress.route')}</th>
-                <th scope="col">{t('egress.model')}</th>
-                <th scope="col">{t('egress.tokens')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {record.entries.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
-                  <td>{t(`egress.purpose_${entry.purpose}`)}</td>
-                  <td>{t(`egress.outcome_${entry.outcome}`)}</td>
-                  <td>
-                    {t(`egress.route_${entry.routeClass}`)} <span className="muted">({entry.host}{entry.region ? `, ${entry.region}` : ''})</span>
-                  </td>
-                  <td>
-                    <code className="path">
-                      {entry.provider}/{entry.modelId}
-                    </code>
-                  </td>
-                  <td>{entry.inputTokens === null ? '–' : `${entry.inputTokens} / ${entry.outputTokens ?? '–'}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+      <BudgetCard budget={budget} onChanged={setBudget} />
+      <SpendingSection report={report} failure={reportFailure} dailyLimitUsd={budget?.dailyUsd ?? null} />
+      <EgressRecord record={record} />
     </ViewSection>
   );
 }
