@@ -19,8 +19,10 @@ export function formatMemory(bytes: number): string {
  */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0.00';
-  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  const size = Math.abs(usd);
   // Whole cents with two digits ($0.29, though 0.29 * 100 is 28.999999999999996), else three.
-  if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(Math.abs(usd * 100 - Math.round(usd * 100)) < 1e-6 ? 2 : 3)}`;
-  return `$${Number(usd.toPrecision(2)).toFixed(Math.min(8, Math.max(4, 1 - Math.floor(Math.log10(Math.abs(usd))))))}`;
+  if (size >= 0.01) return `$${usd.toFixed(Math.abs(usd * 100 - Math.round(usd * 100)) < 1e-6 ? 2 : 3)}`;
+  // Less than a cent: two significant digits, without trailing zeros ($0.0042, $0.001).
+  const digits = Math.min(10, 1 - Math.floor(Math.log10(size)));
+  return `$${Number(usd.toPrecision(2)).toFixed(digits).replace(/0+$/, '')}`;
 }

@@ -34,7 +34,11 @@ export const UsageReportSchema = z.object({
   byProvider: z.record(z.string(), z.number()),
   /** Dollars per model id, `provider/model` as sent. */
   byModel: z.record(z.string(), z.number()),
-  /** Answers whose cost is unknown (no price for the model): not in any sum. */
+  /**
+   * Answers whose cost is unknown (no price for the model, or ended before the provider counted
+   * the tokens: stopped, broken off, Atelier killed): in no sum. A model with only such answers
+   * is not in `byModel` (nor its provider in `byProvider`, if it has no priced answers either).
+   */
   unpricedAnswers: z.number().int(),
 });
 export type UsageReport = z.infer<typeof UsageReportSchema>;

@@ -7,7 +7,8 @@ import { EgressLog, type EgressRecorder } from '../core/privacy/egress-log';
 import { openDatabase } from '../core/store/database';
 import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
-import { BudgetLedger } from '../core/usage/budget-ledger';
+import type { BudgetLedger } from '../core/usage/budget-ledger';
+import { Ledgers } from '../core/usage/ledgers';
 import { endQuietlyWhenOutputCloses, stdoutIsFile, wholeFileOutput } from './closed-output';
 import { writeUserFile as writeUserFileIn } from './user-file';
 
@@ -97,10 +98,21 @@ export function egressRecorderFor(io: CliIo): EgressRecorder {
   };
 }
 
-/** The budget's ledger in the data folder's database (shared with the app), opened when first needed. */
+const ledgers = new WeakMap<CliIo, Ledgers>();
+
+/** Where this command finds the budget's ledger (shared with the app; see core/usage/ledgers.ts). */
+export function ledgersFor(io: CliIo): Ledgers {
+  let found = ledgers.get(io);
+  if (!found) {
+    found = new Ledgers({ dataDir: dataDirFor(io), ownDatabase: () => databaseFor(io), policy: () => policyFileFor(io).read(), pins: () => classroomLockFor(io).pins() });
+    ledgers.set(io, found);
+  }
+  return found;
+}
+
+/** The budget's ledger in force for each request, opened when first needed. */
 export function ledgerFor(io: CliIo): () => BudgetLedger {
-  let ledger: BudgetLedger | null = null;
-  return () => (ledger ??= new BudgetLedger(databaseFor(io)));
+  return () => ledgersFor(io).current();
 }
 
 const locks = new WeakMap<CliIo, ClassroomLock>();

@@ -81,6 +81,7 @@ describe('atelier chat', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown },
+      costUsd: null,
       provenance: expect.objectContaining({ provider: 'anthropic', routeClass: 'non-eu' }) as unknown,
     });
     expect(result.stderr).toBe('');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { EgressLog } from '../../electron/core/privacy/egress-log';
 import { effectivePolicy, UNRESTRICTED, type PrivacyPolicy } from '../../electron/core/privacy/policy';
 import { openDatabase } from '../../electron/core/store/database';
 import { BudgetLedger } from '../../electron/core/usage/budget-ledger';
+import { Ledgers } from '../../electron/core/usage/ledgers';
+import { pinsFrom, type LockPins } from '../../electron/core/privacy/lock-pins';
 import { PRICE_TABLE, type Price } from '../../electron/core/usage/prices';
 import { estimateInputTokens } from '../../electron/core/usage/spending';
 import { usageDetails, usageReport } from '../../electron/core/usage/usage-report';
@@ -114,7 +117,8 @@ describe('the cost of every answer', () => {
     const report = usageReport(db, '2000-01-01');
     expect(report.unpricedAnswers).toBe(1);
     expect(report.totalUsd).toBeCloseTo(usd(SONNET, TOKENS), 9);
-    expect(report.byModel).toEqual({ 'anthropic/claude-fake-4-5': 0, 'anthropic/claude-sonnet-4-5': expect.closeTo(usd(SONNET, TOKENS), 9) });
+    // A model with only unknown costs has no sum (never $0); the count says how many.
+    expect(report.byModel).toEqual({ 'anthropic/claude-sonnet-4-5': expect.closeTo(usd(SONNET, TOKENS), 9) });
     // The Usage view learns which $0 is unknown rather than free.
     const details = usageDetails(db, '2000-01-01');
     expect(details.unpricedByModel).toEqual({ 'anthropic/claude-fake-4-5': 1 });
@@ -255,9 +259,43 @@ describe('budgets that hold', () => {
     expect(afterStop.reservedUsd).toBe(0);
     expect(afterStop.todayUsd).toBeGreaterThan(0);
     expect(afterStop.todayUsd).toBeLessThan(worstCase(100));
+    // The usage report does not pass the stopped answer off as $0: its cost is unknown.
+    expect(usageReport(db, '2000-01-01')).toMatchObject({ totalUsd: 0, unpricedAnswers: 1, byModel: {} });
+    expect(new EgressLog(db).list()[0]).toMatchObject({ outcome: 'cancelled', costUsd: null });
     useFakes().anthropic.respondWith({ kind: 'http-error', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } });
     expect((await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)))).error?.code).toBe('auth_invalid');
     expect(ledger.spent()).toEqual(afterStop);
+    // Refused by the provider before any text: nothing was billed, and the record says $0.
+    expect(new EgressLog(db).list()[0]).toMatchObject({ errorCode: 'auth_invalid', costUsd: 0 });
+  });
+
+  it('an answer stopped after much text is settled at no more than its reservation', async () => {
+    policy = { ...UNRESTRICTED, budget: { dailyUsd: 100, monthlyUsd: null, source: 'settings' } };
+    // The provider sends far more than the 20 tokens asked for, then the reader stops it.
+    useFakes().anthropic.respondWith({ kind: 'stall', chunks: ['x'.repeat(5000), 'y'.repeat(5000)] });
+    const controller = new AbortController();
+    await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 20), controller.signal), (part) => {
+      if (part.type === 'text-delta' && part.text.startsWith('y')) controller.abort();
+    });
+    const spent = new BudgetLedger(db).spent();
+    expect(spent.todayUsd).toBeGreaterThan(0);
+    expect(spent.todayUsd).toBeLessThanOrEqual(worstCase(20) + 1e-12);
+  });
+
+  it('the answer that crosses 80 % says so before it ends; the next says so before it starts', async () => {
+    policy = { ...UNRESTRICTED, budget: { dailyUsd: 1, monthlyUsd: null, source: 'settings' } };
+    const ledger = new BudgetLedger(db);
+    const earlier = ledger.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.79999 }, { dailyUsd: 1, monthlyUsd: null });
+    if (!earlier.ok) throw new Error('the first reservation should fit');
+    ledger.settle(earlier.id, 0.79999);
+    const parts: StreamPart[] = [];
+    const crossing = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)), (part) => parts.push(part));
+    expect(crossing.error).toBeNull();
+    const notice = parts.findIndex((part) => part.type === 'notice' && part.message.includes('budget'));
+    expect(notice).toBeGreaterThan(parts.findIndex((part) => part.type === 'text-delta'));
+    expect(notice).toBeLessThan(parts.findIndex((part) => part.type === 'finish'));
+    const next = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)));
+    expect(next.notices.filter((text) => text.includes('budget'))).toHaveLength(1);
   });
 
   it('a reservation left by a process that died counts at its worst case, and is not held forever', async () => {
@@ -342,6 +380,46 @@ describe('atelier usage and atelier budget', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/Your school sets the budget/);
     expect(JSON.parse((await runAtelier(['budget', 'show', '--json'], { env })).stdout)).toMatchObject({ dailyUsd: 3, monthlyUsd: null, source: 'policy', lockedBy: 'policy' });
+  });
+
+  it('a budget that holds for the computer is not escaped with another data folder', async () => {
+    // The school's budget (the system's policy file) is kept in the account's own data folder.
+    const home = await tempDir();
+    const account = await tempDir();
+    const systemFile = path.join(await tempDir(), 'policy.json');
+    const pins = { current: null as LockPins | null };
+    const ledgers = (dataDir: string, file: string) =>
+      new Ledgers({
+        dataDir,
+        ownDatabase: () => openDatabase(dataDir),
+        policy: () => ({ state: 'valid', file, policy: { budget: { dailyUsd: 1 } } }),
+        pins: () => pins.current,
+        systemPolicyFile: systemFile,
+        accountDataDir: () => account,
+      });
+    expect(ledgers(home, systemFile).folder()).toBe(account);
+    expect(ledgers(await tempDir(), systemFile).folder()).toBe(account);
+    // A policy the user named (ATELIER_POLICY_FILE, for trying one out) keeps it with the data folder.
+    expect(ledgers(home, path.join(home, 'my-policy.json')).folder()).toBe(home);
+    // While locked, the folder the class was locked in keeps it.
+    pins.current = { ...pinsFrom(DEFAULT_SETTINGS, {}), ledgerDir: home };
+    expect(ledgers(await tempDir(), path.join(home, 'my-policy.json')).folder()).toBe(home);
+  });
+
+  it('locked with a budget: another ATELIER_HOME finds what was spent, and is refused', async () => {
+    const home = await anyProviderHome();
+    const service = `Atelier-test-${randomUUID()}`;
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_KEYCHAIN_SERVICE: service };
+    await writeSettings(home, { budget: { dailyUsd: 0.0002 } });
+    // Spend the day's budget (each answer at most 1 token), then lock.
+    for (let i = 0; i < 5; i++) await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', '--max-tokens', '1', PROMPT], { env });
+    expect((await runAtelier(['lock'], { env, stdin: 'teacher-password\n' })).code).toBe(0);
+    const elsewhere = await anyProviderHome();
+    const before = useFakes().anthropic.requests.length;
+    const escaped = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', '--max-tokens', '1', PROMPT], { env: { ...env, ATELIER_HOME: elsewhere } });
+    expect(escaped.code).toBe(1);
+    expect(escaped.stderr).toMatch(/does not fit today’s budget/);
+    expect(useFakes().anthropic.requests.length).toBe(before);
   });
 
   it('the classroom lock keeps the budget as it was', async () => {

@@ -15,6 +15,8 @@ describe('formatUsd', () => {
     expect(formatUsd(0.015)).toBe('$0.015');
     expect(formatUsd(0.0042)).toBe('$0.0042');
     expect(formatUsd(0.000042)).toBe('$0.000042');
-    expect(formatUsd(0.0000001)).not.toBe('$0.00');
+    expect(formatUsd(0.001)).toBe('$0.001');
+    expect(formatUsd(0.0000001)).toBe('$0.0000001');
+    expect(formatUsd(2.505)).toBe('$2.505');
   });
 });

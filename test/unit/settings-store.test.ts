@@ -83,6 +83,23 @@ describe('SettingsStore', () => {
     expect(await fs.readFile(recovery?.keptAt ?? '', 'utf8')).toBe(original);
   });
 
+  it('keeps the good values inside a group that has a wrong one (a budget keeps its valid limit)', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 1, budget: { dailyUsd: 0.5, monthlyUsd: '3' }, ollama: { numCtx: 16384, keepAlive: 'soon' } }));
+    const { settings, recovery } = (await SettingsStore.open(dir, fixedClock)).get();
+    expect(settings.budget).toEqual({ dailyUsd: 0.5, monthlyUsd: null });
+    expect(settings.ollama).toEqual({ ...DEFAULT_SETTINGS.ollama, numCtx: 16384 });
+    expect(recovery?.problems).toEqual([expect.stringMatching(/^budget\.monthlyUsd: .*"3"/), expect.stringMatching(/^ollama\.keepAlive: .*"soon"/)]);
+  });
+
+  it('takes a group with a value left out (a budget with only a daily limit) without calling it a problem', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 1, budget: { dailyUsd: 5 } }));
+    const { settings, recovery } = (await SettingsStore.open(dir, fixedClock)).get();
+    expect(settings.budget).toEqual({ dailyUsd: 5, monthlyUsd: null });
+    expect(recovery).toBeNull();
+  });
+
   it('never overwrites an earlier kept copy', async () => {
     const dir = await tempDir();
     for (const text of ['first', 'second']) {

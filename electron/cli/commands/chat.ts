@@ -73,7 +73,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         printJson(
           io,
           answer.error
-            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), ...(answer.provenance && { provenance: answer.provenance }) }
+            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), costUsd: null, ...(answer.provenance && { provenance: answer.provenance }) }
             : {
                 text: answer.text,
                 model: request.model,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stripByteOrderMark } from '../../../shared/text';
 import { pinsFrom } from '../../core/privacy/lock-pins';
-import { classroomLockFor, type CliIo } from '../cli-context';
+import { classroomLockFor, dataDirFor, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 async function password(io: CliIo): Promise<string> {
@@ -17,7 +17,7 @@ export function registerLockCommands(program: Command, io: CliIo): void {
       const secret = await password(io);
       // What is in force now stays in force while locked: the settings and the address variables.
       const settings = (await openSettingsStore(io)).get().settings;
-      const { keychainCopy } = await classroomLockFor(io).lock(secret, pinsFrom(settings, io.env));
+      const { keychainCopy } = await classroomLockFor(io).lock(secret, pinsFrom(settings, io.env, dataDirFor(io)));
       io.stdout('Atelier is locked: the privacy setting, the providers, their addresses and their keys stay as they are until it is unlocked.\n');
       if (!keychainCopy) {
         io.stderr(

@@ -4,9 +4,8 @@ import { formatUsd } from '../../../shared/format';
 import { printable } from '../../../shared/text';
 import { UsdLimitSchema, type BudgetSettings, type BudgetStatus } from '../../../shared/usage';
 import { effectivePolicy } from '../../core/privacy/policy';
-import { BudgetLedger } from '../../core/usage/budget-ledger';
-import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageReport } from '../../core/usage/usage-report';
-import { classroomLockFor, databaseFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageDetails } from '../../core/usage/usage-report';
+import { classroomLockFor, databaseFor, ledgersFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerUsageCommands(program: Command, io: CliIo): void {
@@ -17,11 +16,13 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action((options: { since?: string; json?: boolean }) => {
       const since = options.since === undefined ? defaultSince() : parseSince(options.since);
-      const report = usageReport(databaseFor(io), since);
+      const details = usageDetails(databaseFor(io), since);
       if (options.json) {
+        const { unpricedByModel: _byModel, unpricedByDay: _byDay, ...report } = details;
         printJson(io, report);
         return;
       }
+      const report = details;
       const answers = report.byDay.some((day) => day.inputTokens + day.outputTokens > 0) || Object.keys(report.byModel).length > 0;
       io.stdout(`Since ${report.since}: ${formatUsd(report.totalUsd)} spent.\n`);
       if (!answers) {
@@ -29,9 +30,14 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
         return;
       }
       if (report.unpricedAnswers > 0) {
-        io.stdout(`${report.unpricedAnswers} answer${report.unpricedAnswers === 1 ? '' : 's'} had no known price and ${report.unpricedAnswers === 1 ? 'is' : 'are'} not counted.\n`);
+        io.stdout(`${report.unpricedAnswers} answer${report.unpricedAnswers === 1 ? ' is' : 's are'} of unknown cost (no known price, or ended before the provider counted the tokens) and not counted.\n`);
       }
-      io.stdout(`\nBy provider:\n${listing(report.byProvider)}\nBy model:\n${listing(report.byModel)}\n`);
+      const unpricedByProvider: Record<string, number> = {};
+      for (const [model, count] of Object.entries(report.unpricedByModel)) {
+        const provider = model.slice(0, model.indexOf('/'));
+        unpricedByProvider[provider] = (unpricedByProvider[provider] ?? 0) + count;
+      }
+      io.stdout(`\nBy provider:\n${listing(report.byProvider, unpricedByProvider)}\nBy model:\n${listing(report.byModel, report.unpricedByModel)}\n`);
       io.stdout(`Day          Cost        Tokens in   Tokens out\n`);
       for (const day of report.byDay) {
         if (day.usd === 0 && day.inputTokens === 0 && day.outputTokens === 0) continue;
@@ -70,7 +76,11 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
         ...(options.monthly !== undefined && { monthlyUsd: options.monthly === 'none' ? null : options.monthly }),
       };
       await (await openSettingsStore(io)).update({ budget: patch });
-      io.stdout(describeStatus(await currentStatus(io)));
+      const status = await currentStatus(io);
+      io.stdout(describeStatus(status));
+      if (status.dailyUsd !== null && status.monthlyUsd !== null && status.dailyUsd > status.monthlyUsd) {
+        io.stderr('Note: the daily budget is above the monthly one, so the monthly one is what holds.\n');
+      }
     });
 }
 
@@ -78,7 +88,7 @@ async function currentStatus(io: CliIo): Promise<BudgetStatus> {
   const settings = (await openSettingsStore(io)).get().settings;
   const managed = policyFileFor(io).read();
   const budget = effectivePolicy(settings, managed).budget ?? { dailyUsd: null, monthlyUsd: null, source: 'none' as const };
-  return budgetStatus(new BudgetLedger(databaseFor(io)), budget, budgetLockedBy(budget, managed, await classroomLockFor(io).isLocked()));
+  return budgetStatus(ledgersFor(io).current(), budget, budgetLockedBy(budget, managed, await classroomLockFor(io).isLocked()));
 }
 
 function describeStatus(status: BudgetStatus): string {
@@ -95,10 +105,17 @@ function describeStatus(status: BudgetStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
-function listing(record: Record<string, number>): string {
-  return Object.entries(record)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([name, usd]) => `  ${formatUsd(usd).padEnd(11)} ${name}\n`)
+/** Dollars per name, most first; a name with answers of unknown cost says how many. */
+function listing(record: Record<string, number>, unknown: Record<string, number>): string {
+  const names = [...new Set([...Object.keys(record), ...Object.keys(unknown)])];
+  return names
+    .sort((a, b) => (record[b] ?? -1) - (record[a] ?? -1) || a.localeCompare(b))
+    .map((name) => {
+      const usd = record[name];
+      const count = unknown[name] ?? 0;
+      const note = count > 0 ? ` (${count} answer${count === 1 ? '' : 's'} of unknown cost)` : '';
+      return `  ${(usd === undefined ? 'unknown' : formatUsd(usd)).padEnd(11)} ${name}${note}\n`;
+    })
     .join('');
 }
 

@@ -13,7 +13,7 @@ import { errorPart } from '../providers/provider-errors';
 import { lazyProvider, type Provider } from '../providers/provider';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
-import { Spending, type Admission } from '../usage/spending';
+import { costWithoutUsage, Spending, type Admission, type AnswerEnd } from '../usage/spending';
 
 export interface RouterOptions {
   /** Read for every request, so a change in settings or keys applies to the next message. */
@@ -128,25 +128,31 @@ export class ChatRouter {
       yield { type: 'provenance', ...egress };
       if (admission.notice) yield { type: 'notice', message: admission.notice };
       for await (const streamed of routed.provider.stream(sent, signal)) {
-        // The answer's cost goes with its usage: the message, the CLI's --json and the record get it.
-        const part: StreamPart = streamed.type === 'finish' ? { ...streamed, usage: { ...streamed.usage, costUsd: admission.cost(streamed.usage) } } : streamed;
-        if (part.type === 'text-delta') textLength += part.text.length;
-        if (part.type === 'finish' || part.type === 'error') end = part;
-        yield part;
+        if (streamed.type === 'finish') {
+          // The answer's cost goes with its usage: the message, the CLI's --json and the record get
+          // it. The budget is settled now, so an answer that crosses 80 % says so before it ends.
+          const part: StreamPart = { ...streamed, usage: { ...streamed.usage, costUsd: admission.cost(streamed.usage) } };
+          end = part;
+          const warning = settle(admission, { usage: part.usage, textLength, errorCode: null });
+          if (warning) yield { type: 'notice', message: warning };
+          yield part;
+          continue;
+        }
+        if (streamed.type === 'text-delta') textLength += streamed.text.length;
+        if (streamed.type === 'error') end = streamed;
+        yield streamed;
       }
     } finally {
       // Also when the reader stops early: the request left the machine all the same.
       const usage = end?.type === 'finish' ? end.usage : null;
       const errorCode = end?.type === 'error' ? end.code : null;
-      try {
-        admission.settle({ usage, textLength, errorCode: end === null ? 'cancelled' : errorCode });
-      } catch {
-        // The reservation stands at its worst case: the budget errs on the side of the limit.
-      }
+      const ending = { textLength, errorCode: end === null ? ('cancelled' as const) : errorCode };
+      settle(admission, { usage, ...ending });
       const final = {
         inputTokens: usage ? usage.inputTokens : null,
         outputTokens: usage ? usage.outputTokens : null,
-        costUsd: usage?.costUsd ?? null,
+        // Unknown unless counted, or nothing was billed (refused by the provider before any text).
+        costUsd: usage ? (usage.costUsd ?? null) : costWithoutUsage(ending),
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
         errorCode,
       } as const;
@@ -236,6 +242,16 @@ export class ChatRouter {
         ];
       }
     }
+  }
+}
+
+/** Settles a reservation (once); a ledger that cannot be written leaves it at its worst case. */
+function settle(admission: Admission, end: AnswerEnd): string | null {
+  try {
+    return admission.settle(end);
+  } catch {
+    // The reservation stands at its worst case: the budget errs on the side of the limit.
+    return null;
   }
 }
 

@@ -210,6 +210,6 @@ function isHash(value: string): boolean {
 
 export const CLASSROOM_LOCKED = new AtelierError(
   'settings_locked',
-  'Atelier is locked for this class: the privacy setting, the providers and their keys cannot be changed.',
+  'Atelier is locked for this class: the privacy setting, the providers, their keys and the budget cannot be changed.',
   'Ask your teacher to unlock it ("atelier unlock", or Settings → Privacy).',
 );

@@ -35,17 +35,22 @@ export interface LockPins {
   ollamaHost: Settings['ollama']['host'];
   /** The budget as it was (absent in locks made before budgets existed: then the file's applies). */
   budget?: Settings['budget'];
+  /**
+   * The data folder the class was locked in: its database keeps the budget's ledger while locked,
+   * so another ATELIER_HOME does not start from nothing spent.
+   */
+  ledgerDir?: string;
   /** The address variables as they were (absent: not set then, so not set now). */
   environment: Partial<Record<(typeof ADDRESS_VARIABLES)[number], string>>;
 }
 
-export function pinsFrom(settings: Settings, env: Env): LockPins {
+export function pinsFrom(settings: Settings, env: Env, dataDir?: string): LockPins {
   const environment: LockPins['environment'] = {};
   for (const name of ADDRESS_VARIABLES) {
     const value = env[name];
     if (value !== undefined && value !== '') environment[name] = value;
   }
-  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, budget: settings.budget, environment };
+  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, budget: settings.budget, ...(dataDir !== undefined && { ledgerDir: dataDir }), environment };
 }
 
 /** The settings in force while locked: what the file says, with the pinned ones as they were at locking. */
@@ -101,6 +106,7 @@ export function isLockPins(value: unknown): value is LockPins {
     typeof pins.roles === 'object' &&
     (pins.ollamaHost === null || typeof pins.ollamaHost === 'string') &&
     (pins.budget === undefined || BudgetSettingsSchema.safeParse(pins.budget).success) &&
+    (pins.ledgerDir === undefined || (typeof pins.ledgerDir === 'string' && pins.ledgerDir !== '')) &&
     typeof pins.environment === 'object'
   );
 }

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../../shared/settings';
 import { describeInvisibleCharacter, printable, stripByteOrderMark } from '../../../shared/text';
 import { scrubSecrets } from '../secrets/scrub';
@@ -34,13 +35,15 @@ export function recoverSettings(text: string): RecoveredSettings {
       problems.push(`${key}: not a setting this version of Atelier knows`);
       continue;
     }
-    const field = shape[key as keyof typeof shape].safeParse(value);
+    const schema = shape[key as keyof typeof shape];
+    const field = schema.safeParse(value);
     if (field.success) {
       (settings as Record<string, unknown>)[key] = field.data;
+    } else if (schema instanceof z.ZodObject && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // A group (ollama, budget, …): its good values are kept one by one, the others take defaults.
+      (settings as Record<string, unknown>)[key] = recoverGroup(key, schema, value as Record<string, unknown>, (settings as Record<string, unknown>)[key] as Record<string, unknown>, problems);
     } else {
-      const issue = field.error.issues[0];
-      // What was found is quoted shortened, and never with credentials (an old endpoint URL may hold a password).
-      problems.push(`${key}: ${issue ? issue.message : 'invalid value'} (found ${scrubSecrets(printable(JSON.stringify(value) ?? 'nothing', 200))})`);
+      problems.push(problemWith(key, field.error.issues[0]?.message, value));
     }
   }
   return { settings, problems, reason: problems.length > 0 ? 'invalid' : null };
@@ -49,4 +52,26 @@ export function recoverSettings(text: string): RecoveredSettings {
 /** The result for a file that holds nothing usable. */
 export function unreadableSettings(problem: string): RecoveredSettings {
   return { settings: { ...DEFAULT_SETTINGS }, reason: 'unreadable', problems: [problem] };
+}
+
+/** What was found is quoted shortened, and never with credentials (an old endpoint URL may hold a password). */
+function problemWith(key: string, message: string | undefined, value: unknown): string {
+  return `${key}: ${message ?? 'invalid value'} (found ${scrubSecrets(printable(JSON.stringify(value) ?? 'nothing', 200))})`;
+}
+
+/** A settings group field by field: valid values kept, missing ones and wrong ones at their defaults (wrong ones listed). */
+function recoverGroup(group: string, schema: z.ZodObject, value: Record<string, unknown>, defaults: Record<string, unknown>, problems: string[]): Record<string, unknown> {
+  const recovered: Record<string, unknown> = { ...defaults };
+  for (const [name, found] of Object.entries(value)) {
+    const fieldSchema = (schema.shape as Record<string, z.ZodType | undefined>)[name];
+    if (!fieldSchema) {
+      problems.push(`${group}.${name}: not a setting this version of Atelier knows`);
+      continue;
+    }
+    const parsed = fieldSchema.safeParse(found);
+    if (parsed.success) recovered[name] = parsed.data;
+    else problems.push(problemWith(`${group}.${name}`, parsed.error.issues[0]?.message, found));
+  }
+  const whole = schema.safeParse(recovered);
+  return whole.success ? whole.data : defaults;
 }

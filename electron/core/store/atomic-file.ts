@@ -71,8 +71,10 @@ async function existingMode(file: string): Promise<number | null> {
 /** A write's failure in words a teacher can act on: disk full, no permission, or what the system said. */
 export function describeWriteError(error: unknown): { reason: string; hint: string } {
   // SQLite says "database or disk is full" (SQLITE_FULL, 13) where the system says ENOSPC.
-  const sqliteFull = ((error as { errcode?: number } | undefined)?.errcode ?? 0) % 256 === 13;
-  const code = sqliteFull ? 'ENOSPC' : ((error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error');
+  const sqlite = ((error as { errcode?: number } | undefined)?.errcode ?? 0) % 256;
+  // SQLITE_IOERR (10): a write the system refused (a full disk most often, or a failing one).
+  if (sqlite === 10) return { reason: 'the disk is full or failing', hint: 'Free some space on the disk (or check it), then try again. Nothing was changed.' };
+  const code = sqlite === 13 ? 'ENOSPC' : ((error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error');
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
@@ -111,6 +113,15 @@ export function asDiskError(error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (errcode === 13 || errcode === 10 || code === 'ENOSPC' || code === 'EDQUOT') {
     return new AtelierError('file_unwritable', 'Atelier could not write to its data folder: the disk is full (or failing).', 'Free some space on the disk, then try again. Nothing was changed.', { cause: error });
+  }
+  // SQLITE_CORRUPT (11), SQLITE_NOTADB (26): atelier.db is damaged or not a database at all.
+  if (errcode === 11 || errcode === 26) {
+    return new AtelierError(
+      'file_unwritable',
+      'Atelier’s database (atelier.db in its data folder) is damaged, so it cannot be read or written.',
+      'Quit Atelier, move atelier.db (with atelier.db-wal and atelier.db-shm, if there) out of the data folder and keep it for support; Atelier starts a new one. "atelier info" shows the data folder.',
+      { cause: error },
+    );
   }
   return error;
 }

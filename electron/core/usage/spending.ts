@@ -25,8 +25,16 @@ export interface Admission {
   notice: string | null;
   /** The answer's cost (null: unknown), for the finish part, the message and the egress record. */
   cost(usage: Usage): number | null;
-  /** Settles the reservation with what the answer cost (or, without a usage, an estimate of it). */
-  settle(end: AnswerEnd): void;
+  /**
+   * Settles the reservation with what the answer cost (or, without a usage, an estimate of it);
+   * returns the 80 % warning when this answer is what crossed it.
+   */
+  settle(end: AnswerEnd): string | null;
+}
+
+/** What an answer that ended without a usage cost, as far as Atelier knows: 0 when nothing was billed, else unknown. */
+export function costWithoutUsage(end: Omit<AnswerEnd, 'usage'>): number | null {
+  return end.errorCode !== null && NOT_BILLED.has(end.errorCode) && end.textLength === 0 ? 0 : null;
 }
 
 /**
@@ -87,7 +95,7 @@ export class Spending {
     const cost = (usage: Usage) => (typeof usage.costUsd === 'number' && Number.isFinite(usage.costUsd) && usage.costUsd >= 0 ? roundUsd(usage.costUsd) : costOf(usage, price));
     const cloud = route.routeClass !== 'local' && route.provider !== 'local';
     const ledger = cloud ? this.ledger() : null;
-    if (!ledger) return { maxTokens: request.maxTokens, notice: null, cost, settle: () => undefined };
+    if (!ledger) return { maxTokens: request.maxTokens, notice: null, cost, settle: () => null };
 
     const limits = { dailyUsd: budget?.dailyUsd ?? null, monthlyUsd: budget?.monthlyUsd ?? null };
     const limited = limits.dailyUsd !== null || limits.monthlyUsd !== null;
@@ -101,28 +109,34 @@ export class Spending {
     const reservation = ledger.reserve({ provider: route.provider, modelId: route.modelId, worstCaseUsd }, limits, now);
     if (!reservation.ok) return overrunRefusal(reservation.overrun, budget?.source ?? 'settings', now);
     let settled = false;
+    const before = limited ? warning(limits, reservation.spent) : null;
     return {
       maxTokens,
-      notice: limited ? warning(limits, reservation.spent) : null,
+      notice: before,
       cost,
       settle: (end) => {
-        if (settled) return;
+        if (settled) return null;
         settled = true;
-        ledger.settle(reservation.id, spentOn(end, cost, price, inputTokens));
+        ledger.settle(reservation.id, spentOn(end, cost, price, inputTokens, maxTokens ?? DEFAULT_MAX_TOKENS));
+        // Said once: before the answer if it was reached already, else when this answer reaches it.
+        return limited && before === null ? warning(limits, ledger.spent()) : null;
       },
     };
   }
 }
 
-/** What a request that ended cost: its real cost where known, else a high estimate, or 0 when nothing was billed. */
-function spentOn(end: AnswerEnd, cost: (usage: Usage) => number | null, price: Price | null, inputTokens: number): number | null {
+/**
+ * What a request that ended cost: its real cost where known, else an estimate (never more than
+ * the reservation: the provider stops at `maxTokens`), or 0 when nothing was billed.
+ */
+function spentOn(end: AnswerEnd, cost: (usage: Usage) => number | null, price: Price | null, inputTokens: number, maxTokens: number): number | null {
   if (end.usage) {
     const real = cost(end.usage);
     if (real !== null) return real;
   }
-  if (end.errorCode !== null && NOT_BILLED.has(end.errorCode) && end.textLength === 0) return 0;
+  if (costWithoutUsage(end) === 0) return 0;
   if (price === null) return null;
-  const outputTokens = Math.ceil(end.textLength / BYTES_PER_TOKEN) + 1;
+  const outputTokens = Math.min(maxTokens, Math.ceil(end.textLength / BYTES_PER_TOKEN) + 1);
   return roundUsd((inputTokens * price.input + outputTokens * price.output) / 1_000_000);
 }
 

@@ -62,14 +62,12 @@ export function usageDetails(db: DatabaseSync, since: string, now: Date = new Da
     entry.inputTokens += row.inputTokens ?? 0;
     entry.outputTokens += row.outputTokens ?? 0;
     const model = `${row.provider}/${row.modelId}`;
-    byProvider[row.provider] ??= 0;
-    byModel[model] ??= 0;
     if (row.costUsd === null) {
-      if (row.outcome === 'completed') {
-        unpricedAnswers++;
-        unpricedByModel[model] = (unpricedByModel[model] ?? 0) + 1;
-        unpricedByDay[day] = (unpricedByDay[day] ?? 0) + 1;
-      }
+      // Unknown: no price, or an answer that ended before its tokens were counted (stopped,
+      // broken off, Atelier killed). Never counted as 0; a model with only such answers has no sum.
+      unpricedAnswers++;
+      unpricedByModel[model] = (unpricedByModel[model] ?? 0) + 1;
+      unpricedByDay[day] = (unpricedByDay[day] ?? 0) + 1;
       continue;
     }
     entry.usd += row.costUsd;

@@ -24,7 +24,7 @@ import { modelCatalogue } from '../../core/models/model-catalogue';
 import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
 import type { UsageDetails } from '../../../shared/usage';
-import type { BudgetLedger } from '../../core/usage/budget-ledger';
+import type { Ledgers } from '../../core/usage/ledgers';
 import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
 
 /** What the handlers need from the running app; the e2e harness builds the same services. */
@@ -47,7 +47,7 @@ export interface MainServices {
   ollama: OllamaService;
   pulls: OllamaPulls;
   /** What answers cost (from the egress record) and the budget's ledger, in the app's database. */
-  usage: { report: (since: string) => UsageDetails; ledger: BudgetLedger };
+  usage: { report: (since: string) => UsageDetails; ledgers: Ledgers };
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its
@@ -146,7 +146,7 @@ export function createHandlers(services: MainServices): HandlerTable {
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
     'privacy:get-state': async () => privacyState(services),
     'privacy:lock': async ({ password }) => {
-      await services.lock.lock(password, pinsFrom(services.settings.get().settings, services.env));
+      await services.lock.lock(password, pinsFrom(services.settings.get().settings, services.env, services.appInfo.dataDir));
       return privacyState(services);
     },
     'privacy:unlock': async ({ password }) => {
@@ -170,7 +170,7 @@ export function createHandlers(services: MainServices): HandlerTable {
 /** The budget in force, what is spent against it, and who may change it. */
 async function budgetState(services: MainServices) {
   const budget = services.policy().budget ?? { dailyUsd: null, monthlyUsd: null, source: 'none' as const };
-  return budgetStatus(services.usage.ledger, budget, budgetLockedBy(budget, services.policyFile.read(), await services.lock.isLocked()));
+  return budgetStatus(services.usage.ledgers.current(), budget, budgetLockedBy(budget, services.policyFile.read(), await services.lock.isLocked()));
 }
 
 /** Forwards core's change notifications to the renderer as contract events. */

@@ -17,7 +17,7 @@ import { withPinnedEnvironment } from '../../core/privacy/lock-pins';
 import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
-import { BudgetLedger } from '../../core/usage/budget-ledger';
+import { Ledgers } from '../../core/usage/ledgers';
 import { usageDetails } from '../../core/usage/usage-report';
 import { ChatStreams } from './chat-streams';
 import type { MainServices } from './handlers';
@@ -54,8 +54,8 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   const policy = () => effectivePolicy(settings.get().settings, policyFile.read());
   const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
-  const ledger = new BudgetLedger(db);
-  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledger, policyFile });
+  const ledgers = new Ledgers({ dataDir, ownDatabase: () => db, policy: () => policyFile.read(), pins: () => lock.pins() });
+  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledgers.current(), policyFile });
   const chat = new ChatStreams(router);
   const pulls = new OllamaPulls(ollama);
   let closing: Promise<void> | null = null;
@@ -75,12 +75,13 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
     ollama,
     pulls,
-    usage: { report: (since) => usageDetails(db, since), ledger },
+    usage: { report: (since) => usageDetails(db, since), ledgers },
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
         pulls.cancelAll();
         await chat.settled();
+        ledgers.close();
         db.close();
       })()),
   };
