@@ -131,7 +131,7 @@ describe('the chat', () => {
     expect(line).toMatch(/^EU/);
     expect(line).toContain('under “Local and EU cloud (DSGVO)”');
     expect(line).toContain('bedrock · eu-central-1 · 127.0.0.1 · eu.anthropic.claude-haiku-4-5-20251001-v1:0');
-    expect(line).toMatch(/\d+ tokens in, 5 out · first token after \d+\.\d s · \d+\.\d s in all/);
+    expect(line).toMatch(/\d+ tokens in, 5 out · \$0\.\d+ · first token after \d+\.\d s · \d+\.\d s in all/);
     expect(useFakes().bedrock.requests.at(-1)?.path).toContain('eu.anthropic.claude-haiku-4-5-20251001-v1');
     await screenshot(page, 'chat-bedrock-eu.png');
     expect(app?.pageErrors).toEqual([]);
