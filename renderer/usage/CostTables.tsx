@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { UsageDetails } from '../../shared/usage';
-import { formatCount, formatDay, formatMoney } from './format-usage';
+import { formatCost, formatCount, formatDay } from './format-usage';
 import { dayCost, type CostRow } from './report-rows';
 
 /**
@@ -10,11 +10,7 @@ import { dayCost, type CostRow } from './report-rows';
 export function CostTables({ report, models, from, to }: { report: UsageDetails; models: readonly CostRow[]; from: string; to: string }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
-  // Unknown where no answer had a price; a known sum with answers of unknown cost beside it says so.
-  const money = ({ usd, unpriced }: { usd: number | null; unpriced: number }) => {
-    if (usd === null) return t('usage.unknownCost');
-    return unpriced > 0 ? t('usage.costAndUnknown', { cost: formatMoney(usd, language), count: unpriced }) : formatMoney(usd, language);
-  };
+  const money = (cost: { usd: number | null; unpriced: number }) => formatCost(t, language, cost);
   const inputTokens = report.byDay.reduce((sum, day) => sum + day.inputTokens, 0);
   const outputTokens = report.byDay.reduce((sum, day) => sum + day.outputTokens, 0);
 

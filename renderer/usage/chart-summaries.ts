@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { UsageDetails } from '../../shared/usage';
-import { formatCount, formatDay, formatMoney } from './format-usage';
+import { formatCost, formatCount, formatDay, formatMoney } from './format-usage';
 import { peakDay, type CostRow } from './report-rows';
 
 /** How many names a summary lists before it says "and N more". */
@@ -38,7 +38,7 @@ export function chartSummaries(t: TFunction, language: string, report: UsageDeta
     : t('usage.chartTokensNothing', { from, to });
 
   const list = (rows: readonly CostRow[]) => {
-    const items = rows.slice(0, LISTED).map((row) => t('usage.itemCost', { name: row.name, cost: row.usd === null ? t('usage.unknownCost') : money(row.usd) }));
+    const items = rows.slice(0, LISTED).map((row) => t('usage.itemCost', { name: row.name, cost: formatCost(t, language, row) }));
     if (rows.length > LISTED) items.push(t('usage.chartMore', { count: rows.length - LISTED }));
     return new Intl.ListFormat(language, { type: 'conjunction' }).format(items);
   };

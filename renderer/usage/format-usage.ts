@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { formatUsd } from '../../shared/format';
 
 /**
@@ -10,6 +11,16 @@ export function formatMoney(usd: number, language: string): string {
   if (!language.startsWith('de')) return english;
   const digits = english.split('.')[1]?.length ?? 2;
   return new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'USD', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(usd);
+}
+
+/**
+ * A cost as a sum of known prices and a count of answers of unknown cost beside it: "$0.0013",
+ * "$0.0013 + 2 unknown", or "unknown" when nothing of it had a price. Unknown is never $0.
+ */
+export function formatCost(t: TFunction, language: string, cost: { usd: number | null; unpriced: number }): string {
+  if (cost.usd === null) return t('usage.unknownCost');
+  const money = formatMoney(cost.usd, language);
+  return cost.unpriced > 0 ? t('usage.costAndUnknown', { cost: money, count: cost.unpriced }) : money;
 }
 
 /** A day of the report (YYYY-MM-DD, the machine's calendar) as "1 Dec" / "1. Dez." (`long`: with the year). */

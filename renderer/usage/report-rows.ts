@@ -1,8 +1,9 @@
 import type { UsageDetails } from '../../shared/usage';
 
 /**
- * A provider's or a model's cost: `usd` is null where it is unknown (every answer of it had no
- * price: its sum of $0 does not mean free); `unpriced` counts its answers of unknown cost.
+ * A provider's or a model's cost: `usd` is what its answers of known price cost, null when it had
+ * none (every answer of it was of unknown cost: there is no sum, and $0 would say "free");
+ * `unpriced` counts its answers of unknown cost, which are in no sum.
  */
 export interface CostRow {
   name: string;
@@ -12,33 +13,29 @@ export interface CostRow {
 
 const byCost = (a: CostRow, b: CostRow) => (b.usd ?? -1) - (a.usd ?? -1) || a.name.localeCompare(b.name);
 
-/** What a sum means: unknown when it is $0 and answers without a price went into it. */
-const known = (usd: number, unpriced: number) => (usd === 0 && unpriced > 0 ? null : usd);
+function rows(sums: Readonly<Record<string, number>>, unpriced: ReadonlyMap<string, number>): CostRow[] {
+  const names = new Set([...Object.keys(sums), ...unpriced.keys()]);
+  return [...names].map((name) => ({ name, usd: Object.hasOwn(sums, name) ? (sums[name] ?? null) : null, unpriced: unpriced.get(name) ?? 0 })).sort(byCost);
+}
 
-/** The report's models, most expensive first. */
+/** The report's models, most expensive first, those of unknown cost last. */
 export function modelRows(report: UsageDetails): CostRow[] {
-  return Object.entries(report.byModel)
-    .map(([name, usd]) => {
-      const unpriced = report.unpricedByModel[name] ?? 0;
-      return { name, usd: known(usd, unpriced), unpriced };
-    })
-    .sort(byCost);
+  return rows(report.byModel, new Map(Object.entries(report.unpricedByModel)));
 }
 
-/** The report's providers (the prefix of a model id), most expensive first. */
+/** The report's providers (the prefix of a model id), most expensive first, those of unknown cost last. */
 export function providerRows(report: UsageDetails): CostRow[] {
-  return Object.entries(report.byProvider)
-    .map(([name, usd]) => {
-      const unpriced = Object.entries(report.unpricedByModel).reduce((sum, [model, count]) => (model.startsWith(`${name}/`) ? sum + count : sum), 0);
-      return { name, usd: known(usd, unpriced), unpriced };
-    })
-    .sort(byCost);
+  const unpriced = new Map<string, number>();
+  for (const [model, count] of Object.entries(report.unpricedByModel)) {
+    const provider = model.split('/')[0] ?? model;
+    unpriced.set(provider, (unpriced.get(provider) ?? 0) + count);
+  }
+  return rows(report.byProvider, unpriced);
 }
 
-/** A day's cost: null when only answers of unknown cost were given that day. */
-export function dayCost(report: UsageDetails, day: { day: string; usd: number }): { usd: number | null; unpriced: number } {
-  const unpriced = report.unpricedByDay[day.day] ?? 0;
-  return { usd: known(day.usd, unpriced), unpriced };
+/** A day's cost: the sum of its answers of known price, and how many of its answers are of unknown cost. */
+export function dayCost(report: UsageDetails, day: { day: string; usd: number }): { usd: number; unpriced: number } {
+  return { usd: day.usd, unpriced: report.unpricedByDay[day.day] ?? 0 };
 }
 
 /** The day with the most of `value`, or null when every day has none. */

@@ -145,14 +145,15 @@ const report: UsageDetails = {
   totalUsd: 0.0013,
   byDay: [
     { day: '2026-11-29', usd: 0, inputTokens: 0, outputTokens: 0 },
-    { day: '2026-11-30', usd: 0.0004, inputTokens: 40, outputTokens: 10 },
-    { day: '2026-12-01', usd: 0.0009, inputTokens: 90, outputTokens: 30 },
+    { day: '2026-11-30', usd: 0.00041, inputTokens: 40, outputTokens: 10 },
+    { day: '2026-12-01', usd: 0.00089, inputTokens: 90, outputTokens: 30 },
   ],
-  byProvider: { openrouter: 0.0013, anthropic: 0, local: 0 },
-  byModel: { 'openrouter/anthropic/claude-sonnet-4.5': 0.0013, 'anthropic/claude-fake-4-5': 0, 'local/llama3.2:3b': 0 },
-  unpricedAnswers: 1,
-  unpricedByModel: { 'anthropic/claude-fake-4-5': 1 },
-  unpricedByDay: { '2026-12-01': 1 },
+  // A model with answers of unknown cost only has no sum; a local answer stopped before it was counted is unknown beside $0.
+  byProvider: { openrouter: 0.0013, local: 0 },
+  byModel: { 'openrouter/anthropic/claude-sonnet-4.5': 0.0013, 'local/llama3.2:3b': 0 },
+  unpricedAnswers: 2,
+  unpricedByModel: { 'anthropic/claude-fake-4-5': 1, 'local/llama3.2:3b': 1 },
+  unpricedByDay: { '2026-12-01': 2 },
 };
 
 describe('the charts’ rows and summaries', () => {
@@ -160,7 +161,7 @@ describe('the charts’ rows and summaries', () => {
     const models = modelRows(report);
     expect(models).toEqual([
       { name: 'openrouter/anthropic/claude-sonnet-4.5', usd: 0.0013, unpriced: 0 },
-      { name: 'local/llama3.2:3b', usd: 0, unpriced: 0 },
+      { name: 'local/llama3.2:3b', usd: 0, unpriced: 1 },
       { name: 'anthropic/claude-fake-4-5', usd: null, unpriced: 1 },
     ]);
     const providers = providerRows(report);
@@ -170,14 +171,14 @@ describe('the charts’ rows and summaries', () => {
       ['anthropic', null],
     ]);
 
-    const english = chartSummaries(await inLanguage('en'), 'en', report, 0.002, providers, models);
-    expect(english.daily).toBe('Bar chart of the cost per day from November 29, 2026 to December 1, 2026: $0.0013 in all, the most on December 1, 2026 ($0.00090). The daily limit, $0.0020, is drawn as a dashed line.');
-    expect(english.providers).toBe('Bar chart of the cost by provider: openrouter: $0.0013, local: $0.00, and anthropic: unknown.');
+    const english = chartSummaries(await inLanguage('en'), 'en', report, 0.0025, providers, models);
+    expect(english.daily).toBe('Bar chart of the cost per day from November 29, 2026 to December 1, 2026: $0.0013 in all, the most on December 1, 2026 ($0.00089). The daily limit, $0.0025, is drawn as a dashed line.');
+    expect(english.providers).toBe('Bar chart of the cost by provider: openrouter: $0.0013, local: $0.00 + 1 unknown, and anthropic: unknown.');
     expect(english.tokens).toBe('Bar chart of the tokens per day from November 29, 2026 to December 1, 2026: 130 in and 40 out in all, the most on December 1, 2026.');
 
     const german = chartSummaries(await inLanguage('de'), 'de', report, null, providers, models);
-    expect(german.daily).toBe('Balkendiagramm der Kosten pro Tag vom 29. November 2026 bis 1. Dezember 2026: insgesamt 0,0013\u00a0$, am meisten am 1. Dezember 2026 (0,00090\u00a0$).');
-    expect(german.models).toBe('Balkendiagramm der Kosten nach Modell: openrouter/anthropic/claude-sonnet-4.5: 0,0013\u00a0$, local/llama3.2:3b: 0,00\u00a0$ und anthropic/claude-fake-4-5: unbekannt.');
+    expect(german.daily).toBe('Balkendiagramm der Kosten pro Tag vom 29. November 2026 bis 1. Dezember 2026: insgesamt 0,0013\u00a0$, am meisten am 1. Dezember 2026 (0,00089\u00a0$).');
+    expect(german.models).toBe('Balkendiagramm der Kosten nach Modell: openrouter/anthropic/claude-sonnet-4.5: 0,0013\u00a0$, local/llama3.2:3b: 0,00\u00a0$ + 1 unbekannt und anthropic/claude-fake-4-5: unbekannt.');
   });
 });
 
