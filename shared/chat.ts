@@ -77,9 +77,14 @@ export type Usage = z.infer<typeof UsageSchema>;
 export const StreamPartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text-delta'), text: z.string() }),
   z.object({ type: z.literal('notice'), message: z.string() }),
-  /** Before any text: where this answer comes from (tier, route class, provider, region, host, model). */
-  ProvenanceSchema.extend({ type: z.literal('provenance') }),
+  /**
+   * Before any text: where this answer comes from (tier, route class, provider, region, host,
+   * model). Sent again, with `attempt` (2, 3, …), when a try failed before any text and Atelier
+   * tries again.
+   */
+  ProvenanceSchema.extend({ type: z.literal('provenance'), attempt: z.number().int().min(2).optional() }),
   z.object({ type: z.literal('finish'), reason: FinishReasonSchema, usage: UsageSchema }),
-  ErrorPayloadSchema.extend({ type: z.literal('error') }),
+  /** `retryAfterMs`: how long the provider asked to wait before trying again (Retry-After), where it said. */
+  ErrorPayloadSchema.extend({ type: z.literal('error'), retryAfterMs: z.number().nonnegative().optional() }),
 ]);
 export type StreamPart = z.infer<typeof StreamPartSchema>;

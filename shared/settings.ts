@@ -75,6 +75,14 @@ export const PrivacySettingsSchema = z.strictObject({
   tier: z.enum(privacyTiers),
 });
 
+/** When an answer counts as stuck: it did not start, or stopped coming. */
+export const ReliabilitySettingsSchema = z.strictObject({
+  /** Seconds to wait for the first text of an answer (a large local model may need long to load). */
+  firstTokenTimeoutS: z.number().int('use whole seconds').min(5, 'at least 5 seconds').max(3600, 'at most 3600 seconds'),
+  /** Seconds without new text after which an answer is ended (its text so far kept). */
+  idleTimeoutS: z.number().int('use whole seconds').min(5, 'at least 5 seconds').max(3600, 'at most 3600 seconds'),
+});
+
 /** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
 export const ChatSettingsSchema = z.strictObject({
   /** `provider/model` for new messages; null until one is chosen. */
@@ -144,6 +152,7 @@ export const SettingsSchema = z.strictObject({
   chat: ChatSettingsSchema,
   /** Daily and monthly limits for cloud use on this machine, in US dollars. */
   budget: BudgetSettingsSchema,
+  reliability: ReliabilitySettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -159,6 +168,7 @@ export const DEFAULT_SETTINGS: Settings = {
   endpoints: [],
   chat: { model: null, firstRunCompleted: false },
   budget: { dailyUsd: null, monthlyUsd: null },
+  reliability: { firstTokenTimeoutS: 120, idleTimeoutS: 60 },
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -173,6 +183,7 @@ export const SettingsPatchSchema = z.strictObject({
   endpoints: EndpointsSchema.optional(),
   chat: ChatSettingsSchema.partial().optional(),
   budget: BudgetSettingsSchema.partial().optional(),
+  reliability: ReliabilitySettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -190,6 +201,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.endpoints !== undefined && { endpoints: patch.endpoints }),
     ...(patch.chat !== undefined && { chat: { ...base.chat, ...withoutUndefined(patch.chat) } }),
     ...(patch.budget !== undefined && { budget: { ...base.budget, ...withoutUndefined(patch.budget) } }),
+    ...(patch.reliability !== undefined && { reliability: { ...base.reliability, ...withoutUndefined(patch.reliability) } }),
   };
 }
 

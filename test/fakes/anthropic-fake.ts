@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { LoopbackServer, resetConnection, sendJson, streamScenario, write } from './loopback-server';
 import { fakeUsage } from './scenario';
 
 /**
@@ -39,6 +39,10 @@ export function createAnthropicFake(options: { validKey: string; models?: string
       sendJson(response, scenario.status, scenario.body, scenario.headers);
       return;
     }
+    if (scenario.kind === 'reset') {
+      resetConnection(response);
+      return;
+    }
     const prompt = message.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join(' ');
     const usage = fakeUsage(prompt, scenario.chunks);
     const cache = (scenario.kind === 'answer' && scenario.cache) || { read: 0, write: 0 };
@@ -56,6 +60,7 @@ export function createAnthropicFake(options: { validKey: string; models?: string
     await streamScenario(response, scenario, {
       text: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
       streamError: (error) => `event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`,
+      malformed: () => 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
       finish: (reason) => [
         event('content_block_stop', { index: 0 }),
         event('message_delta', { delta: { stop_reason: reason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }),

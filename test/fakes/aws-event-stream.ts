@@ -50,3 +50,12 @@ export function exceptionMessage(exceptionType: string, message: string): Buffer
     Buffer.from(JSON.stringify({ message }), 'utf8'),
   );
 }
+
+/** An event message whose payload was changed after its CRC was computed: the client must refuse it. */
+export function corruptedEventMessage(message: Buffer): Buffer {
+  const copy = Buffer.from(message);
+  // A byte inside the payload (before the trailing 4-byte message CRC).
+  const at = copy.length - 6;
+  copy[at] = (copy[at] ?? 0) ^ 0xff;
+  return copy;
+}

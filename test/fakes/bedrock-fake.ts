@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { eventMessage, exceptionMessage } from './aws-event-stream';
-import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { corruptedEventMessage, eventMessage, exceptionMessage } from './aws-event-stream';
+import { LoopbackServer, resetConnection, sendJson, streamScenario, write } from './loopback-server';
 import { fakeUsage } from './scenario';
 
 export interface BedrockFakeOptions {
@@ -99,6 +99,10 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
       sendJson(response, scenario.status, scenario.body, scenario.headers);
       return;
     }
+    if (scenario.kind === 'reset') {
+      resetConnection(response);
+      return;
+    }
 
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' });
     write(response, eventMessage('messageStart', { p: 'abcd', role: 'assistant' }));
@@ -107,6 +111,7 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
     await streamScenario(response, scenario, {
       text: (text) => eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }),
       streamError: (error) => exceptionMessage((error as { type: string }).type, (error as { message: string }).message),
+      malformed: () => corruptedEventMessage(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' }, p: 'abcdefgh' })),
       finish: (reason) => [
         eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'ab' }),
         eventMessage('messageStop', { stopReason: reason ?? 'end_turn', p: 'abc' }),

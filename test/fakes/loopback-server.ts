@@ -141,6 +141,15 @@ export async function dropConnection(response: FakeResponse): Promise<void> {
   }
 }
 
+/** Drops the connection before any byte of the response: a reset before the first byte. */
+export function resetConnection(response: FakeResponse): void {
+  if ('stream' in response && response.stream) {
+    response.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  } else {
+    (response as http.ServerResponse).socket?.destroy();
+  }
+}
+
 export function sendJson(response: FakeResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   (response as http.ServerResponse).writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
@@ -154,6 +163,8 @@ export interface WireFormat {
   finish(finishReason: string | undefined): (string | Uint8Array)[];
   /** An error inside the 200 stream, in the provider's form. */
   streamError(error: unknown): string | Uint8Array;
+  /** A frame that does not parse in the provider's format. */
+  malformed(): string | Uint8Array;
 }
 
 /**
@@ -163,7 +174,7 @@ export interface WireFormat {
  */
 export async function streamScenario(
   response: FakeResponse,
-  scenario: Exclude<Scenario, { kind: 'http-error' }>,
+  scenario: Exclude<Scenario, { kind: 'http-error' | 'reset' }>,
   format: WireFormat,
 ): Promise<void> {
   if (scenario.kind === 'answer' && scenario.firstTokenDelayMs) await sleep(scenario.firstTokenDelayMs);
@@ -182,6 +193,10 @@ export async function streamScenario(
       return;
     case 'stream-error':
       write(response, format.streamError(scenario.error));
+      response.end();
+      return;
+    case 'malformed':
+      write(response, format.malformed());
       response.end();
       return;
     case 'answer':

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { LoopbackServer, resetConnection, sendJson, streamScenario, write } from './loopback-server';
 import { fakeUsage, sleep } from './scenario';
 
 /** A model the fake's "registry" can serve: its size and the architecture /api/show reports. */
@@ -140,6 +140,10 @@ export function createOllamaFake(options: OllamaFakeOptions = {}): LoopbackServe
       sendJson(response, scenario.status, scenario.body, scenario.headers);
       return;
     }
+    if (scenario.kind === 'reset') {
+      resetConnection(response);
+      return;
+    }
     const chunkLine = (content: string, extra: object = {}) =>
       `${JSON.stringify({ model: chat.model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: false, ...extra })}\n`;
     (response as ServerResponse).writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -147,6 +151,7 @@ export function createOllamaFake(options: OllamaFakeOptions = {}): LoopbackServe
     await streamScenario(response, scenario, {
       text: (text) => chunkLine(text),
       streamError: (error) => `${JSON.stringify(error)}\n`,
+      malformed: () => '{"model": "broken", "message": \n',
       finish: (reason) => [
         chunkLine('', {
           done: true,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { LoopbackServer, sendJson, streamScenario, write } from './loopback-server';
+import { LoopbackServer, resetConnection, sendJson, streamScenario, write } from './loopback-server';
 import { fakeUsage } from './scenario';
 
 export interface OpenAiFakeOptions {
@@ -54,6 +54,10 @@ export function createOpenAiFake(options: OpenAiFakeOptions): LoopbackServer {
       sendJson(response, scenario.status, scenario.body, scenario.headers);
       return;
     }
+    if (scenario.kind === 'reset') {
+      resetConnection(response);
+      return;
+    }
     const prompt = chat.messages.map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content))).join(' ');
     const id = `chatcmpl-fake${fake.requests.length}`;
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
@@ -66,6 +70,7 @@ export function createOpenAiFake(options: OpenAiFakeOptions): LoopbackServer {
       text: (text) => chunk({ content: text }, null),
       // OpenRouter's form of an error inside a 200 stream: an `error` member in a chunk.
       streamError: (error) => chunk({ content: '' }, 'error', { error }),
+      malformed: () => 'data: {"id": "chatcmpl-fake", "choices": [\n\n',
       finish: (reason) => {
         const usage = fakeUsage(prompt, scenario.chunks);
         const usageChunk = {

@@ -22,7 +22,11 @@ export type Scenario =
   /** Streams these chunks, then an error inside the 200 stream, in the provider's format. */
   | { kind: 'stream-error'; chunks: string[]; error: unknown }
   /** Streams these chunks, then waits forever (until the client goes away). */
-  | { kind: 'stall'; chunks: string[] };
+  | { kind: 'stall'; chunks: string[] }
+  /** Streams these chunks, then a frame that does not parse (a bad JSON line, bad SSE, a Bedrock event with a bad CRC). */
+  | { kind: 'malformed'; chunks: string[] }
+  /** Drops the connection before sending a single byte of the response. */
+  | { kind: 'reset' };
 
 export const DEFAULT_ANSWER: Scenario = { kind: 'answer', chunks: ['Hello', ' from', ' the', ' fake', '!'] };
 

@@ -79,13 +79,26 @@ describe('chat over IPC', () => {
 
   it('reports a provider error as the last part, after the provenance', async () => {
     const { main, parts, ended } = await mainWithEvents();
-    useFakes().openai.respondWith({ kind: 'http-error', status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } } });
+    useFakes().openai.respondWith({ kind: 'http-error', status: 400, body: { error: { message: 'Invalid value for temperature.', type: 'invalid_request_error' } } });
     const started = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'hi' }] }, APP);
     const { streamId } = (started as { value: { streamId: string } }).value;
     await ended(streamId);
     expect(parts(streamId)).toEqual([
       expect.objectContaining({ type: 'provenance', provider: 'openai', routeClass: 'non-eu' }),
-      expect.objectContaining({ type: 'error', code: 'provider_error' }),
+      expect.objectContaining({ type: 'error', code: 'invalid_request' }),
     ]);
+  });
+
+  it('tries again after a 503 before any text, says so, and the answer comes from the second try', async () => {
+    const { main, parts, ended } = await mainWithEvents();
+    useFakes().openai.respondWith({ kind: 'http-error', status: 503, body: { error: { message: 'The engine is currently overloaded.', type: 'server_error' } } }, { kind: 'answer', chunks: ['Hallo', '!'] });
+    const before = useFakes().openai.requests.length;
+    const started = await main.dispatch('chat:start-stream', { model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'hi' }] }, APP);
+    const { streamId } = (started as { value: { streamId: string } }).value;
+    await ended(streamId);
+    expect(parts(streamId).map((part) => part.type)).toEqual(['provenance', 'notice', 'provenance', 'text-delta', 'finish']);
+    expect(parts(streamId)[1]).toMatchObject({ message: expect.stringMatching(/Trying again in \d\.\d s \(try 2 of 4\)/) });
+    expect(parts(streamId)[2]).toMatchObject({ attempt: 2 });
+    expect(useFakes().openai.requests.slice(before).filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(2);
   });
 });

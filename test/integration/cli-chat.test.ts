@@ -43,6 +43,7 @@ describe('atelier chat', () => {
       finishReason: 'stop',
       ttftMs: expect.any(Number) as unknown,
       latencyMs: expect.any(Number) as unknown,
+      attempts: 1,
       provenance: {
         tier: 'non_dsgvo',
         // The fake's address is not AWS's, and no school policy vouches for it.
@@ -76,12 +77,13 @@ describe('atelier chat', () => {
   });
 
   it('--json reports a failure as { error } and exits non-zero', async () => {
-    useFakes().anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    useFakes().anthropic.respondWith({ kind: 'http-error', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long' } } });
     const result = await atelier(['chat', '--json', '-m', FAKE_MODELS.anthropic, 'hi']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { code: 'provider_error', message: expect.any(String) as unknown, hint: expect.any(String) as unknown },
+      error: { code: 'invalid_request', message: expect.any(String) as unknown, hint: expect.any(String) as unknown },
       costUsd: null,
+      attempts: 1,
       provenance: expect.objectContaining({ provider: 'anthropic', routeClass: 'non-eu' }) as unknown,
     });
     expect(result.stderr).toBe('');

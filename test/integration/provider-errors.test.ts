@@ -5,6 +5,7 @@ import { errorCodes, type ErrorCode } from '../../shared/errors';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { collectAnswer, type CollectedAnswer } from '../../electron/core/chat/collect';
 import { ChatRouter } from '../../electron/core/chat/router';
+import { DEFAULT_RETRY_POLICY } from '../../electron/core/reliability/retry';
 import { UNRESTRICTED } from '../../electron/core/privacy/policy';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { awsError } from '../fakes/bedrock-fake';
@@ -16,7 +17,8 @@ const useFakes = useProviderFakes();
 
 async function ask(model: string, env: Record<string, string> = useFakes().env, signal?: AbortSignal): Promise<CollectedAnswer> {
   const settings = { ...DEFAULT_SETTINGS, endpoints: [schoolEndpoint(useFakes())] };
-  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(settings, env) });
+  // One try each: these tests are about how each failure is worded (retries have their own tests).
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(settings, env), retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } });
   const request: ChatRequest = { model, messages: [{ role: 'user', content: 'Erkläre bitte die Photosynthese.' }] };
   return collectAnswer(router.stream(request, signal));
 }

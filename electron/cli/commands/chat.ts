@@ -73,7 +73,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         printJson(
           io,
           answer.error
-            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), costUsd: null, ...(answer.provenance && { provenance: answer.provenance }) }
+            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), costUsd: null, attempts: answer.attempts, ...(answer.provenance && { provenance: answer.provenance }) }
             : {
                 text: answer.text,
                 model: request.model,
@@ -83,6 +83,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 finishReason: answer.finish?.reason.unified ?? null,
                 ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
                 latencyMs: round(answer.latencyMs),
+                attempts: answer.attempts,
                 provenance: answer.provenance,
                 ...(answer.notices.length > 0 && { notices: answer.notices }),
               },

@@ -16,6 +16,8 @@ export interface CollectedAnswer {
   ttftMs: number | null;
   /** Time to the end of the stream, in milliseconds. */
   latencyMs: number;
+  /** How many tries the answer took (1 unless the router tried again). */
+  attempts: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function collectAnswer(
   let error: ErrorPayload | null = null;
   const notices: string[] = [];
   let provenance: Provenance | null = null;
+  let attempts = 0;
   for await (const part of parts) {
     onPart(part);
     if (part.type === 'text-delta') {
@@ -42,14 +45,15 @@ export async function collectAnswer(
     } else if (part.type === 'notice') {
       notices.push(part.message);
     } else if (part.type === 'provenance') {
-      const { type: _type, ...route } = part;
+      const { type: _type, attempt, ...route } = part;
       provenance = route;
+      attempts = attempt ?? 1;
     } else if (part.type === 'finish') {
       finish = { reason: part.reason, usage: part.usage };
     } else {
-      const { type: _type, ...payload } = part;
+      const { type: _type, retryAfterMs: _retryAfter, ...payload } = part;
       error = payload;
     }
   }
-  return { text, finish, error, notices, provenance, ttftMs, latencyMs: now() - started };
+  return { text, finish, error, notices, provenance, ttftMs, latencyMs: now() - started, attempts };
 }

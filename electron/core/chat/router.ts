@@ -7,9 +7,11 @@ import type { OpenAiCompatibleOptions } from '../providers/openai-compatible';
 import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import type { EgressPurpose } from '../../../shared/choices';
 import { recordBeforeSending, type EgressCompletion, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
-import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { policyDenial, PROVIDER_NAMES, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, type Route } from '../privacy/route';
-import { errorPart } from '../providers/provider-errors';
+import { CANCELLED, errorPart } from '../providers/provider-errors';
+import { DEFAULT_TIMEOUTS, streamAttempt, type Timeouts } from '../reliability/attempt';
+import { DEFAULT_RETRY_POLICY, isRetryable, nextDelay, sleep, type RetryPolicy } from '../reliability/retry';
 import { lazyProvider, type Provider } from '../providers/provider';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
@@ -32,6 +34,8 @@ export interface RouterOptions {
    * Without one, answers are still priced but no budget is kept.
    */
   ledger?: () => BudgetLedger | null;
+  /** How failed tries are retried (tests shorten the waits). */
+  retry?: RetryPolicy;
 }
 
 export interface RoutedModel extends ModelRef {
@@ -41,6 +45,8 @@ export interface RoutedModel extends ModelRef {
   allowed: boolean;
   /** False when the school's lists (allowed providers or models) rule the model out. */
   school: boolean;
+  /** How long its answer may take to start, and to go on. */
+  timeouts: Timeouts;
 }
 
 /**
@@ -65,7 +71,15 @@ export class ChatRouter {
     const ref = parseModelId(modelId, config.endpoints.keys());
     const route = classifyRoute(ref, config, policy, this.options.bedrock?.profileFixes ?? null);
     const school = schoolAllows(policy, ref.prefix, [ref.model, route.modelId]);
-    return { ...ref, provider: this.provider(ref.prefix, config), route, policy, allowed: school && tierAllows(policy.tier, route.routeClass), school };
+    return {
+      ...ref,
+      provider: this.provider(ref.prefix, config),
+      route,
+      policy,
+      allowed: school && tierAllows(policy.tier, route.routeClass),
+      school,
+      timeouts: config.timeouts ?? DEFAULT_TIMEOUTS,
+    };
   }
 
   /**
@@ -108,39 +122,57 @@ export class ChatRouter {
       yield errorPart({ code: 'file_unwritable', message: `Atelier could not write down what this answer may cost (${reason}), so nothing was sent.`, hint });
       return;
     }
-    // The record is written before the request leaves, and refused if it cannot be (a full
-    // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
-    let complete: EgressCompletion;
-    try {
-      complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, costUsd: null, outcome: 'sent', errorCode: null });
-    } catch (error) {
-      admission.settle({ usage: null, textLength: 0, errorCode: 'file_unwritable' });
-      if (!(error instanceof AtelierError)) throw error;
-      yield errorPart(error.toPayload());
-      return;
-    }
+    const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
+    const providerName = PROVIDER_NAMES[routed.prefix] ?? routed.prefix;
+    const timeouts = routed.timeouts;
+    const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
+    const started = Date.now();
     let end: StreamPart | null = null;
     let textLength = 0;
-    const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
+    let complete: EgressCompletion | null = null;
     // From here on, however the reader stops (even at the first part), the finally settles the
-    // reservation and completes the record.
+    // reservation and completes the record of the try under way.
     try {
-      yield { type: 'provenance', ...egress };
-      if (admission.notice) yield { type: 'notice', message: admission.notice };
-      for await (const streamed of routed.provider.stream(sent, signal)) {
-        if (streamed.type === 'finish') {
+      for (let attempt = 1; ; attempt++) {
+        // Each try is written to the record before it leaves, and refused if it cannot be (a full
+        // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
+        try {
+          complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, costUsd: null, outcome: 'sent', errorCode: null });
+        } catch (error) {
+          if (!(error instanceof AtelierError)) throw error;
+          end = errorPart(error.toPayload());
+          if (attempt === 1) settle(admission, { usage: null, textLength: 0, errorCode: 'file_unwritable' });
+          yield end;
+          return;
+        }
+        yield attempt === 1 ? { type: 'provenance', ...egress } : { type: 'provenance', ...egress, attempt };
+        if (attempt === 1 && admission.notice) yield { type: 'notice', message: admission.notice };
+        const tried = yield* streamAttempt(routed.provider, sent, signal, timeouts, providerName);
+        end = tried.end;
+        textLength = tried.textLength;
+        if (end?.type === 'finish') {
           // The answer's cost goes with its usage: the message, the CLI's --json and the record get
           // it. The budget is settled now, so an answer that crosses 80 % says so before it ends.
-          const part: StreamPart = { ...streamed, usage: { ...streamed.usage, costUsd: admission.cost(streamed.usage) } };
-          end = part;
-          const warning = settle(admission, { usage: part.usage, textLength, errorCode: null });
+          end = { ...end, usage: { ...end.usage, costUsd: admission.cost(end.usage) } };
+          const warning = settle(admission, { usage: end.usage, textLength, errorCode: null });
           if (warning) yield { type: 'notice', message: warning };
-          yield part;
-          continue;
+          yield end;
+          return;
         }
-        if (streamed.type === 'text-delta') textLength += streamed.text.length;
-        if (streamed.type === 'error') end = streamed;
-        yield streamed;
+        // Tried again only before any text came (after it, the answer would repeat), for errors
+        // that may pass, within the attempts and the deadline; the user's stop ends the wait at once.
+        if (end?.type === 'error' && textLength === 0 && !signal.aborted && isRetryable(end.code)) {
+          const delay = nextDelay(retry, attempt, Date.now() - started, end.retryAfterMs);
+          if (delay !== null) {
+            complete({ outcome: 'failed', errorCode: end.code, inputTokens: null, outputTokens: null, costUsd: costWithoutUsage({ textLength: 0, errorCode: end.code }) });
+            complete = null;
+            yield { type: 'notice', message: `${retryReason(end.message)} Trying again in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${retry.maxAttempts}).` };
+            if (await sleep(delay, signal)) continue;
+            end = errorPart(CANCELLED_BEFORE_TEXT);
+          }
+        }
+        if (end) yield end;
+        return;
       }
     } finally {
       // Also when the reader stops early: the request left the machine all the same.
@@ -148,15 +180,14 @@ export class ChatRouter {
       const errorCode = end?.type === 'error' ? end.code : null;
       const ending = { textLength, errorCode: end === null ? ('cancelled' as const) : errorCode };
       settle(admission, { usage, ...ending });
-      const final = {
+      complete?.({
         inputTokens: usage ? usage.inputTokens : null,
         outputTokens: usage ? usage.outputTokens : null,
         // Unknown unless counted, or nothing was billed (refused by the provider before any text).
         costUsd: usage ? (usage.costUsd ?? null) : costWithoutUsage(ending),
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
         errorCode,
-      } as const;
-      complete(final);
+      });
     }
   }
 
@@ -243,6 +274,15 @@ export class ChatRouter {
       }
     }
   }
+}
+
+/** A stop during the wait before a retry: no text came, so there is none to keep. */
+const CANCELLED_BEFORE_TEXT = { code: CANCELLED.code, message: CANCELLED.message, hint: 'Send the message again when you want the answer.' };
+
+/** The provider's error as the first sentence of a retry notice. */
+function retryReason(message: string): string {
+  const sentence = message.trim();
+  return /[.!?”"]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** Settles a reservation (once); a ledger that cannot be written leaves it at its worst case. */

@@ -1,6 +1,7 @@
 import { isOllamaAddress, type BedrockSettings, type Settings } from '../../../shared/settings';
 import { printable } from '../../../shared/text';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
+import type { Timeouts } from '../reliability/attempt';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,6 +61,8 @@ export interface ProviderConfig {
   openrouter: KeyedProviderConfig;
   bedrock: BedrockConfig;
   endpoints: ReadonlyMap<string, EndpointConfig>;
+  /** How long an answer may take to start, and to go on between two pieces of text. */
+  timeouts?: Timeouts;
 }
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -92,6 +95,7 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
       endpoint: nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? null,
       ...resolveAwsAuth(settings, env, secrets),
     },
+    timeouts: { firstTokenMs: settings.reliability.firstTokenTimeoutS * 1000, idleMs: settings.reliability.idleTimeoutS * 1000 },
     endpoints: new Map(
       settings.endpoints.map((endpoint) => {
         const keyVariable = endpointKeyVariable(endpoint.prefix);

@@ -76,7 +76,7 @@ const TIER_NAMES: Record<PrivacyTier, string> = {
   non_dsgvo: 'Any provider',
 };
 
-const PROVIDER_NAMES: Record<string, string> = {
+export const PROVIDER_NAMES: Record<string, string> = {
   local: 'Ollama',
   bedrock: 'AWS Bedrock',
   anthropic: 'Anthropic',

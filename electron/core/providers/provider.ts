@@ -1,5 +1,6 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { INTERNAL_ERROR, type ErrorPayload } from '../../../shared/errors';
+import { retryAfterOf } from '../reliability/retry';
 import { scrubPayload } from '../secrets/scrub';
 import { CANCELLED, errorPart, TEXT_KEPT, type ErrorContext } from './provider-errors';
 
@@ -46,7 +47,9 @@ export async function* guardStream(
     }
   } catch (error) {
     if (!signal.aborted) {
-      yield errorPart(scrubPayload(honest(safeMap(mapError, error)), context.secrets));
+      // A Retry-After the provider sent goes with the error: the router's retry honours it.
+      const retryAfterMs = retryAfterOf(error);
+      yield { ...errorPart(scrubPayload(honest(safeMap(mapError, error)), context.secrets)), ...(retryAfterMs !== undefined && { retryAfterMs }) };
       return;
     }
   }
