@@ -13,6 +13,9 @@ export const ProvenanceSchema = z.object({
   host: z.string(),
   /** The model id as sent to the provider (after profile resolution). */
   modelId: z.string(),
+  /** When a fallback answered: the model asked for (`provider/model`), and why it did not answer (`cooling`, or its error code). */
+  fallbackFrom: z.string().optional(),
+  fallbackReason: z.string().optional(),
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { awsCredentialSources, languages, privacyTiers, themes } from './choices';
+import { awsCredentialSources, languages, modelRoles, privacyTiers, themes } from './choices';
 import { urlCredentialProblem } from './url-credentials';
 import { BudgetSettingsSchema, PriceSchema } from './usage';
 
@@ -99,6 +99,14 @@ export const RolesSettingsSchema = z.strictObject({
 
 export type BedrockSettings = z.infer<typeof BedrockSettingsSchema>;
 
+/**
+ * Fallback chains: for a model id or a role (`fast`, `advanced`, `extreme`), the models to use,
+ * in order, when it is down or cooling down. None by default: no fallback without a chain.
+ */
+export const FallbacksSchema = z
+  .record(z.union([z.enum(modelRoles), ModelIdSchema]), z.array(ModelIdSchema).min(1, 'a chain names at least one model').max(5, 'a chain names at most 5 models'))
+  .refine((chains) => Object.keys(chains).length <= 50, 'at most 50 chains');
+
 /** An OpenAI-compatible server the user adds: a school's LiteLLM proxy, vLLM, … */
 export const EndpointSchema = z.strictObject({
   /** What model ids start with: `school` → `school/llama-3.1-70b`. */
@@ -153,6 +161,7 @@ export const SettingsSchema = z.strictObject({
   /** Daily and monthly limits for cloud use on this machine, in US dollars. */
   budget: BudgetSettingsSchema,
   reliability: ReliabilitySettingsSchema,
+  fallbacks: FallbacksSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -169,6 +178,7 @@ export const DEFAULT_SETTINGS: Settings = {
   chat: { model: null, firstRunCompleted: false },
   budget: { dailyUsd: null, monthlyUsd: null },
   reliability: { firstTokenTimeoutS: 120, idleTimeoutS: 60 },
+  fallbacks: {},
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -184,6 +194,8 @@ export const SettingsPatchSchema = z.strictObject({
   chat: ChatSettingsSchema.partial().optional(),
   budget: BudgetSettingsSchema.partial().optional(),
   reliability: ReliabilitySettingsSchema.partial().optional(),
+  /** Replaces all chains (the CLI's fallback set/clear compute the whole map). */
+  fallbacks: FallbacksSchema.optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -202,6 +214,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.chat !== undefined && { chat: { ...base.chat, ...withoutUndefined(patch.chat) } }),
     ...(patch.budget !== undefined && { budget: { ...base.budget, ...withoutUndefined(patch.budget) } }),
     ...(patch.reliability !== undefined && { reliability: { ...base.reliability, ...withoutUndefined(patch.reliability) } }),
+    ...(patch.fallbacks !== undefined && { fallbacks: patch.fallbacks }),
   };
 }
 

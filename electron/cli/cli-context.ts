@@ -9,6 +9,7 @@ import { PolicyFileReader } from '../core/privacy/policy-file';
 import { SecretStore } from '../core/secrets/secret-store';
 import type { BudgetLedger } from '../core/usage/budget-ledger';
 import { Ledgers } from '../core/usage/ledgers';
+import { RouteHealthStore } from '../core/reliability/route-health';
 import { endQuietlyWhenOutputCloses, stdoutIsFile, wholeFileOutput } from './closed-output';
 import { writeUserFile as writeUserFileIn } from './user-file';
 
@@ -108,6 +109,20 @@ export function ledgersFor(io: CliIo): Ledgers {
     ledgers.set(io, found);
   }
   return found;
+}
+
+const healthStores = new WeakMap<CliIo, RouteHealthStore>();
+
+/** How routes have fared, in the data folder's database (shared with the app). */
+export function healthFor(io: CliIo): () => RouteHealthStore {
+  return () => {
+    let store = healthStores.get(io);
+    if (!store) {
+      store = new RouteHealthStore(databaseFor(io));
+      healthStores.set(io, store);
+    }
+    return store;
+  };
 }
 
 /** The budget's ledger in force for each request, opened when first needed. */

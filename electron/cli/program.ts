@@ -9,6 +9,7 @@ import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
 import { registerUsageCommands } from './commands/usage';
+import { registerReliabilityCommands } from './commands/reliability';
 import { registerLockCommands } from './commands/lock';
 import { registerModelsCommand } from './commands/models';
 import { registerOllamaCommand } from './commands/ollama';
@@ -42,6 +43,7 @@ function buildProgram(io: CliIo): Command {
   registerPrivacyCommand(program, io);
   registerEgressCommand(program, io);
   registerUsageCommands(program, io);
+  registerReliabilityCommands(program, io);
   registerLockCommands(program, io);
   return program;
 }

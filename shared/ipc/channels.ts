@@ -42,6 +42,7 @@ export const channelNames = [
   'usage:export-csv',
   'usage:get-budget',
   'usage:set-budget',
+  'reliability:get-status',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

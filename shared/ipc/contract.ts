@@ -12,6 +12,7 @@ import { PrivacyStateSchema } from '../privacy';
 import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema } from '../usage';
+import { ReliabilityStatusSchema } from '../reliability';
 import type { ChannelName, EventName } from './channels';
 
 export { isChannelName, isEventName, type ChannelName, type EventName } from './channels';
@@ -121,6 +122,8 @@ export const ipcChannels = {
   'usage:get-budget': { input: NoInput, output: BudgetStatusSchema },
   /** Sets the daily and/or monthly limit (null: none); refused while the class is locked or the school's policy sets it. */
   'usage:set-budget': { input: BudgetSettingsSchema.partial(), output: BudgetStatusSchema },
+  /** How each configured provider and route is doing; `check`: ask the providers for their model lists first (free). */
+  'reliability:get-status': { input: z.strictObject({ check: z.boolean().optional() }).optional(), output: ReliabilityStatusSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

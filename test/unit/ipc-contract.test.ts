@@ -59,6 +59,7 @@ describe('the IPC contract', () => {
         "usage:export-csv",
         "usage:get-budget",
         "usage:set-budget",
+        "reliability:get-status",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`

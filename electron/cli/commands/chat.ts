@@ -8,7 +8,7 @@ import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { dataDirFor, egressRecorderFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 
@@ -47,6 +47,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
         onEgress: egressRecorderFor(io),
         ledger: ledgerFor(io),
+        health: healthFor(io),
         policyFile: policyFileFor(io),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O

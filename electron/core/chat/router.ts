@@ -1,5 +1,5 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
-import { AtelierError } from '../../../shared/errors';
+import { AtelierError, type ErrorPayload } from '../../../shared/errors';
 import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
 import type { BedrockProviderOptions } from '../providers/bedrock';
@@ -12,6 +12,8 @@ import { classifyRoute, type Route } from '../privacy/route';
 import { CANCELLED, errorPart } from '../providers/provider-errors';
 import { DEFAULT_TIMEOUTS, streamAttempt, type Timeouts } from '../reliability/attempt';
 import { DEFAULT_RETRY_POLICY, isRetryable, nextDelay, sleep, type RetryPolicy } from '../reliability/retry';
+import { fallbackChain } from '../reliability/fallback';
+import { healthKey, type HealthKey, type RouteHealthStore } from '../reliability/route-health';
 import { lazyProvider, type Provider } from '../providers/provider';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
@@ -36,6 +38,8 @@ export interface RouterOptions {
   ledger?: () => BudgetLedger | null;
   /** How failed tries are retried (tests shorten the waits). */
   retry?: RetryPolicy;
+  /** How routes have fared (in the app's database): cooling routes are passed over for a fallback. */
+  health?: () => RouteHealthStore | null;
 }
 
 export interface RoutedModel extends ModelRef {
@@ -84,7 +88,10 @@ export class ChatRouter {
 
   /**
    * Streams the answer. Never throws: a bad model id, a missing key, a network failure or an
-   * abort all end the stream with one `error` part, as every provider's stream does.
+   * abort all end the stream with one `error` part, as every provider's stream does. When the
+   * model is down or cooling down and the user or the school set a fallback chain for it, the
+   * next model of the chain that the tier, the school's lists and the budget allow answers; the
+   * provenance then says from which model and why.
    */
   async *stream(request: ChatRequest, signal: AbortSignal = new AbortController().signal): AsyncGenerator<StreamPart> {
     let routed: RoutedModel;
@@ -97,21 +104,75 @@ export class ChatRouter {
       }
       throw error;
     }
+    const chain = fallbackChain(routed.policy.fallbacks, request.model);
+    let fallback: Fallback | null = null;
+    let lastError: ErrorPayload | null = null;
+    for (let index = 0; index <= chain.length; index++) {
+      if (index > 0) {
+        const model = chain[index - 1] ?? '';
+        try {
+          routed = await this.resolve(model);
+        } catch (error) {
+          if (!(error instanceof AtelierError)) throw error;
+          yield { type: 'notice', message: `The fallback ${model} was skipped: ${error.message}` };
+          continue;
+        }
+      }
+      const outcome: RouteOutcome = yield* this.streamRoute({ ...request, model: `${routed.prefix}/${routed.model}` }, routed, signal, { canFallBack: index < chain.length, fallback, primary: index === 0 });
+      if (outcome === null) return;
+      lastError = outcome.error ?? lastError;
+      fallback ??= { fallbackFrom: request.model, fallbackReason: outcome.reason };
+      yield { type: 'notice', message: outcome.notice };
+    }
+    // Every model of the chain failed or was skipped: the last real failure, as it was.
+    yield errorPart(lastError ?? { code: 'provider_error', message: 'No model of the fallback chain could answer.', hint: 'Try again later, or pick another model.' });
+  }
+
+  /**
+   * One model's answer, with its retries. Returns null when the stream has ended (answered, or
+   * its error passed on); when `canFallBack` and the model is cooling down, fails for good before
+   * any text, or (as a fallback) is not allowed, it returns why, having sent nothing more, so the
+   * next model of the chain can answer instead.
+   */
+  private async *streamRoute(
+    request: ChatRequest,
+    routed: RoutedModel,
+    signal: AbortSignal,
+    chain: { canFallBack: boolean; fallback: Fallback | null; primary: boolean },
+  ): AsyncGenerator<StreamPart, RouteOutcome> {
     const egress = { tier: routed.policy.tier, ...routed.route };
+    const name = `${routed.prefix}/${routed.model}`;
     // The privacy check comes before any network I/O: a refused request never leaves the machine.
+    // A fallback the tier or the school's lists forbid is skipped, never used.
     if (!routed.allowed) {
+      const denial = routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model);
+      if (!chain.primary) return { reason: 'not-allowed', notice: `The fallback ${name} was skipped: ${denial.message}` };
       this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: 'policy_denied' });
-      yield errorPart(routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model));
-      return;
+      yield errorPart(denial);
+      return null;
+    }
+    const health = this.health();
+    const key = healthKey(routed.route);
+    // A model cooling down after repeated failures is passed over when there is another to ask;
+    // with none, it is asked all the same (a hard failure helps nobody).
+    let coolingUntil: Date | null = null;
+    try {
+      coolingUntil = health?.coolingUntil(key) ?? null;
+    } catch {
+      // Health is advice: a database that cannot be read shows in the steps that need it.
+    }
+    if (coolingUntil && chain.canFallBack) {
+      return { reason: 'cooling', notice: `${name} is resting after repeated failures (until ${coolingUntil.toLocaleTimeString('en-GB')}), so the next model of its fallback chain answers.` };
     }
     // The budget next: a cloud request's worst case is held before it may leave (core/usage/spending.ts).
     let admission: Admission;
     try {
       const admitted = this.spending.admit(request, egress, routed.policy.budget, routed.policy.endpointPrices);
       if ('code' in admitted) {
+        if (!chain.primary) return { reason: 'budget', notice: `The fallback ${name} was skipped: ${admitted.message}` };
         this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: admitted.code });
         yield errorPart(admitted);
-        return;
+        return null;
       }
       admission = admitted;
     } catch (error) {
@@ -120,12 +181,12 @@ export class ChatRouter {
       if (!io) throw error;
       const { reason, hint } = describeWriteError(error);
       yield errorPart({ code: 'file_unwritable', message: `Atelier could not write down what this answer may cost (${reason}), so nothing was sent.`, hint });
-      return;
+      return null;
     }
     const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
     const providerName = PROVIDER_NAMES[routed.prefix] ?? routed.prefix;
-    const timeouts = routed.timeouts;
     const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
+    const provenance = { ...egress, ...(chain.fallback ?? {}) };
     const started = Date.now();
     let end: StreamPart | null = null;
     let textLength = 0;
@@ -143,22 +204,24 @@ export class ChatRouter {
           end = errorPart(error.toPayload());
           if (attempt === 1) settle(admission, { usage: null, textLength: 0, errorCode: 'file_unwritable' });
           yield end;
-          return;
+          return null;
         }
-        yield attempt === 1 ? { type: 'provenance', ...egress } : { type: 'provenance', ...egress, attempt };
+        yield attempt === 1 ? { type: 'provenance', ...provenance } : { type: 'provenance', ...provenance, attempt };
         if (attempt === 1 && admission.notice) yield { type: 'notice', message: admission.notice };
-        const tried = yield* streamAttempt(routed.provider, sent, signal, timeouts, providerName);
+        const tried = yield* streamAttempt(routed.provider, sent, signal, routed.timeouts, providerName);
         end = tried.end;
         textLength = tried.textLength;
         if (end?.type === 'finish') {
+          noteHealth(health, key, null);
           // The answer's cost goes with its usage: the message, the CLI's --json and the record get
           // it. The budget is settled now, so an answer that crosses 80 % says so before it ends.
           end = { ...end, usage: { ...end.usage, costUsd: admission.cost(end.usage) } };
           const warning = settle(admission, { usage: end.usage, textLength, errorCode: null });
           if (warning) yield { type: 'notice', message: warning };
           yield end;
-          return;
+          return null;
         }
+        if (end?.type === 'error' && end.code !== 'cancelled') noteHealth(health, key, end);
         // Tried again only before any text came (after it, the answer would repeat), for errors
         // that may pass, within the attempts and the deadline; the user's stop ends the wait at once.
         if (end?.type === 'error' && textLength === 0 && !signal.aborted && isRetryable(end.code)) {
@@ -169,10 +232,14 @@ export class ChatRouter {
             yield { type: 'notice', message: `${retryReason(end.message)} Trying again in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${retry.maxAttempts}).` };
             if (await sleep(delay, signal)) continue;
             end = errorPart(CANCELLED_BEFORE_TEXT);
+          } else if (chain.canFallBack) {
+            // Given up on this model before any text: the next of the chain answers instead.
+            const { type: _type, retryAfterMs: _after, ...error } = end;
+            return { reason: end.code, error, notice: `${name} could not answer (${retryReason(end.message)}), so the next model of its fallback chain answers.` };
           }
         }
         if (end) yield end;
-        return;
+        return null;
       }
     } finally {
       // Also when the reader stops early: the request left the machine all the same.
@@ -188,6 +255,15 @@ export class ChatRouter {
         outcome: end?.type === 'finish' ? 'completed' : end?.type === 'error' && end.code !== 'cancelled' ? 'failed' : 'cancelled',
         errorCode,
       });
+    }
+  }
+
+  /** The routes' health, or null where there is none or its database cannot be opened (it is advice). */
+  private health(): RouteHealthStore | null {
+    try {
+      return this.options.health?.() ?? null;
+    } catch {
+      return null;
     }
   }
 
@@ -283,6 +359,23 @@ const CANCELLED_BEFORE_TEXT = { code: CANCELLED.code, message: CANCELLED.message
 function retryReason(message: string): string {
   const sentence = message.trim();
   return /[.!?”"]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/** How one model's turn ended: null when the stream ended there, else why the next model of the chain answers. */
+type RouteOutcome = { reason: string; notice: string; error?: ErrorPayload } | null;
+
+/** Which model answered instead, and why (`cooling`, or the error code the first one ended with). */
+type Fallback = { fallbackFrom: string; fallbackReason: string };
+
+/** Notes a try's outcome in the routes' health (never breaking the answer). */
+function noteHealth(health: RouteHealthStore | null, key: HealthKey, error: (ErrorPayload & { retryAfterMs?: number }) | null): void {
+  if (!health) return;
+  try {
+    if (error) health.failed(key, error.code, error.retryAfterMs);
+    else health.succeeded(key);
+  } catch {
+    // Health is advice; a database that cannot take it shows elsewhere.
+  }
 }
 
 /** Settles a reservation (once); a ledger that cannot be written leaves it at its worst case. */

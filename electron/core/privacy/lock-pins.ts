@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/settings';
+import { FallbacksSchema, type Settings } from '../../../shared/settings';
 import { BudgetSettingsSchema } from '../../../shared/usage';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -35,6 +35,8 @@ export interface LockPins {
   ollamaHost: Settings['ollama']['host'];
   /** The budget as it was (absent in locks made before budgets existed: then the file's applies). */
   budget?: Settings['budget'];
+  /** The fallback chains as they were (absent in older locks: then the file's apply). */
+  fallbacks?: Settings['fallbacks'];
   /**
    * The data folder the class was locked in: its database keeps the budget's ledger while locked,
    * so another ATELIER_HOME does not start from nothing spent.
@@ -50,7 +52,7 @@ export function pinsFrom(settings: Settings, env: Env, dataDir?: string): LockPi
     const value = env[name];
     if (value !== undefined && value !== '') environment[name] = value;
   }
-  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, budget: settings.budget, ...(dataDir !== undefined && { ledgerDir: dataDir }), environment };
+  return { privacy: settings.privacy, bedrock: settings.bedrock, endpoints: settings.endpoints, roles: settings.roles, ollamaHost: settings.ollama.host, budget: settings.budget, fallbacks: settings.fallbacks, ...(dataDir !== undefined && { ledgerDir: dataDir }), environment };
 }
 
 /** The settings in force while locked: what the file says, with the pinned ones as they were at locking. */
@@ -64,6 +66,7 @@ export function withPinnedSettings(settings: Settings, pins: LockPins | null): S
     roles: pins.roles,
     ollama: { ...settings.ollama, host: pins.ollamaHost },
     budget: pins.budget ?? settings.budget,
+    fallbacks: pins.fallbacks ?? settings.fallbacks,
   };
 }
 
@@ -106,6 +109,7 @@ export function isLockPins(value: unknown): value is LockPins {
     typeof pins.roles === 'object' &&
     (pins.ollamaHost === null || typeof pins.ollamaHost === 'string') &&
     (pins.budget === undefined || BudgetSettingsSchema.safeParse(pins.budget).success) &&
+    (pins.fallbacks === undefined || FallbacksSchema.safeParse(pins.fallbacks).success) &&
     (pins.ledgerDir === undefined || (typeof pins.ledgerDir === 'string' && pins.ledgerDir !== '')) &&
     typeof pins.environment === 'object'
   );

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
 import { PriceSchema, UsdLimitSchema } from '../../../shared/usage';
+import { FallbacksSchema } from '../../../shared/settings';
 import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -44,6 +45,11 @@ export const PolicyFileSchema = z.strictObject({
    * left out (or null) is no limit of that kind.
    */
   budget: z.strictObject({ dailyUsd: UsdLimitSchema.nullable().optional(), monthlyUsd: UsdLimitSchema.nullable().optional() }).optional(),
+  /**
+   * Fallback chains, by model id or role (`fast`, `advanced`, `extreme`): the models to use, in
+   * order, when that one is down or cooling down. They pin all chains: users cannot change them.
+   */
+  fallbacks: FallbacksSchema.optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
 });

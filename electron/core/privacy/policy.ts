@@ -1,4 +1,4 @@
-import type { PrivacyTier, RouteClass } from '../../../shared/choices';
+import { modelRoles, type ModelRole, type PrivacyTier, type RouteClass } from '../../../shared/choices';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
 import type { BudgetSettings, Price } from '../../../shared/usage';
@@ -30,6 +30,8 @@ export interface PrivacyPolicy {
   budget?: BudgetInForce;
   /** Prices of custom endpoints' models, by prefix, from the policy or the settings. */
   endpointPrices?: Readonly<Record<string, Price>>;
+  /** Fallback chains by model id (role chains resolved to the role's model), from the policy or the settings. */
+  fallbacks?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The limits in force: from the school's policy file, the user's settings, or none set. */
@@ -44,6 +46,26 @@ export interface PolicySettings {
   privacy: { tier: PrivacyTier };
   budget?: BudgetSettings;
   endpoints?: readonly { prefix: string; price?: Price | undefined }[];
+  roles?: Readonly<Record<ModelRole, string | null>>;
+  fallbacks?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The fallback chains in force, by model id: the school's policy file's when it has them (they
+ * pin all chains), else the user's. A chain set for a role (`fast`) holds for the model the role
+ * is set to.
+ */
+export function fallbacksInForce(settings: PolicySettings, file: PolicyFile | null): Record<string, readonly string[]> {
+  const chains = file?.fallbacks ?? settings.fallbacks ?? {};
+  const byModel: Record<string, readonly string[]> = {};
+  for (const [key, chain] of Object.entries(chains)) {
+    const role = (modelRoles as readonly string[]).includes(key) ? (settings.roles?.[key as ModelRole] ?? null) : null;
+    if ((modelRoles as readonly string[]).includes(key) && role === null) continue;
+    const model = role ?? key;
+    // A model's own chain wins over its role's.
+    if (!Object.hasOwn(byModel, model) || role === null) byModel[model] = chain;
+  }
+  return byModel;
 }
 
 function budgetInForce(settings: PolicySettings, file: PolicyFile | null): BudgetInForce {
@@ -116,7 +138,15 @@ export { TIER_NAMES };
 
 /** The policy from the user's settings alone (the school's policy file, when there is one, wins). */
 export function policyFromSettings(settings: PolicySettings): PrivacyPolicy {
-  return { tier: settings.privacy.tier, allowedOllamaHosts: [], endpointResidency: {}, source: 'settings', budget: budgetInForce(settings, null), endpointPrices: endpointPrices(settings, null) };
+  return {
+    tier: settings.privacy.tier,
+    allowedOllamaHosts: [],
+    endpointResidency: {},
+    source: 'settings',
+    budget: budgetInForce(settings, null),
+    endpointPrices: endpointPrices(settings, null),
+    fallbacks: fallbacksInForce(settings, null),
+  };
 }
 
 /**
@@ -135,6 +165,7 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
       endpointResidency: {},
       source: 'policy-file',
       budget: budgetInForce(settings, null),
+      fallbacks: fallbacksInForce(settings, null),
       problem: `The school’s policy file ${managed.file} cannot be used: ${managed.problem}. Until it is fixed, only this computer is allowed.`,
     };
   }
@@ -154,6 +185,7 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     ...(file.allowedModels && { allowedModels: file.allowedModels }),
     budget: budgetInForce(settings, file),
     endpointPrices: endpointPrices(settings, file),
+    fallbacks: fallbacksInForce(settings, file),
   };
 }
 

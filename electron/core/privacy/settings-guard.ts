@@ -4,7 +4,7 @@ import { CLASSROOM_LOCKED, type ClassroomLock } from './classroom-lock';
 import type { ManagedPolicy, PolicyFileReader } from './policy-file';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
-const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget'];
+const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks'];
 
 /** Whether a change touches what the school's policy or the classroom lock protects (the Ollama address too). */
 export function touchesProtectedSettings(patch: SettingsPatch): boolean {
@@ -31,6 +31,9 @@ export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: Manag
   }
   if (policy.budget !== undefined && patch.budget !== undefined) {
     throw new AtelierError('settings_locked', `Your school sets the budget${managedBy(managed)}; it stays as the school set it.`, 'Ask your school’s IT if the budget needs to change.');
+  }
+  if (policy.fallbacks !== undefined && patch.fallbacks !== undefined) {
+    throw new AtelierError('settings_locked', `Your school sets the fallback chains${managedBy(managed)}; they stay as the school set them.`, 'Ask your school’s IT if a chain needs to change.');
   }
   if (policy.lockSettings && touchesProtectedSettings(patch)) {
     throw new AtelierError('settings_locked', `Your school manages these settings${managedBy(managed)}.`, 'Ask your school’s IT if something needs to change.');

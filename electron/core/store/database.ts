@@ -83,6 +83,19 @@ const MIGRATIONS: string[] = [
      day TEXT PRIMARY KEY,
      cost_usd REAL NOT NULL
    ) WITHOUT ROWID;`,
+  // How each route has fared lately, from real traffic and model listings: failures in a row,
+  // a cool-down after repeated ones, the last error. Shared by the app and the CLI (atelier status).
+  `CREATE TABLE route_health (
+     provider TEXT NOT NULL,
+     model_id TEXT NOT NULL,
+     place TEXT NOT NULL,
+     failures INTEGER NOT NULL DEFAULT 0,
+     cooling_until TEXT,
+     last_error_code TEXT,
+     last_error_at TEXT,
+     last_ok_at TEXT,
+     PRIMARY KEY (provider, model_id, place)
+   ) WITHOUT ROWID;`,
 ];
 
 /**

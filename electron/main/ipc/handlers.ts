@@ -25,6 +25,9 @@ import type { OllamaPulls } from './ollama-pulls';
 import type { HandlerTable } from './dispatch';
 import type { UsageDetails } from '../../../shared/usage';
 import type { Ledgers } from '../../core/usage/ledgers';
+import type { RouteHealthStore } from '../../core/reliability/route-health';
+import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
+import { listModels } from '../../core/models/list-models';
 import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
 
 /** What the handlers need from the running app; the e2e harness builds the same services. */
@@ -48,6 +51,8 @@ export interface MainServices {
   pulls: OllamaPulls;
   /** What answers cost (from the egress record) and the budget's ledger, in the app's database. */
   usage: { report: (since: string) => UsageDetails; ledgers: Ledgers };
+  /** How routes have fared, for the status strip. */
+  health: RouteHealthStore;
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its
@@ -160,6 +165,12 @@ export function createHandlers(services: MainServices): HandlerTable {
       return { csv: usageCsv(services.usage.report(since)), fileName: `atelier-usage-${since}.csv` };
     },
     'usage:get-budget': () => budgetState(services),
+    'reliability:get-status': async (input) => {
+      const settings = services.settings.get().settings;
+      const config = await loadProviderConfig(settings, services.env, services.secrets);
+      if (input?.check) noteListings(services.health, await listModels(config, { policy: services.policy(), onEgress: (entry) => services.egress.record(entry), recordRefusals: false }), config, services.policy());
+      return reliabilityStatus(services.health, configuredProviders(config));
+    },
     'usage:set-budget': async (patch) => {
       await services.settings.update({ budget: patch });
       return budgetState(services);

@@ -18,6 +18,7 @@ import { openDatabase } from '../../core/store/database';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { SettingsStore } from '../../core/settings/settings-store';
 import { Ledgers } from '../../core/usage/ledgers';
+import { RouteHealthStore } from '../../core/reliability/route-health';
 import { usageDetails } from '../../core/usage/usage-report';
 import { ChatStreams } from './chat-streams';
 import type { MainServices } from './handlers';
@@ -55,7 +56,8 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   const recordEgress = (entry: NewEgressEntry) => egress.record(entry);
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
   const ledgers = new Ledgers({ dataDir, ownDatabase: () => db, policy: () => policyFile.read(), pins: () => lock.pins() });
-  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledgers.current(), policyFile });
+  const health = new RouteHealthStore(db);
+  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledgers.current(), health: () => health, policyFile });
   const chat = new ChatStreams(router);
   const pulls = new OllamaPulls(ollama);
   let closing: Promise<void> | null = null;
@@ -76,6 +78,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     ollama,
     pulls,
     usage: { report: (since) => usageDetails(db, since), ledgers },
+    health,
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
