@@ -6,8 +6,10 @@
 //   3. What the budget check adds to time to first token: the same router with a budget (its
 //      ledger in a real SQLite file, a reservation before and a settlement after every request)
 //      and without, interleaved, against the Bedrock fake (a priced cloud model).
-// Targets: < 1 ms added at the median; >= 20,000 tokens/s; the budget check <= 0.2 ms at the
-// median. Exit code 1 if one is missed.
+//   4. The same for retry and fallback bookkeeping when nothing fails (route health read and
+//      written in SQLite, a fallback chain set, the first-token and idle timers).
+// Targets: < 1 ms added at the median; >= 20,000 tokens/s; the budget check and the retry and
+// fallback bookkeeping <= 0.2 ms each at the median. Exit code 1 if one is missed.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,8 @@ import { resolveProviderConfig } from '../../electron/core/config/provider-confi
 import { ChatStreams } from '../../electron/main/ipc/chat-streams';
 import { openDatabase } from '../../electron/core/store/database';
 import { BudgetLedger } from '../../electron/core/usage/budget-ledger';
+import { RouteHealthStore } from '../../electron/core/reliability/route-health';
+import type { DatabaseSync } from 'node:sqlite';
 import type { LoopbackServer } from '../fakes/loopback-server';
 import { FAKE_KEYS, FAKE_MODELS, startProviderFakes, type ProviderFakes } from '../support/provider-fakes';
 
@@ -149,22 +153,23 @@ async function measureThroughput(provider: Provider, fake: LoopbackServer, route
 
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 
-/** Time to first token with and without a budget, in the same rounds; the median of the per-round differences. */
-async function measureBudgetCheck(fakes: ProviderFakes) {
+/**
+ * Time to first token through a router with a pipeline step and without it, in the same rounds,
+ * against the Bedrock fake (a priced cloud model): the median of the per-round differences.
+ */
+async function measureStep(fakes: ProviderFakes, withStep: (db: DatabaseSync) => ChatRouter) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-'));
   const db = openDatabase(dir);
-  const ledger = new BudgetLedger(db);
-  const config = () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env);
-  const plain = new ChatRouter({ policy: () => UNRESTRICTED, config });
-  const budgeted = new ChatRouter({ policy: () => ({ ...UNRESTRICTED, budget: { dailyUsd: 1_000_000, monthlyUsd: 1_000_000, source: 'settings' } }), config, ledger: () => ledger });
+  const plain = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env) });
+  const stepped = withStep(db);
   const request = { model: FAKE_MODELS.bedrock, messages: prompt };
   const added: number[] = [];
   try {
     for (let round = -WARMUP; round < TTFT_ROUNDS; round++) {
-      const order = round % 2 === 0 ? ([budgeted, plain] as const) : ([plain, budgeted] as const);
+      const order = round % 2 === 0 ? ([stepped, plain] as const) : ([plain, stepped] as const);
       const times = new Map<ChatRouter, number>();
       for (const router of order) times.set(router, await firstTokenMs(router.stream(request)));
-      if (round >= 0) added.push((times.get(budgeted) ?? NaN) - (times.get(plain) ?? NaN));
+      if (round >= 0) added.push((times.get(stepped) ?? NaN) - (times.get(plain) ?? NaN));
     }
     const reservations = (db.prepare('SELECT COUNT(*) AS n FROM spending WHERE settled = 1').get() as { n: number }).n;
     return { addedMedianMs: quantile(added, 0.5), addedP99Ms: quantile(added, 0.99), reservations };
@@ -173,6 +178,22 @@ async function measureBudgetCheck(fakes: ProviderFakes) {
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
+
+/** The budget check: a ledger in a real SQLite file, a reservation before and a settlement after every request. */
+const withBudget = (fakes: ProviderFakes) => (db: DatabaseSync) => {
+  const ledger = new BudgetLedger(db);
+  return new ChatRouter({ policy: () => ({ ...UNRESTRICTED, budget: { dailyUsd: 1_000_000, monthlyUsd: 1_000_000, source: 'settings' } }), config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env), ledger: () => ledger });
+};
+
+/** Retry and fallback bookkeeping when nothing fails: route health read and written, a fallback chain set, the timers. */
+const withReliability = (fakes: ProviderFakes) => (db: DatabaseSync) => {
+  const health = new RouteHealthStore(db);
+  return new ChatRouter({
+    policy: () => ({ ...UNRESTRICTED, fallbacks: { [FAKE_MODELS.bedrock]: [FAKE_MODELS.local] } }),
+    config: () => resolveProviderConfig(DEFAULT_SETTINGS, fakes.env),
+    health: () => health,
+  });
+};
 
 async function main(): Promise<void> {
   const fakes = await startProviderFakes();
@@ -203,8 +224,11 @@ async function main(): Promise<void> {
     }
 
     console.log(`\nBudget check, ${TTFT_ROUNDS} interleaved rounds against the Bedrock fake (ms added to time to first token):`);
-    const budget = await measureBudgetCheck(fakes);
+    const budget = await measureStep(fakes, withBudget(fakes));
     console.log(`median ${fmt(budget.addedMedianMs)}   p99 ${fmt(budget.addedP99Ms)}   (${budget.reservations} reservations settled)`);
+    console.log(`\nRetry and fallback bookkeeping (route health, a fallback chain), nothing failing, ${TTFT_ROUNDS} interleaved rounds (ms added):`);
+    const reliability = await measureStep(fakes, withReliability(fakes));
+    console.log(`median ${fmt(reliability.addedMedianMs)}   p99 ${fmt(reliability.addedP99Ms)}`);
 
     const worstMedian = Math.max(...firstToken.map((r) => r.addedMedianMs));
     const slowest = Math.min(...throughput.map((r) => r.routerIpcTokensPerSecond));
@@ -216,6 +240,11 @@ async function main(): Promise<void> {
         value: `${budget.addedMedianMs.toFixed(3)} ms`,
         pass: budget.addedMedianMs <= TARGET_BUDGET_MEDIAN_MS && budget.reservations >= TTFT_ROUNDS,
       },
+      {
+        target: `retry and fallback bookkeeping adds <= ${TARGET_BUDGET_MEDIAN_MS} ms to time to first token at the median`,
+        value: `${reliability.addedMedianMs.toFixed(3)} ms`,
+        pass: reliability.addedMedianMs <= TARGET_BUDGET_MEDIAN_MS,
+      },
       { target: 'no text lost', value: throughput.every((r) => r.lossless) ? 'none lost' : 'LOSS', pass: throughput.every((r) => r.lossless) },
     ];
     console.log('\nTargets:');
@@ -226,7 +255,7 @@ async function main(): Promise<void> {
     const file = path.join(outDir, 'router.json');
     await fs.writeFile(
       file,
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, rounds: TTFT_ROUNDS, firstToken, throughput, budget, checks }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, rounds: TTFT_ROUNDS, firstToken, throughput, budget, reliability, checks }, null, 2)}\n`,
     );
     console.log(`\nNumbers written to ${path.relative(process.cwd(), file)}`);
     process.exitCode = checks.every((check) => check.pass) ? 0 : 1;
