@@ -1,10 +1,8 @@
 import type { ChatRequest, StreamPart } from '../../../shared/chat';
 import { AtelierError, type ErrorPayload } from '../../../shared/errors';
-import { missingKeyHint, type ProviderConfig } from '../config/provider-config';
+import type { ProviderConfig } from '../config/provider-config';
 import { parseModelId, type ModelRef } from '../models/model-id';
 import type { BedrockProviderOptions } from '../providers/bedrock';
-import type { OpenAiCompatibleOptions } from '../providers/openai-compatible';
-import { OPENROUTER_ATTRIBUTION } from '../providers/openrouter-attribution';
 import type { EgressPurpose } from '../../../shared/choices';
 import { recordBeforeSending, type EgressCompletion, type EgressRecorder, type NewEgressEntry } from '../privacy/egress-log';
 import { policyDenial, PROVIDER_NAMES, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
@@ -14,7 +12,8 @@ import { DEFAULT_TIMEOUTS, streamAttempt, type Timeouts } from '../reliability/a
 import { DEFAULT_RETRY_POLICY, isRetryable, nextDelay, sleep, type RetryPolicy } from '../reliability/retry';
 import { fallbackChain } from '../reliability/fallback';
 import { healthKey, type HealthKey, type RouteHealthStore } from '../reliability/route-health';
-import { lazyProvider, type Provider } from '../providers/provider';
+import type { Provider } from '../providers/provider';
+import { providerFactory } from '../providers/provider-factory';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
 import { costWithoutUsage, Spending, type Admission, type AnswerEnd } from '../usage/spending';
@@ -276,79 +275,12 @@ export class ChatRouter {
   }
 
   private provider(prefix: string, config: ProviderConfig): Provider {
-    const [key, make] = this.factory(prefix, config);
+    const [key, make] = providerFactory(prefix, config, { ...(this.options.fetch && { fetch: this.options.fetch }), ...(this.options.bedrock && { bedrock: this.options.bedrock }) });
     const cached = this.cache.get(prefix);
     if (cached?.key === key) return cached.provider;
     const provider = make();
     this.cache.set(prefix, { key, provider });
     return provider;
-  }
-
-  /** The provider's configuration as a cache key, and how to build it. */
-  private factory(prefix: string, config: ProviderConfig): [string, () => Provider] {
-    const fetchImpl = this.options.fetch;
-    switch (prefix) {
-      // Each provider's module (and so its SDK) loads when that provider is first asked: the app's
-      // window and a CLI command that never talks to AWS do not wait for the AWS SDK.
-      case 'local':
-        return [JSON.stringify(config.ollama), () => lazyProvider(prefix, async () => (await import('../providers/ollama')).createOllamaProvider(config.ollama, fetchImpl))];
-      case 'anthropic':
-        return [JSON.stringify(config.anthropic), () => lazyProvider(prefix, async () => (await import('../providers/anthropic')).createAnthropicProvider(config.anthropic, fetchImpl))];
-      case 'bedrock':
-        return [JSON.stringify(config.bedrock), () => lazyProvider(prefix, async () => (await import('../providers/bedrock')).createBedrockProvider(config.bedrock, this.options.bedrock))];
-      case 'openai':
-        return [
-          JSON.stringify(config.openai),
-          () =>
-            openAiCompatible({
-              prefix,
-              displayName: 'OpenAI',
-              baseUrl: config.openai.baseUrl,
-              apiKey: config.openai.apiKey,
-              keySource: config.openai.keySource,
-              missingKeyHint: missingKeyHint(config.openai, 'OpenAI'),
-              keyRequired: true,
-              maxTokensField: 'max_completion_tokens',
-              ...(fetchImpl && { fetch: fetchImpl }),
-            }),
-        ];
-      case 'openrouter':
-        return [
-          JSON.stringify(config.openrouter),
-          () =>
-            openAiCompatible({
-              prefix,
-              displayName: 'OpenRouter',
-              baseUrl: config.openrouter.baseUrl,
-              apiKey: config.openrouter.apiKey,
-              keySource: config.openrouter.keySource,
-              missingKeyHint: missingKeyHint(config.openrouter, 'OpenRouter'),
-              keyRequired: true,
-              maxTokensField: 'max_tokens',
-              defaultHeaders: OPENROUTER_ATTRIBUTION,
-              ...(fetchImpl && { fetch: fetchImpl }),
-            }),
-        ];
-      default: {
-        const endpoint = config.endpoints.get(prefix);
-        if (!endpoint) throw new AtelierError('invalid_request', `"${prefix}" is not a provider Atelier knows.`);
-        return [
-          JSON.stringify(endpoint),
-          () =>
-            openAiCompatible({
-              prefix,
-              displayName: endpoint.name,
-              baseUrl: endpoint.baseUrl,
-              apiKey: endpoint.apiKey,
-              keySource: endpoint.keySource,
-              missingKeyHint: missingKeyHint(endpoint, endpoint.name),
-              keyRequired: false,
-              maxTokensField: 'max_tokens',
-              ...(fetchImpl && { fetch: fetchImpl }),
-            }),
-        ];
-      }
-    }
   }
 }
 
@@ -388,7 +320,3 @@ function settle(admission: Admission, end: AnswerEnd): string | null {
   }
 }
 
-/** An OpenAI-compatible provider whose module (and the `openai` SDK) loads on its first request. */
-function openAiCompatible(options: OpenAiCompatibleOptions): Provider {
-  return lazyProvider(options.prefix, async () => (await import('../providers/openai-compatible')).createOpenAiCompatibleProvider(options));
-}
