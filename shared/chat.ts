@@ -82,7 +82,7 @@ export const StreamPartSchema = z.discriminatedUnion('type', [
    * model). Sent again, with `attempt` (2, 3, …), when a try failed before any text and Atelier
    * tries again.
    */
-  ProvenanceSchema.extend({ type: z.literal('provenance'), attempt: z.number().int().min(2).optional() }),
+  ProvenanceSchema.extend({ type: z.literal('provenance') }),
   z.object({ type: z.literal('finish'), reason: FinishReasonSchema, usage: UsageSchema }),
   /** `retryAfterMs`: how long the provider asked to wait before trying again (Retry-After), where it said. */
   ErrorPayloadSchema.extend({ type: z.literal('error'), retryAfterMs: z.number().nonnegative().optional() }),

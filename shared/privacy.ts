@@ -16,6 +16,8 @@ export const ProvenanceSchema = z.object({
   /** When a fallback answered: the model asked for (`provider/model`), and why it did not answer (`cooling`, or its error code). */
   fallbackFrom: z.string().optional(),
   fallbackReason: z.string().optional(),
+  /** The try that answered (2, 3, …) when earlier tries of this model failed before any text; absent for the first. */
+  attempt: z.number().int().min(2).optional(),
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 

@@ -34,6 +34,14 @@ export const ReliabilityStatusSchema = z.object({
     }),
   ),
   routes: z.array(RouteHealthSchema),
+  /** The fallback chains in force (as set, by model id or role), who set them, and what keeps them as they are. */
+  fallbacks: z
+    .object({
+      chains: z.record(z.string(), z.array(z.string())),
+      source: z.enum(['settings', 'policy', 'none']),
+      lockedBy: z.enum(['policy', 'classroom-lock']).nullable(),
+    })
+    .optional(),
 });
 export type ReliabilityStatus = z.infer<typeof ReliabilityStatusSchema>;
 

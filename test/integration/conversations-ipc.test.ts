@@ -106,4 +106,30 @@ describe('conversations over IPC', () => {
     expect(await main.dispatch('chat:send', { conversationId: 999, model: FAKE_MODELS.local, parts: [{ type: 'text', text: 'x' }] }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('does not exist') as unknown } });
     expect(main.internalErrors).toEqual([]);
   });
+
+  it('an answer that came on its second try, or from a fallback, keeps that in its saved provenance', async () => {
+    const main = await start('non_dsgvo');
+    await call(main, 'settings:update', { fallbacks: { [FAKE_MODELS.anthropic]: [FAKE_MODELS.openai] } });
+    const unavailable = { kind: 'http-error' as const, status: 503, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } };
+    useFakes().openai.respondWith({ kind: 'answer', chunks: ['Ersatz'] });
+    const parts: StreamPart[] = [];
+    const stop = main.forwardEvents((event, payload) => {
+      if (event === 'chat:stream-part') parts.push((payload as { part: StreamPart }).part);
+    });
+    // Second try: one 503, then the answer.
+    useFakes().anthropic.respondWith(unavailable, { kind: 'answer', chunks: ['Zweiter', ' Versuch'] });
+    const retried = await call<{ answer: { id: number } }>(main, 'chat:send', { conversationId: null, model: FAKE_MODELS.anthropic, parts: [{ type: 'text', text: 'hi' }] });
+    await expect.poll(() => parts.at(-1)?.type, { timeout: 10_000 }).toBe('finish');
+    expect(await call(main, 'conversations:get-message', { id: retried.answer.id })).toMatchObject({ message: { provenance: { provider: 'anthropic', attempt: 2 } } });
+    // A fallback: Anthropic fails every try, OpenAI answers.
+    parts.length = 0;
+    useFakes().anthropic.respondWith(unavailable);
+    const fallen = await call<{ answer: { id: number } }>(main, 'chat:send', { conversationId: null, model: FAKE_MODELS.anthropic, parts: [{ type: 'text', text: 'hi' }] });
+    await expect.poll(() => parts.at(-1)?.type, { timeout: 15_000 }).toBe('finish');
+    stop();
+    expect(await call(main, 'conversations:get-message', { id: fallen.answer.id })).toMatchObject({
+      message: { provenance: { provider: 'openai', fallbackFrom: FAKE_MODELS.anthropic, fallbackReason: 'provider_error' } },
+    });
+    expect(main.internalErrors).toEqual([]);
+  }, 30_000);
 });

@@ -169,7 +169,18 @@ export function createHandlers(services: MainServices): HandlerTable {
       const settings = services.settings.get().settings;
       const config = await loadProviderConfig(settings, services.env, services.secrets);
       if (input?.check) noteListings(services.health, await listModels(config, { policy: services.policy(), onEgress: (entry) => services.egress.record(entry), recordRefusals: false }), config, services.policy());
-      return reliabilityStatus(services.health, configuredProviders(config));
+      const managed = services.policyFile.read();
+      const fromPolicy = managed.state === 'valid' && managed.policy.fallbacks !== undefined;
+      const chains = fromPolicy && managed.state === 'valid' ? (managed.policy.fallbacks ?? {}) : settings.fallbacks;
+      const locked = await services.lock.isLocked();
+      return {
+        ...reliabilityStatus(services.health, configuredProviders(config)),
+        fallbacks: {
+          chains,
+          source: fromPolicy ? ('policy' as const) : Object.keys(chains).length > 0 ? ('settings' as const) : ('none' as const),
+          lockedBy: fromPolicy || (managed.state === 'valid' && managed.policy.lockSettings === true) ? ('policy' as const) : locked ? ('classroom-lock' as const) : null,
+        },
+      };
     },
     'usage:set-budget': async (patch) => {
       await services.settings.update({ budget: patch });
