@@ -25,6 +25,8 @@ export interface CatalogueOptions {
   onEgress?: EgressRecorder;
   profileFixes?: ProfileFixes | null;
   fetch?: typeof fetch;
+  /** Receives the listings (free calls), for the routes' health. */
+  onListings?: (listings: readonly ProviderModels[]) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface CatalogueOptions {
 export async function modelCatalogue(config: ProviderConfig, settings: Settings, options: CatalogueOptions): Promise<ModelCatalogue> {
   const { policy } = options;
   const listings = await listModels(config, { policy, recordRefusals: false, ...(options.onEgress && { onEgress: options.onEgress }), profileFixes: options.profileFixes ?? null, ...(options.fetch && { fetch: options.fetch }) });
+  options.onListings?.(listings);
   const choice = (id: string, extra: Partial<ModelChoice> = {}): ModelChoice => {
     const ref = parseModelId(id, config.endpoints.keys());
     const route = classifyRoute(ref, config, policy, options.profileFixes ?? null);

@@ -105,11 +105,21 @@ export function createHandlers(services: MainServices): HandlerTable {
     'models:get-catalogue': async () => {
       const settings = services.settings.get().settings;
       const report = await services.hardware.get();
-      return modelCatalogue(await loadProviderConfig(settings, services.env, services.secrets), settings, {
-        policy: services.policy(),
+      const config = await loadProviderConfig(settings, services.env, services.secrets);
+      const policy = services.policy();
+      return modelCatalogue(config, settings, {
+        policy,
         advice: adviseLocalModels(report, settings.ollama.numCtx),
         onEgress: (entry) => services.egress.record(entry),
         profileFixes: services.profileFixes,
+        // The picker's listings are free health checks: the status strip learns from them too.
+        onListings: (listings) => {
+          try {
+            noteListings(services.health, listings, config, policy);
+          } catch {
+            // Health is advice; the picker must open regardless.
+          }
+        },
       });
     },
     'hardware:get': async (input) => {
