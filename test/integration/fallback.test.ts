@@ -70,6 +70,16 @@ describe('route health', () => {
     expect(health.list(now)[0]).toMatchObject({ state: 'ok', failures: 0, coolingUntil: null });
   });
 
+  it('a Retry-After of years cools a route for an hour at most; a failure that does not count leaves a cool-down as it is', () => {
+    const health = new RouteHealthStore(db);
+    const key = { provider: 'openai', modelId: 'gpt-4o-mini', place: 'api.openai.com' };
+    const now = new Date('2026-12-01T10:00:00Z');
+    for (let i = 0; i < 3; i++) health.failed(key, 'rate_limited', 9_999_999_999_000, now);
+    expect(health.coolingUntil(key, now)?.toISOString()).toBe('2026-12-01T11:00:00.000Z');
+    health.failed(key, 'invalid_request', undefined, now);
+    expect(health.list(now)[0]).toMatchObject({ state: 'cooling', coolingUntil: '2026-12-01T11:00:00.000Z' });
+  });
+
   it('an unreachable route that cools down is "down"', () => {
     const health = new RouteHealthStore(db);
     const key = { provider: 'local', modelId: 'llama3.2:3b', place: '127.0.0.1' };
@@ -155,6 +165,51 @@ describe('fallback chains', () => {
     expect(answer.provenance?.modelId).toBe('qwen2.5:7b');
     expect(answer.notices.join(' ')).toMatch(/claude-sonnet-4-5 was skipped: This answer could cost up to/);
     expect(useFakes().anthropic.requests.length).toBe(before);
+  });
+
+  it('a fallback that cannot answer (no key, no such model) is passed over too, and the next one answers; tries add up', async () => {
+    settings = { ...settings, fallbacks: { [FAKE_MODELS.openai]: [FAKE_MODELS.openrouter, 'local/llama-typo', FAKE_MODELS.local] } };
+    policy = { ...UNRESTRICTED, fallbacks: effectivePolicy(settings, { state: 'none' }).fallbacks ?? {} };
+    useFakes().openai.respondWith(UNAVAILABLE);
+    useFakes().ollama.respondWith(ANSWER);
+    const env = { ...useFakes().env };
+    delete (env as Record<string, string | undefined>).OPENROUTER_API_KEY;
+    const health = new RouteHealthStore(db);
+    const withoutOpenRouterKey = new ChatRouter({
+      policy: () => policy,
+      config: () => ({ ...resolveProviderConfig(settings, env), timeouts: { firstTokenMs: 2000, idleMs: 2000 } }),
+      health: () => health,
+      retry: FAST_RETRIES,
+    });
+    const answer = await ask(FAKE_MODELS.openai, withoutOpenRouterKey);
+    expect(answer.error).toBeNull();
+    expect(answer.provenance).toMatchObject({ provider: 'local', modelId: 'llama3.2:3b', fallbackFrom: FAKE_MODELS.openai, fallbackReason: 'provider_error' });
+    expect(answer.notices.join(' ')).toMatch(/openrouter\/anthropic\/claude-sonnet-4.5 could not answer/);
+    // Two tries at OpenAI, one each at OpenRouter (no key) and the typo (no such model), one at llama3.2.
+    expect(answer.attempts).toBe(5);
+  });
+
+  it('a model that fails for good without being busy (no credit left, a wrong key) hands over as well', async () => {
+    settings = { ...settings, fallbacks: { [FAKE_MODELS.openai]: [FAKE_MODELS.local] } };
+    policy = { ...UNRESTRICTED, fallbacks: effectivePolicy(settings, { state: 'none' }).fallbacks ?? {} };
+    useFakes().ollama.respondWith(ANSWER);
+    for (const [failure, reason] of [
+      [{ kind: 'http-error', status: 429, body: { error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } }, 'quota_exceeded'],
+      [{ kind: 'http-error', status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }, 'auth_invalid'],
+    ] as const) {
+      useFakes().openai.respondWith(failure);
+      const before = useFakes().openai.requests.length;
+      const answer = await ask(FAKE_MODELS.openai);
+      expect(answer.provenance, reason).toMatchObject({ provider: 'local', fallbackReason: reason });
+      expect(chatRequests(useFakes().openai, before), reason).toBe(1);
+    }
+  });
+
+  it('a server error before any text is not charged to the budget', async () => {
+    policy = { ...UNRESTRICTED, budget: { dailyUsd: 5, monthlyUsd: null, source: 'settings' } };
+    useFakes().anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    await ask('anthropic/claude-sonnet-4-5');
+    expect(new BudgetLedger(db).spent().todayUsd).toBe(0);
   });
 
   it('a chain set for a role holds for the model the role is set to; the school’s chains win', () => {

@@ -74,11 +74,19 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         printJson(
           io,
           answer.error
-            ? { error: answer.error, ...(answer.text !== '' && { text: answer.text }), costUsd: null, attempts: answer.attempts, ...(answer.provenance && { provenance: answer.provenance }) }
+            ? {
+                error: answer.error,
+                ...(answer.text !== '' && { text: answer.text }),
+                costUsd: null,
+                attempts: answer.attempts,
+                ...(answer.provenance && { provenance: answer.provenance }),
+                ...(answer.notices.length > 0 && { notices: answer.notices }),
+              }
             : {
                 text: answer.text,
-                model: request.model,
-                provider: prefix,
+                // The model that answered: a fallback's when one did (the provenance says which was asked for).
+                model: answer.provenance?.fallbackFrom ? `${answer.provenance.provider}/${answer.provenance.modelId}` : request.model,
+                provider: answer.provenance?.provider ?? prefix,
                 usage: answer.finish?.usage ?? { inputTokens: null, outputTokens: null },
                 costUsd: answer.finish?.usage.costUsd ?? null,
                 finishReason: answer.finish?.reason.unified ?? null,

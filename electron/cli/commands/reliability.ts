@@ -71,8 +71,18 @@ export function registerReliabilityCommands(program: Command, io: CliIo): void {
         if (!checked.success) throw new AtelierError('invalid_request', `"${printable(model, 80)}" is not a model id: ${describeIssues(checked.error.issues)}.`, 'Give model ids such as local/llama3.2:3b (atelier models lists them).');
       }
       if (chain.includes(from)) throw new AtelierError('invalid_request', `${from} cannot be its own fallback.`, 'Name other models to use when it cannot answer.');
-      await (await openSettingsStore(io)).update((current: Settings) => ({ fallbacks: validChains({ ...current.fallbacks, [from]: [...new Set(chain)] }) }));
+      const store = await openSettingsStore(io);
+      await store.update((current: Settings) => ({ fallbacks: validChains({ ...current.fallbacks, [from]: [...new Set(chain)] }) }));
       io.stdout(`${from} → ${[...new Set(chain)].join(' → ')}\nA fallback the privacy setting, the school’s lists or the budget do not allow is skipped, never used.\n`);
+      const settings = store.get().settings;
+      if ((modelRoles as readonly string[]).includes(from) && settings.roles[from as (typeof modelRoles)[number]] === null) {
+        io.stderr(`Note: the role ${from} has no model set (roles.${from}), so this chain applies once it has one: atelier config set roles.${from} MODEL\n`);
+      }
+      const known = new Set<string>(['local', 'bedrock', 'anthropic', 'openai', 'openrouter', ...settings.endpoints.map((endpoint) => endpoint.prefix)]);
+      for (const model of [from, ...chain]) {
+        const prefix = model.slice(0, model.indexOf('/'));
+        if (model.includes('/') && !known.has(prefix)) io.stderr(`Note: "${prefix}" is not a provider Atelier knows yet (add it with atelier endpoints add); until then ${model} is skipped.\n`);
+      }
     });
 
   fallback

@@ -16,7 +16,7 @@ export interface CollectedAnswer {
   ttftMs: number | null;
   /** Time to the end of the stream, in milliseconds. */
   latencyMs: number;
-  /** How many tries the answer took (1 unless the router tried again). */
+  /** How many tries the answer took, over every model of a fallback chain (0 when nothing was sent). */
   attempts: number;
 }
 
@@ -45,9 +45,10 @@ export async function collectAnswer(
     } else if (part.type === 'notice') {
       notices.push(part.message);
     } else if (part.type === 'provenance') {
-      const { type: _type, attempt, ...route } = part;
+      // One provenance part per try, across the models of a fallback chain.
+      const { type: _type, attempt: _attempt, ...route } = part;
       provenance = route;
-      attempts = attempt ?? 1;
+      attempts++;
     } else if (part.type === 'finish') {
       finish = { reason: part.reason, usage: part.usage };
     } else {

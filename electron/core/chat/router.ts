@@ -223,16 +223,17 @@ export class ChatRouter {
         if (end?.type === 'error' && end.code !== 'cancelled') noteHealth(health, key, end);
         // Tried again only before any text came (after it, the answer would repeat), for errors
         // that may pass, within the attempts and the deadline; the user's stop ends the wait at once.
-        if (end?.type === 'error' && textLength === 0 && !signal.aborted && isRetryable(end.code)) {
-          const delay = nextDelay(retry, attempt, Date.now() - started, end.retryAfterMs);
+        if (end?.type === 'error' && textLength === 0 && !signal.aborted) {
+          const delay = isRetryable(end.code) ? nextDelay(retry, attempt, Date.now() - started, end.retryAfterMs) : null;
           if (delay !== null) {
             complete({ outcome: 'failed', errorCode: end.code, inputTokens: null, outputTokens: null, costUsd: costWithoutUsage({ textLength: 0, errorCode: end.code }) });
             complete = null;
             yield { type: 'notice', message: `${retryReason(end.message)} Trying again in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${retry.maxAttempts}).` };
             if (await sleep(delay, signal)) continue;
             end = errorPart(CANCELLED_BEFORE_TEXT);
-          } else if (chain.canFallBack) {
-            // Given up on this model before any text: the next of the chain answers instead.
+          } else if (chain.canFallBack && handsOver(end.code)) {
+            // This model failed for good before any text (busy after every try, no key, no such
+            // model, no credit left): the next of the chain answers instead.
             const { type: _type, retryAfterMs: _after, ...error } = end;
             return { reason: end.code, error, notice: `${name} could not answer (${retryReason(end.message)}), so the next model of its fallback chain answers.` };
           }
@@ -295,6 +296,14 @@ function retryReason(message: string): string {
 
 /** How one model's turn ended: null when the stream ended there, else why the next model of the chain answers. */
 type RouteOutcome = { reason: string; notice: string; error?: ErrorPayload } | null;
+
+/**
+ * Failures before any text after which the next model of a chain may answer: any, except a stop,
+ * a local problem (a full disk) or a bug; refusals by the tier or the budget never get here.
+ */
+function handsOver(code: ErrorPayload['code']): boolean {
+  return code !== 'cancelled' && code !== 'file_unwritable' && code !== 'internal_error' && code !== 'settings_unwritable';
+}
 
 /** Which model answered instead, and why (`cooling`, or the error code the first one ended with). */
 type Fallback = { fallbackFrom: string; fallbackReason: string };

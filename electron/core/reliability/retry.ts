@@ -46,14 +46,19 @@ export function nextDelay(policy: RetryPolicy, attempt: number, elapsedMs: numbe
  */
 export function parseRetryAfter(header: string | null | undefined, headerMs?: string | null, now: number = Date.now()): number | undefined {
   const ms = headerMs?.trim();
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return bounded(Number(ms));
   const value = header?.trim();
   if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (/^\d+(\.\d+)?$/.test(value)) return bounded(Number(value) * 1000);
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   const wait = date - now;
-  return wait > 0 ? wait : undefined;
+  return wait > 0 ? bounded(wait) : undefined;
+}
+
+/** A wait of at most a day: anything longer (or too large to be a number) is read as a day. */
+function bounded(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(ms, 24 * 60 * 60_000) : 24 * 60 * 60_000;
 }
 
 /** The Retry-After an SDK error carries: Anthropic's and OpenAI's `headers`, the AWS SDK's `$response.headers`. */

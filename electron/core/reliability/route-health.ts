@@ -15,6 +15,7 @@ export interface HealthKey {
 export const FAILURES_TO_COOL = 3;
 const FIRST_COOLDOWN_MS = 30_000;
 const LONGEST_COOLDOWN_MS = 5 * 60_000;
+const LONGEST_RETRY_AFTER_MS = 60 * 60_000;
 
 interface HealthRow {
   provider: string;
@@ -78,12 +79,17 @@ export class RouteHealthStore {
   failed(key: HealthKey, code: ErrorCode, retryAfterMs?: number, now: Date = new Date()): void {
     this.knownFine.delete(`${key.provider}\u0000${key.modelId}\u0000${key.place}`);
     const counts = isRetryable(code);
-    const row = this.statement('SELECT failures FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as { failures: number } | undefined;
+    const row = this.statement('SELECT failures, cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as
+      | { failures: number; cooling_until: string | null }
+      | undefined;
     const failures = (row?.failures ?? 0) + (counts ? 1 : 0);
-    let coolingUntil: string | null = null;
+    // A failure that does not count leaves a cool-down as it is: only a success ends one.
+    let coolingUntil: string | null = counts ? null : (row?.cooling_until ?? null);
     if (counts && failures >= FAILURES_TO_COOL) {
       const backoff = Math.min(LONGEST_COOLDOWN_MS, FIRST_COOLDOWN_MS * 2 ** (failures - FAILURES_TO_COOL));
-      coolingUntil = new Date(now.getTime() + Math.max(backoff, retryAfterMs ?? 0)).toISOString();
+      // A Retry-After is honoured up to an hour: a server asking for years cannot shut a route for good.
+      const asked = Math.min(retryAfterMs ?? 0, LONGEST_RETRY_AFTER_MS);
+      coolingUntil = new Date(now.getTime() + Math.max(backoff, asked)).toISOString();
     }
     this.statement(
       `INSERT INTO route_health (provider, model_id, place, failures, cooling_until, last_error_code, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?)

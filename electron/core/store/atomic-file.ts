@@ -114,6 +114,17 @@ export function asDiskError(error: unknown): unknown {
   if (errcode === 13 || errcode === 10 || code === 'ENOSPC' || code === 'EDQUOT') {
     return new AtelierError('file_unwritable', 'Atelier could not write to its data folder: the disk is full (or failing).', 'Free some space on the disk, then try again. Nothing was changed.', { cause: error });
   }
+  // No permission (EACCES, EPERM), a read-only disk (EROFS), or SQLite's SQLITE_PERM (3),
+  // SQLITE_READONLY (8), SQLITE_CANTOPEN (14): a file Atelier needs cannot be opened as it must.
+  if (errcode === 3 || errcode === 8 || errcode === 14 || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    const where = (error as NodeJS.ErrnoException).path;
+    return new AtelierError(
+      'file_unwritable',
+      `Atelier may not read or write ${where ? where : 'a file in its data folder'}${code === 'EROFS' ? ': the disk is read-only' : ''}.`,
+      'Check that the data folder (shown by "atelier info") and the files in it belong to you and may be written, then try again. Nothing was changed.',
+      { cause: error },
+    );
+  }
   // SQLITE_CORRUPT (11), SQLITE_NOTADB (26): atelier.db is damaged or not a database at all.
   if (errcode === 11 || errcode === 26) {
     return new AtelierError(

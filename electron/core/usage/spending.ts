@@ -52,6 +52,8 @@ const NOT_BILLED: ReadonlySet<ErrorCode> = new Set([
   'rate_limited',
   'quota_exceeded',
   'provider_unreachable',
+  // A server error or an error event before any text (HTTP 5xx, overloaded): nothing was generated.
+  'provider_error',
   'invalid_request',
   'policy_denied',
 ]);
