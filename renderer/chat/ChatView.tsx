@@ -5,6 +5,7 @@ import type { Conversation, ExportFormat, StoredMessage } from '../../shared/con
 import type { ModelCatalogue } from '../../shared/models';
 import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
+import { StatusStrip } from '../reliability/StatusStrip';
 import { useSettings } from '../settings/SettingsProvider';
 import { BudgetBanner } from '../usage/BudgetBanner';
 import { useBudget } from '../usage/use-budget';
@@ -148,6 +149,8 @@ export function ChatView() {
             </span>
           )}
         </header>
+        {/* Providers that are resting or failing: read when the view opens, after each answer, every 30 s. */}
+        <StatusStrip refreshKey={chat.answersEnded} />
         {problem && (
           <p className="banner banner-error" role="alert">
             {problem}

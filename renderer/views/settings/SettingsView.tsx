@@ -12,6 +12,7 @@ import { HardwarePanel } from './HardwarePanel';
 import { OllamaPanel } from './OllamaPanel';
 import { PrivacyPanel } from './PrivacyPanel';
 import { ProvidersPanel } from './ProvidersPanel';
+import { ReliabilityPanel } from './ReliabilityPanel';
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
@@ -87,6 +88,9 @@ export function SettingsView({ section = null }: { section?: SettingsSection | n
       <HardwarePanel />
       <div id={settingsSectionId('ollama')} tabIndex={-1} className="settings-anchor">
         <OllamaPanel />
+      </div>
+      <div id={settingsSectionId('reliability')} tabIndex={-1} className="settings-anchor">
+        <ReliabilityPanel />
       </div>
 
       {info && (
