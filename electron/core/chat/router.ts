@@ -291,7 +291,8 @@ const CANCELLED_BEFORE_TEXT = { code: CANCELLED.code, message: CANCELLED.message
 /** The provider's error as the first sentence of a retry notice. */
 function retryReason(message: string): string {
   const sentence = message.trim();
-  return /[.!?”"]$/.test(sentence) ? sentence : `${sentence}.`;
+  // Ends a sentence: a full stop (also inside a closing quote: “… error.”); else one is added.
+  return /[.!?][”"]?$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** How one model's turn ended: null when the stream ended there, else why the next model of the chain answers. */
