@@ -63,6 +63,8 @@ interface ProviderFaults {
   streamError: unknown;
   /** Whether the provider's SDK hands Atelier the response headers (Retry-After). */
   retryAfter: boolean;
+  /** Points the provider at `url` (where nothing listens): its environment variable, or the endpoint's settings. */
+  pointAt: (url: string) => Record<string, string>;
 }
 
 const openAiStyle = (status: number, message: string, type: string, headers: Record<string, string> = {}): Scenario => ({ kind: 'http-error', status, body: { error: { message, type, param: null, code: null } }, headers });
@@ -77,6 +79,7 @@ const providers: ProviderFaults[] = [
     serverError: (status) => openAiStyle(status, 'The server had an error while processing your request.', 'server_error'),
     streamError: { message: 'The server is overloaded.', type: 'server_error' },
     retryAfter: true,
+    pointAt: (url) => ({ OPENAI_BASE_URL: `${url}/v1` }),
   },
   {
     name: 'OpenRouter',
@@ -87,6 +90,7 @@ const providers: ProviderFaults[] = [
     serverError: (status) => ({ kind: 'http-error', status, body: { error: { message: 'Provider returned error', code: status } } }),
     streamError: { code: 502, message: 'Provider returned error' },
     retryAfter: true,
+    pointAt: (url) => ({ OPENROUTER_BASE_URL: `${url}/api/v1` }),
   },
   {
     name: 'Anthropic',
@@ -97,6 +101,7 @@ const providers: ProviderFaults[] = [
     serverError: (status) => ({ kind: 'http-error', status, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } }),
     streamError: { type: 'overloaded_error', message: 'Overloaded' },
     retryAfter: true,
+    pointAt: (url) => ({ ANTHROPIC_BASE_URL: `${url}` }),
   },
   {
     name: 'Bedrock',
@@ -107,6 +112,7 @@ const providers: ProviderFaults[] = [
     serverError: (status) => awsError(status, status === 503 ? 'ServiceUnavailableException' : 'InternalServerException', 'The service had an error.'),
     streamError: { type: 'throttlingException', message: 'Too many tokens, please wait before trying again.' },
     retryAfter: true,
+    pointAt: (url) => ({ AWS_ENDPOINT_URL_BEDROCK_RUNTIME: `${url}` }),
   },
   {
     name: 'Ollama',
@@ -118,6 +124,7 @@ const providers: ProviderFaults[] = [
     streamError: { error: 'an error was encountered while running the model: unexpected EOF' },
     // ollama-js keeps only the status of an error response.
     retryAfter: false,
+    pointAt: (url) => ({ OLLAMA_HOST: `${url}` }),
   },
   {
     name: 'a custom endpoint',
@@ -128,6 +135,10 @@ const providers: ProviderFaults[] = [
     serverError: (status) => openAiStyle(status, 'upstream failed', 'server_error'),
     streamError: { message: 'upstream overloaded', type: 'server_error' },
     retryAfter: true,
+    pointAt: (url) => {
+      settings = { ...settings, endpoints: [{ ...schoolEndpoint(useFakes()), baseUrl: `${url}/v1` }] };
+      return {};
+    },
   },
 ];
 
@@ -191,6 +202,25 @@ describe.each(providers)('$name: faults before the first text are tried again', 
     expect(answer.text).toBe('');
     expect(chatRequests(provider, before)).toHaveLength(3);
     expect(answer.tries.map((entry) => entry.errorCode)).toEqual(['timeout', 'timeout', 'timeout']);
+  });
+
+  it('a malformed frame before any text: tried again', async () => {
+    provider.fake().respondWith({ kind: 'malformed', chunks: [] }, ANSWER);
+    const answer = await ask(provider.model);
+    expect(answer.error).toBeNull();
+    expect(answer.attempts).toBe(2);
+  });
+
+  it('connection refused: tried again, then "could not reach", each try recorded', async () => {
+    const server = net.createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((done) => server.close(() => done()));
+    const env = { ...useFakes().env, ...provider.pointAt(`http://127.0.0.1:${port}`) };
+    const answer = await collectAnswer(router(env).stream({ model: provider.model, messages: [{ role: 'user', content: 'hi' }] }));
+    expect(answer.error).toMatchObject({ code: 'provider_unreachable' });
+    expect(answer.attempts).toBe(3);
+    expect(new EgressLog(db).list().map((entry) => entry.errorCode)).toEqual(['provider_unreachable', 'provider_unreachable', 'provider_unreachable']);
   });
 
   it('still failing after every try: the last error, clear, and each try in the record', async () => {
@@ -261,17 +291,6 @@ describe('what is never tried again, and stopping', () => {
       expect(answer.attempts).toBe(1);
       expect(openai.requests.slice(before).filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(1);
     }
-  });
-
-  it('connection refused: tried again, then "could not reach", each try recorded', async () => {
-    const server = net.createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise<void>((done) => server.close(() => done()));
-    const answer = await collectAnswer(router({ ...useFakes().env, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` }).stream({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'hi' }] }));
-    expect(answer.error).toMatchObject({ code: 'provider_unreachable' });
-    expect(answer.attempts).toBe(3);
-    expect(new EgressLog(db).list().map((entry) => entry.errorCode)).toEqual(['provider_unreachable', 'provider_unreachable', 'provider_unreachable']);
   });
 
   it('stopping during the wait before a retry ends it at once, with nothing more sent', async () => {
