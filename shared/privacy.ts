@@ -18,6 +18,10 @@ export const ProvenanceSchema = z.object({
   fallbackReason: z.string().optional(),
   /** The try that answered (2, 3, …) when earlier tries of this model failed before any text; absent for the first. */
   attempt: z.number().int().min(2).optional(),
+  /** The model's context window as Atelier used it (Ollama: the num_ctx sent), in tokens, where known. */
+  contextTokens: z.number().int().positive().optional(),
+  /** Earlier messages left out, whole, so the conversation fits that window; absent when none were. */
+  omittedMessages: z.number().int().positive().optional(),
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 

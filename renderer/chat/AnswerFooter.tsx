@@ -43,6 +43,11 @@ export function AnswerFooter({ message }: { message: StoredMessage }) {
           </span>
         </p>
       )}
+      {provenance.omittedMessages !== undefined && provenance.omittedMessages > 0 && (
+        <p className="answer-omitted" data-testid="omitted">
+          {t('chat.omittedMessages', { count: provenance.omittedMessages, context: (provenance.contextTokens ?? 0).toLocaleString(i18n.language) })}
+        </p>
+      )}
       <p className="answer-footer" data-testid="provenance">
         <RouteBadge routeClass={provenance.routeClass} />
         <span>{t('chat.checkedUnder', { tier: t(`privacy.tier_${provenance.tier}`) })}</span>

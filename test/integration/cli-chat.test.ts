@@ -44,6 +44,9 @@ describe('atelier chat', () => {
       ttftMs: expect.any(Number) as unknown,
       latencyMs: expect.any(Number) as unknown,
       attempts: 1,
+      // Claude Haiku 4.5's documented window; one message, so nothing left out.
+      contextTokens: 200_000,
+      omittedMessages: 0,
       provenance: {
         tier: 'non_dsgvo',
         // The fake's address is not AWS's, and no school policy vouches for it.
@@ -52,6 +55,7 @@ describe('atelier chat', () => {
         region: 'eu-central-1',
         host: '127.0.0.1',
         modelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
+        contextTokens: 200_000,
       },
     });
     expect(output.latencyMs as number).toBeGreaterThanOrEqual(output.ttftMs as number);

@@ -93,6 +93,9 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 ttftMs: answer.ttftMs === null ? null : round(answer.ttftMs),
                 latencyMs: round(answer.latencyMs),
                 attempts: answer.attempts,
+                // The model's context window as used, and earlier messages left out to fit it.
+                contextTokens: answer.provenance?.contextTokens ?? null,
+                omittedMessages: answer.provenance?.omittedMessages ?? 0,
                 provenance: answer.provenance,
                 ...(answer.notices.length > 0 && { notices: answer.notices }),
               },

@@ -14,6 +14,9 @@ import { fallbackChain } from '../reliability/fallback';
 import { healthKey, type HealthKey, type RouteHealthStore } from '../reliability/route-health';
 import type { Provider } from '../providers/provider';
 import { providerFactory } from '../providers/provider-factory';
+import { DEFAULT_MAX_TOKENS } from '../providers/provider';
+import { contextWindow } from '../context/context-window';
+import { fitHistory } from '../context/fit-history';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
 import { costWithoutUsage, Spending, type Admission, type AnswerEnd } from '../usage/spending';
@@ -50,6 +53,8 @@ export interface RoutedModel extends ModelRef {
   school: boolean;
   /** How long its answer may take to start, and to go on. */
   timeouts: Timeouts;
+  /** How many tokens the model reads and writes together, as Atelier uses it; null when unknown. */
+  contextWindow: () => Promise<number | null>;
 }
 
 /**
@@ -82,6 +87,7 @@ export class ChatRouter {
       allowed: school && tierAllows(policy.tier, route.routeClass),
       school,
       timeouts: config.timeouts ?? DEFAULT_TIMEOUTS,
+      contextWindow: () => contextWindow(ref.prefix, route.modelId, config, this.options.fetch),
     };
   }
 
@@ -163,6 +169,16 @@ export class ChatRouter {
     if (coolingUntil && chain.canFallBack) {
       return { reason: 'cooling', notice: `${name} is resting after repeated failures (until ${coolingUntil.toLocaleTimeString('en-GB')}), so the next model of its fallback chain answers.` };
     }
+    // The history is fitted to the model's context window next: the system prompt and the newest
+    // turns go, older messages are left out whole, room is left for the answer (core/context/).
+    const window = await routed.contextWindow();
+    let omittedMessages = 0;
+    if (window !== null) {
+      const answerRoom = request.maxTokens ?? Math.min(routed.prefix === 'local' ? 2048 : DEFAULT_MAX_TOKENS, Math.floor(window / 4));
+      const fitted = fitHistory(request, window, answerRoom);
+      request = fitted.request;
+      omittedMessages = fitted.omittedMessages;
+    }
     // The budget next: a cloud request's worst case is held before it may leave (core/usage/spending.ts).
     let admission: Admission;
     try {
@@ -185,7 +201,7 @@ export class ChatRouter {
     const sent = { ...request, model: routed.model, ...(admission.maxTokens !== undefined && { maxTokens: admission.maxTokens }) };
     const providerName = PROVIDER_NAMES[routed.prefix] ?? routed.prefix;
     const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
-    const provenance = { ...egress, ...(chain.fallback ?? {}) };
+    const provenance = { ...egress, ...(chain.fallback ?? {}), ...(window !== null && { contextTokens: window }), ...(omittedMessages > 0 && { omittedMessages }) };
     const started = Date.now();
     let end: StreamPart | null = null;
     let textLength = 0;
