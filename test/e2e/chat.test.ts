@@ -338,8 +338,14 @@ describe('the chat', () => {
     expect(await page.getByRole('button', { name: 'Copy', exact: true }).count()).toBeGreaterThan(0);
 
     await send(page, 'Und absteigend?');
-    await page.getByRole('article', { name: `Answer from ${FAKE_MODELS.local}` }).last().getByText('Hello from the fake!').waitFor();
+    const last = page.getByRole('article', { name: `Answer from ${FAKE_MODELS.local}` }).last();
+    await last.getByText('Hello from the fake!').waitFor();
     expect(await page.locator('article.message').count()).toBeLessThan(40);
+    // 1,000 messages do not fit llama3.2:3b at num_ctx 8,192: only the newest went, and the answer says so.
+    const sent = JSON.parse(useFakes().ollama.requests.filter((request) => request.path === '/api/chat').at(-1)?.body ?? '{}') as { messages: { content: string }[] };
+    expect(sent.messages.length).toBeLessThan(1001);
+    expect(sent.messages.at(-1)?.content).toBe('Und absteigend?');
+    await expect.poll(() => last.getByTestId('omitted').textContent()).toBe(`${1001 - sent.messages.length} earlier messages were not sent, so the conversation fits this model (context: 8,192 tokens).`);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'chat-long-dark.png');
     expect(app?.pageErrors).toEqual([]);
