@@ -3,7 +3,11 @@ import { modelRoles, routeClasses } from './choices';
 import { ErrorPayloadSchema } from './errors';
 
 /** Why a model cannot be chosen now: the privacy tier, the school's list, or no credentials. */
-export const unavailableReasons = ['privacy', 'school', 'credentials', 'not-installed'] as const;
+export const unavailableReasons = ['privacy', 'school', 'credentials', 'not-installed', 'retired'] as const;
+
+/** Where a model is in its provider's life: answering, on its way out (still answers), or gone. */
+export const modelLifecycles = ['active', 'deprecated', 'retired'] as const;
+export type ModelLifecycle = (typeof modelLifecycles)[number];
 
 export const ModelChoiceSchema = z.object({
   /** `provider/model`, as the router takes it. */
@@ -17,6 +21,12 @@ export const ModelChoiceSchema = z.object({
   /** Why not, when not available, with a message a teacher understands. */
   unavailable: z.object({ reason: z.enum(unavailableReasons), message: z.string() }).nullable(),
   note: z.string().optional(),
+  /** Absent when nothing is known (taken as active). From the provider's list, else Atelier's table. */
+  lifecycle: z.enum(modelLifecycles).optional(),
+  /** The day (YYYY-MM-DD, UTC) the provider stops or stopped serving it, when known. */
+  retiresOn: z.string().optional(),
+  /** The id to use instead (`anthropic/claude-sonnet-4-6`), when known. */
+  successor: z.string().optional(),
 });
 export type ModelChoice = z.infer<typeof ModelChoiceSchema>;
 

@@ -16,6 +16,94 @@ export interface BedrockFakeOptions {
   moreAccessKeyIds?: string[];
   /** Bare model ids Bedrock runs only through an inference profile (as for newer Claude models). */
   profileOnly?: RegExp;
+  /**
+   * What the control plane lists (GET /inference-profiles, GET /foundation-models); read at each
+   * request, so a test can change it between calls. Default: `defaultBedrockFakeCatalogue('eu-central-1')`.
+   */
+  catalogue?: BedrockFakeCatalogue;
+  /** An AWS error both listings answer with instead (a missing IAM permission, say). */
+  listingError?: ReturnType<typeof awsError>;
+  /** Inference profiles per page (nextToken after each full page); default 1000. */
+  profilePageSize?: number;
+}
+
+/** ListInferenceProfiles' and ListFoundationModels' items, in AWS's wire shapes. */
+export interface BedrockFakeCatalogue {
+  inferenceProfileSummaries: {
+    inferenceProfileId: string;
+    inferenceProfileName: string;
+    inferenceProfileArn: string;
+    status: 'ACTIVE';
+    type: 'SYSTEM_DEFINED' | 'APPLICATION';
+    models: { modelArn: string }[];
+    description?: string;
+  }[];
+  modelSummaries: {
+    modelArn: string;
+    modelId: string;
+    modelName: string;
+    providerName: string;
+    inputModalities: string[];
+    outputModalities: string[];
+    responseStreamingSupported: boolean;
+    customizationsSupported: string[];
+    inferenceTypesSupported: ('ON_DEMAND' | 'INFERENCE_PROFILE' | 'PROVISIONED')[];
+    /** Times as RFC 3339 strings: Bedrock's model marks its timestamps date-time (the SDK refuses numbers). */
+    modelLifecycle: { status: 'ACTIVE' | 'LEGACY'; endOfLifeTime?: string; legacyTime?: string };
+  }[];
+}
+
+/** A profile for `geography` in `region` over `baseId`, as AWS lists it (the ARNs name the geography's regions). */
+export function fakeProfile(geography: string, region: string, baseId: string, name: string): BedrockFakeCatalogue['inferenceProfileSummaries'][number] {
+  const regions = geography === 'eu' ? ['eu-central-1', 'eu-west-1', 'eu-west-3'] : geography === 'us' ? ['us-east-1', 'us-east-2', 'us-west-2'] : [region];
+  return {
+    inferenceProfileId: `${geography}.${baseId}`,
+    inferenceProfileName: name,
+    inferenceProfileArn: `arn:aws:bedrock:${region}:123456789012:inference-profile/${geography}.${baseId}`,
+    status: 'ACTIVE',
+    type: 'SYSTEM_DEFINED',
+    models: regions.map((r) => ({ modelArn: `arn:aws:bedrock:${r}::foundation-model/${baseId}` })),
+  };
+}
+
+/** A foundation model as ListFoundationModels describes it. */
+export function fakeFoundationModel(
+  region: string,
+  modelId: string,
+  modelName: string,
+  extra: Partial<BedrockFakeCatalogue['modelSummaries'][number]> = {},
+): BedrockFakeCatalogue['modelSummaries'][number] {
+  return {
+    modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
+    modelId,
+    modelName,
+    providerName: modelId.startsWith('anthropic.') ? 'Anthropic' : modelId.startsWith('amazon.') ? 'Amazon' : 'Other',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    responseStreamingSupported: true,
+    customizationsSupported: [],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    modelLifecycle: { status: 'ACTIVE' },
+    ...extra,
+  };
+}
+
+/** A small, plausible listing for a region: Claude through profiles, Nova on demand, an embedding model. */
+export function defaultBedrockFakeCatalogue(region: string): BedrockFakeCatalogue {
+  return {
+    inferenceProfileSummaries: [
+      fakeProfile('eu', region, 'anthropic.claude-sonnet-4-6', 'EU Anthropic Claude Sonnet 4.6'),
+      fakeProfile('eu', region, 'anthropic.claude-haiku-4-5-20251001-v1:0', 'EU Anthropic Claude Haiku 4.5'),
+      fakeProfile('us', region, 'anthropic.claude-sonnet-4-6', 'US Anthropic Claude Sonnet 4.6'),
+      fakeProfile('global', region, 'anthropic.claude-sonnet-4-6', 'Global Anthropic Claude Sonnet 4.6'),
+    ],
+    modelSummaries: [
+      fakeFoundationModel(region, 'anthropic.claude-sonnet-4-6', 'Claude Sonnet 4.6', { inputModalities: ['TEXT', 'IMAGE'] }),
+      fakeFoundationModel(region, 'anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5', { inputModalities: ['TEXT', 'IMAGE'] }),
+      fakeFoundationModel(region, 'amazon.nova-pro-v1:0', 'Nova Pro', { inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'] }),
+      fakeFoundationModel(region, 'amazon.titan-embed-text-v2:0', 'Titan Text Embeddings V2', { outputModalities: ['EMBEDDING'], inferenceTypesSupported: ['ON_DEMAND'] }),
+    ],
+  };
 }
 
 /** An AWS JSON error: the status, x-amzn-ErrorType, and a `message` body, as Bedrock sends them. */
@@ -32,7 +120,9 @@ export function awsError(status: number, type: string, message: string) {
  * Bedrock Runtime's ConverseStream as a loopback server, over HTTP/2 cleartext (the AWS SDK's
  * default for this client) and HTTP/1.1: SigV4 Authorization checked for the access key id,
  * region and service, or a Bedrock API key as a bearer token; answers as binary event-stream
- * messages, errors as AWS JSON errors.
+ * messages, errors as AWS JSON errors. Also Bedrock's control-plane listings (REST-JSON, the
+ * Bedrock client's default HTTP/1.1): GET /inference-profiles (paged by maxResults/nextToken,
+ * filtered by `type`) and GET /foundation-models, with the same signature checks.
  */
 export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
   const fake: LoopbackServer = new LoopbackServer(async (request, response, body) => {
@@ -54,6 +144,27 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
     if (bearer === undefined && (!knownKey || credential?.[3] !== 'bedrock')) {
       const denied = awsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       sendJson(response, denied.status, denied.body, denied.headers);
+      return;
+    }
+    const listPath = (request.url ?? '').split('?')[0];
+    if (request.method === 'GET' && (listPath === '/inference-profiles' || listPath === '/foundation-models')) {
+      if (options.listingError) {
+        sendJson(response, options.listingError.status, options.listingError.body, options.listingError.headers);
+        return;
+      }
+      const query = new URL(request.url ?? '', 'http://fake').searchParams;
+      const catalogue = options.catalogue ?? defaultBedrockFakeCatalogue(credential?.[2] ?? 'eu-central-1');
+      if (listPath === '/foundation-models') {
+        sendJson(response, 200, { modelSummaries: catalogue.modelSummaries }, { 'x-amzn-requestid': 'fake-request-id' });
+        return;
+      }
+      const typeEquals = query.get('type');
+      const profiles = catalogue.inferenceProfileSummaries.filter((profile) => typeEquals === null || profile.type === typeEquals);
+      const start = Number(query.get('nextToken') ?? '0');
+      const size = Math.min(Number(query.get('maxResults') ?? '1000'), options.profilePageSize ?? 1000);
+      const page = profiles.slice(start, start + size);
+      const more = start + size < profiles.length;
+      sendJson(response, 200, { inferenceProfileSummaries: page, ...(more && { nextToken: String(start + size) }) }, { 'x-amzn-requestid': 'fake-request-id' });
       return;
     }
     if (request.method !== 'POST' || !match) {

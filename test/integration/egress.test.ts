@@ -81,11 +81,13 @@ describe('the egress record', () => {
     expect((await runAtelier(['auth', 'test', 'bedrock'], { env })).code).toBe(0);
 
     const entries = (JSON.parse((await runAtelier(['egress', 'list', '--json'], { env })).stdout) as EgressEntry[]).reverse();
-    // Under dsgvo_cloud, Anthropic and OpenAI (keys set) are refused before anything is sent;
-    // OpenRouter has no key, so nothing was about to go there; Ollama here and Bedrock's catalogue send nothing.
+    // Under dsgvo_cloud, Anthropic and OpenAI (keys set) are refused before anything is sent, and
+    // so is Bedrock's live listing (the fake's address is not known to be in the EU: the shipped
+    // catalogue is shown); OpenRouter has no key, so nothing was about to go there; Ollama here sends nothing.
     expect(entries.map((entry) => [entry.purpose, entry.provider, entry.outcome, entry.tier, entry.modelId])).toEqual([
       ['model-list', 'anthropic', 'refused', 'dsgvo_cloud', ''],
       ['model-list', 'openai', 'refused', 'dsgvo_cloud', ''],
+      ['model-list', 'bedrock', 'refused', 'dsgvo_cloud', ''],
       ['connection-test', 'openai', 'completed', 'non_dsgvo', ''],
       ['connection-test', 'bedrock', 'completed', 'non_dsgvo', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'],
     ]);

@@ -78,6 +78,11 @@ export class ProfileFixes {
     return new ProfileFixes(file, fixes);
   }
 
+  /** The folder the fixes are kept in (the data folder): other Bedrock caches live beside them. */
+  get dataDir(): string {
+    return path.dirname(this.file);
+  }
+
   get(region: string, baseModelId: string): string | null {
     return this.fixes.find((fix) => fix.region === region && fix.baseModelId === baseModelId)?.profileModelId ?? null;
   }

@@ -10,8 +10,10 @@ import { recordBeforeSending, type EgressCompletion, type EgressRecorder, type N
 import { policyDenial, schoolAllows, schoolDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { classifyRoute, isLoopbackHost } from '../privacy/route';
 import { configSecrets, scrubPayload } from '../secrets/scrub';
-import { bedrockCatalogue } from './bedrock-catalogue';
-import { profileGeography, type ProfileFixes } from './bedrock-profiles';
+import type { ModelLifecycle } from '../../../shared/models';
+import type { ProfileFixes } from './bedrock-profiles';
+import { bedrockModels } from './bedrock-listing';
+import { knownLifecycle } from './lifecycle';
 
 export interface ListedModel {
   /** The full Atelier id, ready for `atelier chat -m`. */
@@ -21,16 +23,30 @@ export interface ListedModel {
   note?: string;
   /** Whether the privacy tier allows it (absent when no policy was given). */
   allowed?: boolean;
+  /** Deprecated (still answers) or retired; absent when nothing is known. From the provider, else Atelier's table. */
+  lifecycle?: ModelLifecycle;
+  /** The day (YYYY-MM-DD, UTC) it stops or stopped answering, when known. */
+  retiresOn?: string;
+  /** The full Atelier id to use instead, when known. */
+  successor?: string;
 }
 
 export interface ProviderModels {
   /** The model-id prefix: `local`, `anthropic`, …, or a custom endpoint's. */
   provider: string;
-  /** `live`: asked the provider; `catalogue`: Atelier's bundled list; `not-configured`: no key set; `not-allowed`: the privacy tier forbids asking. */
-  source: 'live' | 'catalogue' | 'not-configured' | 'not-allowed';
+  /**
+   * `live`: asked the provider now; `cached`: what the provider said at `listedAt` (Bedrock, a day
+   * at most); `catalogue`: Atelier's bundled list; `not-configured`: no key set; `not-allowed`: the
+   * privacy tier forbids asking.
+   */
+  source: 'live' | 'cached' | 'catalogue' | 'not-configured' | 'not-allowed';
   models: ListedModel[];
+  /** When the provider was asked (ISO time): for `live` and `cached`. */
+  listedAt?: string;
   /** Why the list is empty: not configured, or the provider could not be asked. */
   error?: ErrorPayload;
+  /** Why Atelier's catalogue is shown instead of the provider's live list (Bedrock). */
+  fallbackReason?: ErrorPayload;
 }
 
 // OpenAI's list includes embedding, speech and image models; these never answer a chat.
@@ -39,7 +55,9 @@ const NOT_CHAT = /(embedding|whisper|tts|dall-e|davinci|babbage|moderation|trans
 /**
  * What each provider offers: live lists where Atelier can ask (Ollama's /api/tags, the
  * Anthropic, OpenAI and OpenRouter model endpoints where a key is set, custom endpoints' /models),
- * and the bundled catalogue for Bedrock. One provider failing does not hide the others.
+ * and for Bedrock the region's live lists (cached for a day) or, failing that, the bundled
+ * catalogue. One provider failing does not hide the others. Models are marked deprecated or
+ * retired where the provider or Atelier's table says so.
  */
 export async function listModels(
   config: ProviderConfig,
@@ -60,6 +78,10 @@ export async function listModels(
     fetch?: typeof fetch;
     signal?: AbortSignal;
     profileFixes?: ProfileFixes | null;
+    /** Where Bedrock's live list is cached; the profile fixes' folder (the data folder) unless given, none with neither. */
+    cacheDir?: string | null;
+    /** The clock, for the cache's age and the lifecycle marks. */
+    now?: () => Date;
   } = {},
 ): Promise<ProviderModels[]> {
   const fetchImpl = options.fetch;
@@ -82,7 +104,7 @@ export async function listModels(
     }
     // Asking Ollama on this computer what it has installed sends nothing anywhere: not recorded.
     // Anything else is recorded before it is asked; if the record cannot be written, it is not asked.
-    const leaves = configured && !(provider === 'local' && isLoopbackHost(route.host)) && provider !== 'bedrock';
+    const leaves = configured && !(provider === 'local' && isLoopbackHost(route.host));
     let complete: EgressCompletion | null = null;
     if (leaves) {
       try {
@@ -117,7 +139,17 @@ export async function listModels(
       () => keyed('openrouter', 'OpenRouter', config.openrouter, (apiKey) => openAiModels('openrouter', config.openrouter.baseUrl, apiKey, fetchImpl, null, OPENROUTER_ATTRIBUTION)),
       config.openrouter.apiKey !== null,
     )],
-    ['bedrock', () => Promise.resolve(bedrockModels(config, fixes, policy))],
+    ['bedrock', () =>
+      bedrockModels(config, {
+        profileFixes: fixes,
+        cacheDir: options.cacheDir !== undefined ? options.cacheDir : (fixes?.dataDir ?? null),
+        ...(policy && { policy }),
+        ...(options.onEgress && { onEgress: options.onEgress }),
+        ...(options.purpose && { purpose: options.purpose }),
+        ...(options.recordRefusals !== undefined && { recordRefusals: options.recordRefusals }),
+        ...(options.now && { now: options.now }),
+        ...(options.signal && { signal: options.signal }),
+      })],
     ...[...config.endpoints.values()].map((endpoint): [string, () => Promise<ProviderModels>] => [
       endpoint.prefix,
       () => guarded(endpoint.prefix, () =>
@@ -132,7 +164,29 @@ export async function listModels(
   const listings = await Promise.all(providers.filter(([provider]) => options.only === undefined || provider === options.only).map(([, ask]) => ask()));
   // What a provider said, and the addresses in hints, are scrubbed of every key this config holds.
   const secrets = configSecrets(config);
-  return listings.map((listing) => (listing.error ? { ...listing, error: scrubPayload(listing.error, secrets) } : listing));
+  const now = options.now?.() ?? new Date();
+  return listings.map((listing) => {
+    const scrubbed = {
+      ...listing,
+      ...(listing.error && { error: scrubPayload(listing.error, secrets) }),
+      ...(listing.fallbackReason && { fallbackReason: scrubPayload(listing.fallbackReason, secrets) }),
+    };
+    return { ...scrubbed, models: scrubbed.models.map((model) => withLifecycle(listing.provider, model, now)) };
+  });
+}
+
+/**
+ * The model with what is known of its lifecycle: the provider's own mark (Bedrock's LEGACY) kept,
+ * completed from Atelier's table (a successor, a date); a retirement day past makes it retired.
+ */
+function withLifecycle(provider: string, model: ListedModel, now: Date): ListedModel {
+  const known = knownLifecycle(provider, model.id.slice(provider.length + 1), now);
+  const retiresOn = model.retiresOn ?? known?.retiresOn;
+  const successor = model.successor ?? known?.successor;
+  const past = retiresOn !== undefined && now.getTime() >= Date.parse(`${retiresOn}T00:00:00Z`);
+  const lifecycle = past ? 'retired' : (model.lifecycle ?? known?.lifecycle);
+  if (!lifecycle || lifecycle === 'active') return model;
+  return { ...model, lifecycle, ...(retiresOn && { retiresOn }), ...(successor && { successor }) };
 }
 
 async function live(provider: string, fetchList: () => Promise<ListedModel[]>, mapError: (error: unknown) => ErrorPayload): Promise<ProviderModels> {
@@ -172,32 +226,6 @@ async function openAiModels(
     if (!exclude?.test(model.id)) models.push({ id: `${prefix}/${model.id}` });
   }
   return models;
-}
-
-/**
- * The catalogue, with ids as they work in the configured region (the geography's profile, or the
- * base id), then the fixes Atelier learned for this region.
- */
-function bedrockModels(config: ProviderConfig, fixes: ProfileFixes | null, policy: PrivacyPolicy | undefined): ProviderModels {
-  const region = config.bedrock.region;
-  const models = bedrockCatalogue.flatMap((model): ListedModel[] => {
-    const geography = profileGeography(region, model);
-    if (geography && model.profiles.includes(geography)) return [{ id: `bedrock/${geography}.${model.id}`, name: model.name }];
-    if (model.inRegion) return [{ id: `bedrock/${model.id}`, name: model.name }];
-    return [];
-  });
-  for (const fix of fixes?.list() ?? []) {
-    if (fix.region !== region) continue;
-    models.push({ id: `bedrock/${fix.profileModelId}`, note: `learned: bedrock/${fix.baseModelId} runs through this profile in ${region}` });
-  }
-  // The catalogue costs no network call; each model is marked by what the tier allows.
-  const marked = policy
-    ? models.map((model) => {
-        const id = model.id.slice('bedrock/'.length);
-        return { ...model, allowed: schoolAllows(policy, 'bedrock', [id]) && tierAllows(policy.tier, classifyRoute({ prefix: 'bedrock', model: id }, config, policy, fixes).routeClass) };
-      })
-    : models;
-  return { provider: 'bedrock', source: 'catalogue', models: marked };
 }
 
 function contextFor(provider: string, config: KeyedProviderConfig) {

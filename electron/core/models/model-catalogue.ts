@@ -10,13 +10,14 @@ import { classifyRoute } from '../privacy/route';
 import type { ProfileFixes } from './bedrock-profiles';
 import { takesImages } from './capabilities';
 import { listModels, type ProviderModels } from './list-models';
+import { describeLifecycle, knownLifecycle } from './lifecycle';
 import { parseModelId } from './model-id';
 
 /** Shown, greyed, for a provider that has no key yet or that the tier rules out: what it would offer. */
 const SUGGESTED: Record<string, readonly string[]> = {
   anthropic: [...new Set(Object.values(cloudDefaults.anthropic))],
-  openai: ['openai/gpt-4.1-mini', 'openai/gpt-4.1'],
-  openrouter: ['openrouter/anthropic/claude-sonnet-4.5', 'openrouter/openai/gpt-4.1-mini'],
+  openai: ['openai/gpt-5-mini', 'openai/gpt-5'],
+  openrouter: ['openrouter/anthropic/claude-sonnet-4.6', 'openrouter/openai/gpt-5-mini'],
 };
 
 export interface CatalogueOptions {
@@ -25,6 +26,8 @@ export interface CatalogueOptions {
   onEgress?: EgressRecorder;
   profileFixes?: ProfileFixes | null;
   fetch?: typeof fetch;
+  /** The clock, for lifecycle marks. */
+  now?: () => Date;
   /** Receives the listings (free calls), for the routes' health. */
   onListings?: (listings: readonly ProviderModels[]) => void;
 }
@@ -36,19 +39,22 @@ export interface CatalogueOptions {
  */
 export async function modelCatalogue(config: ProviderConfig, settings: Settings, options: CatalogueOptions): Promise<ModelCatalogue> {
   const { policy } = options;
-  const listings = await listModels(config, { policy, recordRefusals: false, ...(options.onEgress && { onEgress: options.onEgress }), profileFixes: options.profileFixes ?? null, ...(options.fetch && { fetch: options.fetch }) });
+  const listings = await listModels(config, { policy, recordRefusals: false, ...(options.onEgress && { onEgress: options.onEgress }), profileFixes: options.profileFixes ?? null, ...(options.fetch && { fetch: options.fetch }), ...(options.now && { now: options.now }) });
   options.onListings?.(listings);
   const choice = (id: string, extra: Partial<ModelChoice> = {}): ModelChoice => {
     const ref = parseModelId(id, config.endpoints.keys());
     const route = classifyRoute(ref, config, policy, options.profileFixes ?? null);
     const tierOk = tierAllows(policy.tier, route.routeClass);
     const schoolOk = schoolAllows(policy, ref.prefix, [ref.model, route.modelId]);
+    // Suggestions and recommendations are not listed by a provider: Atelier's table marks them.
+    const known = extra.lifecycle ? null : knownLifecycle(ref.prefix, ref.model, options.now?.() ?? new Date());
     return {
       id,
       routeClass: route.routeClass,
       takesImages: takesImages(id),
       available: tierOk && schoolOk,
       unavailable: !tierOk ? { reason: 'privacy', message: tierForbids(route, policy) } : !schoolOk ? { reason: 'school', message: `Your school’s policy does not allow ${id}.` } : null,
+      ...(known && { lifecycle: known.lifecycle, note: `${known.lifecycle === 'retired' ? 'Retired' : 'Deprecated'}: ${describeLifecycle(known)}.`, ...(known.retiresOn && { retiresOn: known.retiresOn }), ...(known.successor && { successor: known.successor }) }),
       ...extra,
     };
   };
@@ -57,7 +63,15 @@ export async function modelCatalogue(config: ProviderConfig, settings: Settings,
     return base.available ? { ...base, available: false, unavailable: { reason, message } } : base;
   };
 
-  const groups = listings.map((listing): ModelGroup => groupFor(listing, config, settings, options.advice, choice, greyed));
+  // A retired model cannot answer: shown greyed with what to use instead, whatever else holds.
+  const retiredGreyed = (model: ModelChoice): ModelChoice =>
+    model.lifecycle === 'retired'
+      ? { ...model, available: false, unavailable: { reason: 'retired', message: `${model.id} was retired by its provider${model.retiresOn ? ` on ${model.retiresOn}` : ''}${model.successor ? `: use ${model.successor} instead` : ''}.` } }
+      : model;
+  const groups = listings.map((listing): ModelGroup => {
+    const group = groupFor(listing, config, settings, options.advice, choice, greyed);
+    return { ...group, models: group.models.map(retiredGreyed) };
+  });
   return { groups, roles: resolveRoles(settings, policy, options.advice, groups) };
 }
 
@@ -70,7 +84,13 @@ function groupFor(
   greyed: (id: string, reason: 'credentials' | 'not-installed', message: string) => ModelChoice,
 ): ModelGroup {
   const { provider } = listing;
-  const named = (model: ProviderModels['models'][number]): Partial<ModelChoice> => ({ ...(model.name && { name: model.name }), ...(model.note && { note: model.note }) });
+  const named = (model: ProviderModels['models'][number]): Partial<ModelChoice> => ({
+    ...(model.name && { name: model.name }),
+    ...(model.note && { note: model.note }),
+    ...(model.lifecycle && { lifecycle: model.lifecycle, note: model.note ?? `${model.lifecycle === 'retired' ? 'Retired' : 'Deprecated'}: ${describeLifecycle({ ...model, lifecycle: model.lifecycle })}.` }),
+    ...(model.retiresOn && { retiresOn: model.retiresOn }),
+    ...(model.successor && { successor: model.successor }),
+  });
   if (provider === 'local') {
     const installed = listing.models.map((model) => choice(model.id, named(model)));
     const have = new Set(installed.map((model) => model.id));
