@@ -24,7 +24,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
   program
     .command('chat')
     .description('send one message to a model and stream the answer')
-    .requiredOption('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-5')
+    .requiredOption('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-6')
     .option('-s, --system <text>', 'a system prompt')
     .option('-t, --temperature <number>', 'randomness, 0 to 2', checked('temperature', ChatRequestSchema.shape.temperature, 'a number from 0 to 2, such as 0.7'))
     .option('--max-tokens <number>', 'the longest answer, in tokens', checked('max-tokens', ChatRequestSchema.shape.maxTokens, 'a whole number from 1 to 1000000, such as 1024'))

@@ -61,9 +61,9 @@ export function registerReliabilityCommands(program: Command, io: CliIo): void {
   fallback
     .command('set')
     .description('set the chain of a model or role (fast, advanced, extreme); refused while the class is locked or the school sets the chains')
-    .argument('<model-or-role>', 'a model id such as anthropic/claude-sonnet-4-5, or a role: fast, advanced, extreme')
+    .argument('<model-or-role>', 'a model id such as anthropic/claude-sonnet-4-6, or a role: fast, advanced, extreme')
     .argument('<fallback...>', 'the models to use instead, in order')
-    .addHelpText('after', '\nExamples:\n  atelier fallback set bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0 bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 local/llama3.2:3b\n  atelier fallback set fast local/llama3.2:3b\n')
+    .addHelpText('after', '\nExamples:\n  atelier fallback set bedrock/eu.anthropic.claude-sonnet-4-6 bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 local/llama3.2:3b\n  atelier fallback set fast local/llama3.2:3b\n')
     .action(async (from: string, chain: string[]) => {
       checkKey(from);
       for (const model of chain) {
@@ -106,7 +106,7 @@ function checkKey(from: string): void {
   if ((modelRoles as readonly string[]).includes(from)) return;
   const checked = ModelIdSchema.safeParse(from);
   if (!checked.success) {
-    throw new AtelierError('invalid_request', `"${printable(from, 80)}" is neither a model id nor a role.`, `Give a model id such as anthropic/claude-sonnet-4-5, or a role: ${modelRoles.join(', ')}.`);
+    throw new AtelierError('invalid_request', `"${printable(from, 80)}" is neither a model id nor a role.`, `Give a model id such as anthropic/claude-sonnet-4-6, or a role: ${modelRoles.join(', ')}.`);
   }
 }
 

@@ -3,8 +3,9 @@
  * profile for each, as known when this was written (from AWS's Bedrock user guide: "Supported
  * foundation models" and "Supported Regions and models for inference profiles"). AWS adds
  * models and profiles often: check those pages when updating, and prefer the live profile list
- * (ListInferenceProfiles) where credentials allow. `inRegion`: the base id can be called on
- * demand without a profile.
+ * (ListInferenceProfiles), which `atelier models` does where credentials and the tier allow
+ * (bedrock-listing.ts); this list is the fallback. `inRegion`: the base id can be called on
+ * demand without a profile. Deprecations are in lifecycle.ts.
  */
 export interface BedrockModel {
   /** The base model id, without a geography prefix. */
@@ -18,6 +19,9 @@ export interface BedrockModel {
 }
 
 export const bedrockCatalogue: readonly BedrockModel[] = [
+  // Current Claude models first (the price table's, checked 2026-12-01); older ones stay for ids in use.
+  { id: 'anthropic.claude-sonnet-4-6', name: 'Claude Sonnet 4.6', family: 'claude', profiles: ['eu', 'us', 'apac', 'jp', 'au', 'global'], inRegion: false, images: true },
+  { id: 'anthropic.claude-opus-4-6-v1', name: 'Claude Opus 4.6', family: 'claude', profiles: ['eu', 'us', 'apac', 'global'], inRegion: false, images: true },
   { id: 'anthropic.claude-sonnet-4-5-20250929-v1:0', name: 'Claude Sonnet 4.5', family: 'claude', profiles: ['eu', 'us', 'apac', 'jp', 'au', 'global'], inRegion: false, images: true },
   { id: 'anthropic.claude-haiku-4-5-20251001-v1:0', name: 'Claude Haiku 4.5', family: 'claude', profiles: ['eu', 'us', 'apac', 'jp', 'au', 'global'], inRegion: false, images: true },
   { id: 'anthropic.claude-opus-4-1-20250805-v1:0', name: 'Claude Opus 4.1', family: 'claude', profiles: ['us'], inRegion: false, images: true },
