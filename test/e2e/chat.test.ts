@@ -41,7 +41,7 @@ async function openChat(model: string, tier: 'dsgvo_local' | 'dsgvo_cloud' | 'no
   const dataDir = options.dataDir ?? (await tempDir());
   await writeSettings(dataDir, { privacy: { tier }, chat: { firstRunCompleted: true, model }, ...options.settings });
   // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
-  const env = { ...useFakes().env, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url) };
+  const env = { ...useFakes().env, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock) };
   app = await launchApp(dataDir, { env, probe: noGpu, ...(options.locale && { locale: options.locale }) });
   await app.page.getByRole('textbox', { name: options.locale?.startsWith('de') ? 'Deine Nachricht' : 'Your message' }).waitFor();
   return { page: app.page, dataDir };
@@ -215,7 +215,7 @@ describe('the chat', () => {
     const before = useFakes().openai.requests.length;
 
     await page.getByRole('button', { name: /^Model: openai\/gpt-fake-mini/ }).click();
-    const option = page.getByRole('option', { name: /^openai\/gpt-4\.1-mini/ });
+    const option = page.getByRole('option', { name: /^openai\/gpt-5-mini/ });
     expect(await option.getAttribute('aria-disabled')).toBe('true');
     expect(await option.innerText()).toMatch(/outside the EU[\s\S]*“Local only \(DSGVO\)” does not allow sending to OpenAI/);
     expect(await option.innerText()).not.toContain('Nothing was sent');

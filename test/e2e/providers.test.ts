@@ -21,7 +21,7 @@ async function openProviders(env: Record<string, string>, settings: SettingsPatc
   const dataDir = await tempDir();
   await writeSettings(dataDir, settings);
   // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
-  app = await launchApp(dataDir, { env: { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url), ...env } });
+  app = await launchApp(dataDir, { env: { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock), ...env } });
   await app.page.getByRole('button', { name: 'Settings' }).click();
   const panel = app.page.getByRole('group', { name: 'Providers and keys' });
   await panel.waitFor();

@@ -124,7 +124,7 @@ describe('costs in the app', () => {
     await screenshot(page, 'usage-answer-costs.png');
 
     // More answers, as another window or the CLI would ask: priced, on this computer ($0), priced.
-    for (const model of ['anthropic/claude-sonnet-4-5', FAKE_MODELS.local, 'openai/gpt-4o-mini']) {
+    for (const model of ['anthropic/claude-sonnet-4-6', FAKE_MODELS.local, 'openai/gpt-4o-mini']) {
       expect(await page.evaluate(ask, [model, 'Noch eine Frage'] as [string, string])).toBeNull();
     }
 
@@ -158,7 +158,7 @@ describe('costs in the app', () => {
     expect(answers).toEqual([
       expect.stringMatching(/\topenai\/gpt-4o-mini\t\d+ \/ \d+\t\$0\.0\d+$/),
       expect.stringMatching(/\tlocal\/llama3\.2:3b\t\d+ \/ \d+\t\$0\.00$/),
-      expect.stringMatching(/\tanthropic\/claude-sonnet-4-5\t\d+ \/ \d+\t\$0\.0\d+$/),
+      expect.stringMatching(/\tanthropic\/claude-sonnet-4-6\t\d+ \/ \d+\t\$0\.0\d+$/),
       expect.stringMatching(/\tanthropic\/claude-fake-4-5\t\d+ \/ \d+\tunknown$/),
       expect.stringMatching(/\topenrouter\/anthropic\/claude-sonnet-4\.5\t\d+ \/ \d+\t\$0\.00042$/),
     ]);

@@ -8,9 +8,13 @@ import { tempDir } from '../support/temp-dir';
 
 const useFakes = useProviderFakes();
 
-/** A model that @anthropic-ai/sdk marks as deprecated (its DEPRECATED_MODELS), as in the README's table. */
-const DEPRECATED = 'anthropic/claude-sonnet-4-5';
-const NOTE = 'Note: Anthropic says the model claude-sonnet-4-5 is deprecated and will be retired on November 30th, 2026. Choose a newer Anthropic model (atelier models lists them).\n';
+/**
+ * A model @anthropic-ai/sdk marks as deprecated (its DEPRECATED_MODELS) and that reached its end
+ * of life on 2026-11-30: Atelier refuses it before anything is sent, naming its successor, and the
+ * SDK never gets to print its own warning. (How a warning for a model still answering is turned
+ * into a Note is tested in test/unit/sdk-warnings.test.ts.)
+ */
+const RETIRED = 'anthropic/claude-sonnet-4-5';
 /** What the SDK itself would print: none of it may reach the user. */
 const SDK_TEXT = /Please migrate|model-deprecations|will reach end-of-life/;
 
@@ -26,8 +30,9 @@ describe("the Anthropic SDK's own warnings, said in Atelier's words", () => {
     cli = await buildCli();
   }, 60_000);
 
-  it('the built CLI: a deprecated model answers, with one Note on stderr and nothing of the SDK', async () => {
-    const child = spawn(process.execPath, [cli, 'chat', '-m', DEPRECATED, 'Hallo'], {
+  it('the built CLI: a retired model is refused before anything is sent, with its successor, and nothing of the SDK', async () => {
+    const before = useFakes().anthropic.requests.length;
+    const child = spawn(process.execPath, [cli, 'chat', '-m', RETIRED, 'Hallo'], {
       env: { PATH: process.env.PATH, ...useFakes().env, ATELIER_HOME: await home(), ATELIER_POLICY_FILE: process.env.ATELIER_POLICY_FILE },
     });
     let stdout = '';
@@ -35,15 +40,20 @@ describe("the Anthropic SDK's own warnings, said in Atelier's words", () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'Hello from the fake!\n', stderr: NOTE });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Error: anthropic\/claude-sonnet-4-5 was retired by its provider on 2026-11-30 and no longer answers\. Nothing was sent\./);
+    expect(stderr).toMatch(/claude-sonnet-4-6/);
+    expect(stderr).not.toMatch(SDK_TEXT);
+    expect(useFakes().anthropic.requests.length).toBe(before);
   });
 
-  it('--json carries it in notices; nothing goes to the console of the process', async () => {
+  it('--json says it as model_not_found; nothing goes to the console of the process', async () => {
     const warn = vi.spyOn(console, 'warn');
     try {
-      const result = await runAtelier(['chat', '--json', '-m', DEPRECATED, 'Hallo'], { env: { ...useFakes().env, ATELIER_HOME: await home() } });
-      expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ text: 'Hello from the fake!', notices: [NOTE.slice('Note: '.length, -1)] });
+      const result = await runAtelier(['chat', '--json', '-m', RETIRED, 'Hallo'], { env: { ...useFakes().env, ATELIER_HOME: await home() } });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'model_not_found' }, attempts: 0 });
       expect(result.stderr).toBe('');
       expect(warn).not.toHaveBeenCalled();
       expect(`${result.stdout}${result.stderr}`).not.toMatch(SDK_TEXT);

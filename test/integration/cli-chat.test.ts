@@ -140,8 +140,9 @@ describe('atelier models', () => {
     expect(byProvider.openrouter?.models.map((m) => m.id)).toEqual(['openrouter/anthropic/claude-sonnet-4.5']);
     expect(byProvider.school?.models.map((m) => m.id)).toEqual(['school/llama-3.1-70b']);
     expect(byProvider.openai).toMatchObject({ source: 'not-configured', models: [], error: { code: 'credentials_missing' } });
-    expect(byProvider.bedrock?.source).toBe('catalogue');
-    expect(byProvider.bedrock?.models.map((m) => m.id)).toContain('bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    // Bedrock's live list (ListInferenceProfiles on the fake's control plane): the region's EU profiles.
+    expect(byProvider.bedrock?.source).toBe('live');
+    expect(byProvider.bedrock?.models.map((m) => m.id)).toContain('bedrock/eu.anthropic.claude-sonnet-4-6');
     // In an EU region, no US-only profile is offered.
     expect(byProvider.bedrock?.models.every((m) => !m.id.startsWith('bedrock/us.'))).toBe(true);
     expect(useFakes().openrouter.lastRequest().headers['x-title']).toBe('Atelier');
@@ -192,10 +193,10 @@ describe('atelier models under the privacy tiers', () => {
   it('dsgvo_cloud: EU Bedrock models are allowed, the rest marked', async () => {
     const home = await tempDir();
     await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
-    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock) };
     const listing = JSON.parse((await runAtelier(['models', '--json'], { env })).stdout) as ProviderModels[];
     const bedrock = listing.find((entry) => entry.provider === 'bedrock');
-    expect(bedrock?.models.find((model) => model.id === 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0')?.allowed).toBe(true);
+    expect(bedrock?.models.find((model) => model.id === 'bedrock/eu.anthropic.claude-sonnet-4-6')?.allowed).toBe(true);
     expect(listing.find((entry) => entry.provider === 'openrouter')?.source).toBe('not-allowed');
   });
 });

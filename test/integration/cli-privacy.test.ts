@@ -24,7 +24,7 @@ describe('atelier privacy', () => {
 
   it('set changes the tier; EU Bedrock then works and US profiles are still refused', async () => {
     const home = await tempDir();
-    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock) };
     expect((await runAtelier(['privacy', 'set', 'dsgvo_cloud'], { env })).stdout).toContain('Local and EU cloud (DSGVO)');
     expect((await runAtelier(['chat', '-m', FAKE_MODELS.bedrock, 'Hallo'], { env })).code).toBe(0);
     const us = await runAtelier(['chat', '--json', '-m', 'bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0', 'Hallo'], { env });
@@ -46,11 +46,11 @@ describe('atelier privacy', () => {
     }
     expect(fakes.bedrock.requests.length).toBe(before);
     // The same fake, once the school's policy names its host as in the EU, is allowed.
-    const named = { ...fakes.env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
+    const named = { ...fakes.env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock) };
     expect(JSON.parse((await runAtelier(['chat', '--json', '-m', FAKE_MODELS.bedrock, 'Hallo'], { env: named })).stdout)).toMatchObject({ provenance: { routeClass: 'eu', host: '127.0.0.1' } });
     // And an OpenAI base URL the school names as local is allowed even under dsgvo_local.
-    const local = { ...fakes.env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url, { tier: 'dsgvo_local', hosts: { '127.0.0.1': 'local' } }) };
+    const local = { ...fakes.env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock, { tier: 'dsgvo_local', hosts: { '127.0.0.1': 'local' } }) };
     expect((await runAtelier(['chat', '-m', FAKE_MODELS.openai, 'Hallo'], { env: local })).code).toBe(0);
-    expect((await runAtelier(['chat', '-m', FAKE_MODELS.bedrock, 'Hallo'], { env: { ...local, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url, { tier: 'dsgvo_local' }) } })).code).toBe(1);
+    expect((await runAtelier(['chat', '-m', FAKE_MODELS.bedrock, 'Hallo'], { env: { ...local, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock, { tier: 'dsgvo_local' }) } })).code).toBe(1);
   });
 });

@@ -13,7 +13,7 @@ async function start(tier: 'dsgvo_local' | 'dsgvo_cloud' | 'non_dsgvo', env: Rec
   const dataDir = await tempDir();
   await writeSettings(dataDir, { privacy: { tier }, endpoints: [schoolEndpoint(useFakes())] });
   // The school vouches for the Bedrock fake's address as an EU server (it stands in for AWS in Frankfurt).
-  return startMainProcess(dataDir, ['app://atelier'], { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock.url), ...env });
+  return startMainProcess(dataDir, ['app://atelier'], { ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(dataDir, useFakes().bedrock), ...env });
 }
 
 async function call<T>(main: MainProcess, channel: string, input?: unknown): Promise<T> {
@@ -45,10 +45,12 @@ describe('the model picker catalogue', () => {
     expect(useFakes().anthropic.requests).toHaveLength(0);
     expect(useFakes().openai.requests).toHaveLength(0);
     expect(useFakes().school.requests).toHaveLength(0);
-    // The picker does not ask them, so the egress record holds no refusals nobody asked for.
-    expect(await call<{ total: number }>(main, 'egress:list')).toMatchObject({ total: 0 });
+    // The picker does not ask them, so the egress record holds no refusals nobody asked for; it
+    // holds the one listing that left: Bedrock's live model list, in the EU.
+    const record = await call<{ entries: { provider: string; purpose: string; outcome: string; routeClass: string }[] }>(main, 'egress:list');
+    expect(record.entries.map((entry) => [entry.provider, entry.purpose, entry.routeClass, entry.outcome])).toEqual([['bedrock', 'model-list', 'eu', 'completed']]);
     // Roles: the EU cloud where credentials are there.
-    expect(catalogue.roles.find((role) => role.role === 'advanced')).toMatchObject({ model: 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0', source: 'cloud', available: true });
+    expect(catalogue.roles.find((role) => role.role === 'advanced')).toMatchObject({ model: 'bedrock/eu.anthropic.claude-sonnet-4-6', source: 'cloud', available: true });
   });
 
   it('greys out providers without credentials, and offers the recommended local models not yet downloaded', async () => {

@@ -33,9 +33,10 @@ const usd = (price: Price, tokens: { input: number; output: number; cacheRead?: 
   (tokens.input * price.input + tokens.output * price.output + (tokens.cacheRead ?? 0) * (price.cacheRead ?? 0) + (tokens.cacheWrite ?? 0) * (price.cacheWrite ?? 0)) / 1_000_000;
 
 const table = PRICE_TABLE.providers;
-const SONNET = table.anthropic.models['claude-sonnet-4-5'] as Price;
+const SONNET = table.anthropic.models['claude-sonnet-4-6'] as Price;
 const HAIKU_BEDROCK = table.bedrock.models['anthropic.claude-haiku-4-5-20251001-v1:0'];
 const GPT_MINI = table.openai.models['gpt-4o-mini'] as Price;
+const HAIKU = table.anthropic.models['claude-haiku-4-5'] as Price;
 
 let settings: Settings;
 let db: DatabaseSync;
@@ -71,10 +72,10 @@ describe('the cost of every answer', () => {
     }
   });
 
-  it('Anthropic: the tokens the fake reported at the table’s price, a dated id priced as its alias, cache reads and writes at theirs', async () => {
-    expect(await costOf('anthropic/claude-sonnet-4-5-20250929')).toBeCloseTo(usd(SONNET, TOKENS), 9);
+  it('Anthropic: the tokens the fake reported at the table’s price, a dated id priced as its alias (Haiku 4.5), cache reads and writes at theirs', async () => {
+    expect(await costOf('anthropic/claude-haiku-4-5-20251001')).toBeCloseTo(usd(HAIKU, TOKENS), 9);
     useFakes().anthropic.respondWith({ kind: 'answer', chunks: CHUNKS, cache: { read: 1000, write: 200 } });
-    const cached = await costOf('anthropic/claude-sonnet-4-5');
+    const cached = await costOf('anthropic/claude-sonnet-4-6');
     expect(cached).toBeCloseTo(usd(SONNET, { ...TOKENS, cacheRead: 1000, cacheWrite: 200 }), 9);
     expect(cached).toBeGreaterThan(usd(SONNET, TOKENS));
   });
@@ -113,12 +114,12 @@ describe('the cost of every answer', () => {
 
   it('an unknown model costs null, and the usage report counts it apart', async () => {
     expect(await costOf(FAKE_MODELS.anthropic)).toBeNull();
-    await costOf('anthropic/claude-sonnet-4-5');
+    await costOf('anthropic/claude-sonnet-4-6');
     const report = usageReport(db, '2000-01-01');
     expect(report.unpricedAnswers).toBe(1);
     expect(report.totalUsd).toBeCloseTo(usd(SONNET, TOKENS), 9);
     // A model with only unknown costs has no sum (never $0); the count says how many.
-    expect(report.byModel).toEqual({ 'anthropic/claude-sonnet-4-5': expect.closeTo(usd(SONNET, TOKENS), 9) });
+    expect(report.byModel).toEqual({ 'anthropic/claude-sonnet-4-6': expect.closeTo(usd(SONNET, TOKENS), 9) });
     // The Usage view learns which $0 is unknown rather than free.
     const details = usageDetails(db, '2000-01-01');
     expect(details.unpricedByModel).toEqual({ 'anthropic/claude-fake-4-5': 1 });
@@ -136,7 +137,7 @@ describe('the cost of every answer', () => {
   it('atelier chat --json gives costUsd: a number, or null for an unknown price', async () => {
     const home = await anyProviderHome();
     const env = { ...useFakes().env, ATELIER_HOME: home };
-    const priced = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', '--json', PROMPT], { env });
+    const priced = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-6', '--json', PROMPT], { env });
     expect(priced.code).toBe(0);
     expect(JSON.parse(priced.stdout).costUsd).toBeCloseTo(usd(SONNET, TOKENS), 9);
     const unknown = await runAtelier(['chat', '-m', FAKE_MODELS.anthropic, '--json', PROMPT], { env });
@@ -146,7 +147,7 @@ describe('the cost of every answer', () => {
 
 describe('budgets that hold', () => {
   /** The worst case of one request: its estimated input and all of maxTokens at Sonnet's price. */
-  const worstCase = (maxTokens: number) => (estimateInputTokens(ask('anthropic/claude-sonnet-4-5')) * SONNET.input + maxTokens * SONNET.output) / 1_000_000;
+  const worstCase = (maxTokens: number) => (estimateInputTokens(ask('anthropic/claude-sonnet-4-6')) * SONNET.input + maxTokens * SONNET.output) / 1_000_000;
 
   it('20 requests at once: those sent fit the limit at their worst case, the rest end with budget_exceeded and never reach the provider; local ones still answer', async () => {
     const maxTokens = 1000;
@@ -156,7 +157,7 @@ describe('budgets that hold', () => {
     useFakes().anthropic.respondWith({ kind: 'answer', chunks: CHUNKS, firstTokenDelayMs: 300 });
     const before = useFakes().anthropic.requests.length;
     const shared = router();
-    const cloud = Array.from({ length: 20 }, () => collectAnswer(shared.stream(ask('anthropic/claude-sonnet-4-5', maxTokens))));
+    const cloud = Array.from({ length: 20 }, () => collectAnswer(shared.stream(ask('anthropic/claude-sonnet-4-6', maxTokens))));
     const local = Array.from({ length: 3 }, () => collectAnswer(shared.stream(ask(FAKE_MODELS.local))));
     const answers = await Promise.all(cloud);
     const sent = answers.filter((answer) => answer.error === null);
@@ -193,7 +194,7 @@ describe('budgets that hold', () => {
       { length: 6 },
       () =>
         new Promise<{ code: number | null; stderr: string }>((resolve) => {
-          const child = spawn(process.execPath, [cli, 'chat', '-m', 'anthropic/claude-sonnet-4-5', '--max-tokens', String(maxTokens), PROMPT], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = spawn(process.execPath, [cli, 'chat', '-m', 'anthropic/claude-sonnet-4-6', '--max-tokens', String(maxTokens), PROMPT], { env, stdio: ['ignore', 'ignore', 'pipe'] });
           let stderr = '';
           child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
           child.once('exit', (code) => resolve({ code, stderr }));
@@ -207,7 +208,7 @@ describe('budgets that hold', () => {
       config: () => resolveProviderConfig(settings, useFakes().env),
       ledger: () => appLedger,
     });
-    const appAnswers = Array.from({ length: 3 }, () => collectAnswer(app.stream(ask('anthropic/claude-sonnet-4-5', maxTokens))));
+    const appAnswers = Array.from({ length: 3 }, () => collectAnswer(app.stream(ask('anthropic/claude-sonnet-4-6', maxTokens))));
     const [runs, answers] = await Promise.all([Promise.all(commands), Promise.all(appAnswers)]);
     const sent = runs.filter((run) => run.code === 0).length + answers.filter((answer) => answer.error === null).length;
     expect(sent).toBeGreaterThanOrEqual(1);
@@ -221,11 +222,11 @@ describe('budgets that hold', () => {
 
   it('a monthly limit holds like a daily one; a model with no price is refused while a limit is set', async () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: null, monthlyUsd: worstCase(100) * 1.5, source: 'policy' } };
-    const first = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)));
+    const first = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)));
     expect(first.error).toBeNull();
     // The first answer cost little; the second still fits, since only what was spent counts after it ends.
-    expect((await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)))).error).toBeNull();
-    const tooLong = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 1000)));
+    expect((await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)))).error).toBeNull();
+    const tooLong = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 1000)));
     expect(tooLong.error).toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('this month’s budget') });
     expect(tooLong.error?.hint).toMatch(/Your school sets this budget/);
     const unpriced = await collectAnswer(router().stream(ask(FAKE_MODELS.anthropic)));
@@ -236,11 +237,11 @@ describe('budgets that hold', () => {
   it('warns at 80 % with a notice before the answer', async () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: 1, monthlyUsd: null, source: 'settings' } };
     const ledger = new BudgetLedger(db);
-    const spentBefore = ledger.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.85 }, { dailyUsd: 1, monthlyUsd: null });
+    const spentBefore = ledger.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.85 }, { dailyUsd: 1, monthlyUsd: null });
     if (!spentBefore.ok) throw new Error('the first reservation should fit');
     ledger.settle(spentBefore.id, 0.85);
     const parts: StreamPart[] = [];
-    const answer = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)), (part) => parts.push(part));
+    const answer = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)), (part) => parts.push(part));
     expect(answer.error).toBeNull();
     expect(answer.notices[0]).toMatch(/^85 % of today’s budget for cloud use is spent \(\$0\.85 of \$1\.00\)/);
     expect(parts.findIndex((part) => part.type === 'notice')).toBeLessThan(parts.findIndex((part) => part.type === 'text-delta'));
@@ -250,7 +251,7 @@ describe('budgets that hold', () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: 100, monthlyUsd: null, source: 'settings' } };
     useFakes().anthropic.respondWith({ kind: 'stall', chunks: ['Part', 'ial'] });
     const controller = new AbortController();
-    const stopped = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100), controller.signal), (part) => {
+    const stopped = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100), controller.signal), (part) => {
       if (part.type === 'text-delta' && part.text === 'ial') controller.abort();
     });
     expect(stopped.error?.code).toBe('cancelled');
@@ -263,7 +264,7 @@ describe('budgets that hold', () => {
     expect(usageReport(db, '2000-01-01')).toMatchObject({ totalUsd: 0, unpricedAnswers: 1, byModel: {} });
     expect(new EgressLog(db).list()[0]).toMatchObject({ outcome: 'cancelled', costUsd: null });
     useFakes().anthropic.respondWith({ kind: 'http-error', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } });
-    expect((await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)))).error?.code).toBe('auth_invalid');
+    expect((await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)))).error?.code).toBe('auth_invalid');
     expect(ledger.spent()).toEqual(afterStop);
     // Refused by the provider before any text: nothing was billed, and the record says $0.
     expect(new EgressLog(db).list()[0]).toMatchObject({ errorCode: 'auth_invalid', costUsd: 0 });
@@ -274,7 +275,7 @@ describe('budgets that hold', () => {
     // The provider sends far more than the 20 tokens asked for, then the reader stops it.
     useFakes().anthropic.respondWith({ kind: 'stall', chunks: ['x'.repeat(5000), 'y'.repeat(5000)] });
     const controller = new AbortController();
-    await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 20), controller.signal), (part) => {
+    await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 20), controller.signal), (part) => {
       if (part.type === 'text-delta' && part.text.startsWith('y')) controller.abort();
     });
     const spent = new BudgetLedger(db).spent();
@@ -285,39 +286,39 @@ describe('budgets that hold', () => {
   it('the answer that crosses 80 % says so before it ends; the next says so before it starts', async () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: 1, monthlyUsd: null, source: 'settings' } };
     const ledger = new BudgetLedger(db);
-    const earlier = ledger.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.79999 }, { dailyUsd: 1, monthlyUsd: null });
+    const earlier = ledger.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.79999 }, { dailyUsd: 1, monthlyUsd: null });
     if (!earlier.ok) throw new Error('the first reservation should fit');
     ledger.settle(earlier.id, 0.79999);
     const parts: StreamPart[] = [];
-    const crossing = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)), (part) => parts.push(part));
+    const crossing = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)), (part) => parts.push(part));
     expect(crossing.error).toBeNull();
     const notice = parts.findIndex((part) => part.type === 'notice' && part.message.includes('budget'));
     expect(notice).toBeGreaterThan(parts.findIndex((part) => part.type === 'text-delta'));
     expect(notice).toBeLessThan(parts.findIndex((part) => part.type === 'finish'));
-    const next = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-5', 100)));
+    const next = await collectAnswer(router().stream(ask('anthropic/claude-sonnet-4-6', 100)));
     expect(next.notices.filter((text) => text.includes('budget'))).toHaveLength(1);
   });
 
   it('a reservation left by a process that died counts at its worst case, and is not held forever', async () => {
     const dead = new BudgetLedger(db, 999_999, () => true);
-    const held = dead.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.4 }, { dailyUsd: 1, monthlyUsd: null });
+    const held = dead.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.4 }, { dailyUsd: 1, monthlyUsd: null });
     expect(held.ok).toBe(true);
     const alive = new BudgetLedger(db, process.pid, (pid) => pid !== 999_999);
     expect(alive.spent().reservedUsd).toBe(0.4);
-    const next = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.1 }, { dailyUsd: 1, monthlyUsd: null });
+    const next = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.1 }, { dailyUsd: 1, monthlyUsd: null });
     expect(next.ok).toBe(true);
     expect(alive.spent()).toMatchObject({ todayUsd: 0.4, reservedUsd: 0.1 });
     // One still open after hours (a hung or buggy process, this one too) is settled at its worst case.
     const longAgo = new Date(Date.now() - 7 * 60 * 60 * 1000);
-    const forgotten = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.2 }, { dailyUsd: null, monthlyUsd: null }, longAgo);
+    const forgotten = alive.reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.2 }, { dailyUsd: null, monthlyUsd: null }, longAgo);
     expect(forgotten.ok).toBe(true);
-    new BudgetLedger(db).reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-5', worstCaseUsd: 0.01 }, { dailyUsd: 100, monthlyUsd: null });
+    new BudgetLedger(db).reserve({ provider: 'anthropic', modelId: 'claude-sonnet-4-6', worstCaseUsd: 0.01 }, { dailyUsd: 100, monthlyUsd: null });
     expect(alive.spent().reservedUsd).toBeCloseTo(0.11, 9);
   });
 
   it('a reader that stops at the first part still settles the reservation and completes the record', async () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: 100, monthlyUsd: null, source: 'settings' } };
-    const stream = router().stream(ask('anthropic/claude-sonnet-4-5', 100));
+    const stream = router().stream(ask('anthropic/claude-sonnet-4-6', 100));
     const first = await stream.next();
     expect(first.value).toMatchObject({ type: 'provenance' });
     await stream.return(undefined);
@@ -334,7 +335,7 @@ describe('atelier usage and atelier budget', () => {
     const set = await runAtelier(['budget', 'set', '--daily', '2.50', '--monthly', '40'], { env });
     expect(set.code).toBe(0);
     expect(set.stdout).toMatch(/Daily budget: {3}\$2\.50/);
-    await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', PROMPT], { env });
+    await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-6', PROMPT], { env });
     const shown = JSON.parse((await runAtelier(['budget', 'show', '--json'], { env })).stdout);
     expect(shown).toEqual({
       dailyUsd: 2.5,
@@ -362,7 +363,7 @@ describe('atelier usage and atelier budget', () => {
     const usage = await runAtelier(['usage', '--json', '--since', '2026-01-01'], { env });
     const report = JSON.parse(usage.stdout);
     expect(Object.keys(report)).toEqual(['since', 'totalUsd', 'byDay', 'byProvider', 'byModel', 'unpricedAnswers']);
-    expect(report.byModel['anthropic/claude-sonnet-4-5']).toBeGreaterThan(0);
+    expect(report.byModel['anthropic/claude-sonnet-4-6']).toBeGreaterThan(0);
     expect(report.byDay.at(-1)).toMatchObject({ inputTokens: 3, outputTokens: 5 });
     for (const bad of ['2026-02-30', 'yesterday', '2999-01-01', '1999-12-31']) {
       const refused = await runAtelier(['usage', '--since', bad], { env });
@@ -412,11 +413,11 @@ describe('atelier usage and atelier budget', () => {
     const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_KEYCHAIN_SERVICE: service };
     await writeSettings(home, { budget: { dailyUsd: 0.0002 } });
     // Spend the day's budget (each answer at most 1 token), then lock.
-    for (let i = 0; i < 5; i++) await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', '--max-tokens', '1', PROMPT], { env });
+    for (let i = 0; i < 5; i++) await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-6', '--max-tokens', '1', PROMPT], { env });
     expect((await runAtelier(['lock'], { env, stdin: 'teacher-password\n' })).code).toBe(0);
     const elsewhere = await anyProviderHome();
     const before = useFakes().anthropic.requests.length;
-    const escaped = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', '--max-tokens', '1', PROMPT], { env: { ...env, ATELIER_HOME: elsewhere } });
+    const escaped = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-6', '--max-tokens', '1', PROMPT], { env: { ...env, ATELIER_HOME: elsewhere } });
     expect(escaped.code).toBe(1);
     expect(escaped.stderr).toMatch(/does not fit today’s budget/);
     expect(useFakes().anthropic.requests.length).toBe(before);

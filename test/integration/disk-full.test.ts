@@ -84,7 +84,7 @@ describe.skipIf(!isRoot)('a full disk (a 64 KB tmpfs): every file is whole, or t
     expect(await fs.readFile(path.join(home, 'settings.json'), 'utf8')).toBe(before);
     expect(store.get().settings.theme).toBe('dark');
 
-    const fixFailure = await fixes.remember('eu-west-1', 'anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0').catch((error: unknown) => error);
+    const fixFailure = await fixes.remember('eu-west-1', 'anthropic.claude-sonnet-4-6-20250929-v1:0', 'eu.anthropic.claude-sonnet-4-6-20250929-v1:0').catch((error: unknown) => error);
     expect((fixFailure as AtelierError).toPayload()).toMatchObject({ code: 'file_unwritable', message: expect.stringContaining('the disk is full') as unknown });
     expect(await fs.readFile(path.join(home, 'bedrock-profiles.json'), 'utf8')).toBe(fixesBefore);
     expect((await fs.readdir(home)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
@@ -116,7 +116,7 @@ describe.skipIf(!isRoot)('a full disk (a 64 KB tmpfs): every file is whole, or t
       const { stdout } = await run('df', ['-B1', '--output=avail', own]);
       await fs.writeFile(path.join(own, 'filler'), Buffer.alloc(Number(stdout.trim().split('\n').at(-1)))).catch(() => undefined);
       const before = useFakes().anthropic.requests.length;
-      const result = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-5', 'Hallo'], { env: { ...useFakes().env, ATELIER_HOME: home } });
+      const result = await runAtelier(['chat', '-m', 'anthropic/claude-sonnet-4-6', 'Hallo'], { env: { ...useFakes().env, ATELIER_HOME: home } });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/Error: Atelier could not write down what this answer may cost \(the disk is full\), so nothing was sent\./);
       expect(useFakes().anthropic.requests.length).toBe(before);

@@ -20,7 +20,7 @@ const PROMPT = 'Die Noten von Lena Müller, Klasse 7b, sind vertraulich';
 describe('the egress record', () => {
   it('records a completed request and a refused one, never the prompt or the answer; exports CSV', async () => {
     const home = await tempDir();
-    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock.url) };
+    const env = { ...useFakes().env, ATELIER_HOME: home, ATELIER_POLICY_FILE: await writePolicyNamingBedrockFakeEu(home, useFakes().bedrock) };
     await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
 
     expect((await runAtelier(['chat', '-m', FAKE_MODELS.bedrock, PROMPT], { env })).code).toBe(0);

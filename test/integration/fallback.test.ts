@@ -156,14 +156,14 @@ describe('fallback chains', () => {
   });
 
   it('a fallback over the budget is skipped', async () => {
-    settings = { ...settings, fallbacks: { [FAKE_MODELS.local]: ['anthropic/claude-sonnet-4-5', 'local/qwen2.5:7b'] }, budget: { dailyUsd: 0.000001, monthlyUsd: null } };
+    settings = { ...settings, fallbacks: { [FAKE_MODELS.local]: ['anthropic/claude-sonnet-4-6', 'local/qwen2.5:7b'] }, budget: { dailyUsd: 0.000001, monthlyUsd: null } };
     policy = { ...effectivePolicy(settings, { state: 'none' }), tier: 'non_dsgvo' };
     useFakes().ollama.respondWith(UNAVAILABLE, UNAVAILABLE, ANSWER);
     const before = useFakes().anthropic.requests.length;
     const answer = await ask(FAKE_MODELS.local);
     expect(answer.error).toBeNull();
     expect(answer.provenance?.modelId).toBe('qwen2.5:7b');
-    expect(answer.notices.join(' ')).toMatch(/claude-sonnet-4-5 was skipped: This answer could cost up to/);
+    expect(answer.notices.join(' ')).toMatch(/claude-sonnet-4-6 was skipped: This answer could cost up to/);
     expect(useFakes().anthropic.requests.length).toBe(before);
   });
 
@@ -208,7 +208,7 @@ describe('fallback chains', () => {
   it('a server error before any text is not charged to the budget', async () => {
     policy = { ...UNRESTRICTED, budget: { dailyUsd: 5, monthlyUsd: null, source: 'settings' } };
     useFakes().anthropic.respondWith({ kind: 'http-error', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
-    await ask('anthropic/claude-sonnet-4-5');
+    await ask('anthropic/claude-sonnet-4-6');
     expect(new BudgetLedger(db).spent().todayUsd).toBe(0);
   });
 

@@ -61,6 +61,8 @@ export async function startProviderFakes(): Promise<ProviderFakes> {
       AWS_SECRET_ACCESS_KEY: FAKE_KEYS.awsSecret,
       AWS_REGION: 'eu-central-1',
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakes.bedrock.url,
+      // The control plane (model listings) over HTTP/1.1, as AWS's own SDK client speaks it.
+      AWS_ENDPOINT_URL_BEDROCK: fakes.bedrock.http1Url,
       ATELIER_ENDPOINT_SCHOOL_KEY: FAKE_KEYS.school,
     },
     close: async () => {

@@ -22,11 +22,14 @@ export async function anyProviderHome(): Promise<string> {
 /**
  * The provider fakes listen on 127.0.0.1, an address Atelier cannot know to be in the EU: a
  * Bedrock endpoint there counts as `non-eu` unless the school's policy file vouches for it.
- * Writes a policy file that names the Bedrock fake's address (`bedrockUrl`, host and port) as in
- * the EU, with `extra` keys, into `dir` and returns its path (pass it as ATELIER_POLICY_FILE).
+ * Writes a policy file that names the Bedrock fake's addresses (host and port: the runtime's over
+ * HTTP/2, and the control plane's, for model listings, over HTTP/1.1) as in the EU, with `extra`
+ * keys, into `dir` and returns its path (pass it as ATELIER_POLICY_FILE).
  */
-export async function writePolicyNamingBedrockFakeEu(dir: string, bedrockUrl: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function writePolicyNamingBedrockFakeEu(dir: string, bedrock: string | { url: string; http1Url: string }, extra: Record<string, unknown> = {}): Promise<string> {
   const file = path.join(dir, 'policy.json');
-  await fs.writeFile(file, JSON.stringify({ hosts: { [new URL(bedrockUrl).host]: 'eu' }, ...extra }));
+  const urls = typeof bedrock === 'string' ? [bedrock] : [bedrock.url, bedrock.http1Url];
+  const hosts = Object.fromEntries(urls.map((url) => [new URL(url).host, 'eu']));
+  await fs.writeFile(file, JSON.stringify({ hosts, ...extra }));
   return file;
 }

@@ -16,6 +16,7 @@ import type { Provider } from '../providers/provider';
 import { providerFactory } from '../providers/provider-factory';
 import { DEFAULT_MAX_TOKENS } from '../providers/provider';
 import { contextWindow } from '../context/context-window';
+import { retiredModel, retiredModelError } from '../models/lifecycle';
 import { fitHistory } from '../context/fit-history';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
@@ -154,6 +155,15 @@ export class ChatRouter {
       if (!chain.primary) return { reason: 'not-allowed', notice: `The fallback ${name} was skipped: ${denial.message}` };
       this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: 'policy_denied' });
       yield errorPart(denial);
+      return null;
+    }
+    // A model its provider retired answers no more: said before anything is sent, with its
+    // successor; a fallback chain may take over as for any model that cannot answer.
+    const retired = retiredModel(routed.prefix, routed.model);
+    if (retired) {
+      const error = retiredModelError(name, retired);
+      if (chain.canFallBack || !chain.primary) return { reason: error.code, error, notice: `${name} could not answer (${error.message}), so the next model of its fallback chain answers.` };
+      yield errorPart(error);
       return null;
     }
     const health = this.health();

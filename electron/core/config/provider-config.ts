@@ -43,6 +43,8 @@ export interface BedrockConfig {
   regionSource: Source;
   /** An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), or null for AWS's own. */
   endpoint: string | null;
+  /** The control-plane override (AWS_ENDPOINT_URL_BEDROCK) for model listings, or null. */
+  controlEndpoint?: string | null;
   auth: AwsAuth;
   /** Why this source: "chosen in Settings", or that it was the first one found. */
   authReason: string;
@@ -93,6 +95,7 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
       region: region ?? DEFAULT_BEDROCK_REGION,
       regionSource: settings.bedrock.region !== null ? 'settings' : region !== undefined ? 'environment' : 'default',
       endpoint: nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? null,
+      controlEndpoint: nonEmpty(env.AWS_ENDPOINT_URL_BEDROCK) ?? null,
       ...resolveAwsAuth(settings, env, secrets),
     },
     timeouts: { firstTokenMs: settings.reliability.firstTokenTimeoutS * 1000, idleMs: settings.reliability.idleTimeoutS * 1000 },

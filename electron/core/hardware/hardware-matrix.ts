@@ -37,18 +37,18 @@ export const hardwareMatrix: Record<HardwareTier, Record<ModelRole, OllamaModelT
 export const cloudDefaults = {
   bedrockEu: {
     fast: 'bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0',
-    advanced: 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
-    extreme: 'bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    advanced: 'bedrock/eu.anthropic.claude-sonnet-4-6',
+    extreme: 'bedrock/eu.anthropic.claude-sonnet-4-6',
   },
   bedrockGlobal: {
     fast: 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0',
-    advanced: 'bedrock/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    advanced: 'bedrock/global.anthropic.claude-sonnet-4-6',
     extreme: 'bedrock/us.anthropic.claude-opus-4-1-20250805-v1:0',
   },
   anthropic: {
     fast: 'anthropic/claude-haiku-4-5',
-    advanced: 'anthropic/claude-sonnet-4-5',
-    extreme: 'anthropic/claude-opus-4-1',
+    advanced: 'anthropic/claude-sonnet-4-6',
+    extreme: 'anthropic/claude-opus-4-6',
   },
 } as const satisfies Record<string, Record<ModelRole, string>>;
 
