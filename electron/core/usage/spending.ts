@@ -7,6 +7,7 @@ import type { BudgetInForce } from '../privacy/policy';
 import { DEFAULT_MAX_TOKENS } from '../providers/provider';
 import { resets, type BudgetLedger, type BudgetOverrun, type Spent } from './budget-ledger';
 import { costOf, priceFor, roundUsd, type Price } from './prices';
+import { estimateRequestTokens } from '../context/fit-history';
 
 /** How an answer ended, as far as its cost goes. */
 export interface AnswerEnd {
@@ -58,27 +59,8 @@ const NOT_BILLED: ReadonlySet<ErrorCode> = new Set([
   'policy_denied',
 ]);
 
-/** Bytes per token at the least: an estimate that errs high for every language and for code. */
-const BYTES_PER_TOKEN = 3;
-/** What a provider adds per message (role markers), and what an image costs at most (Anthropic's cap). */
-const TOKENS_PER_MESSAGE = 8;
-const TOKENS_PER_IMAGE = 1600;
-
-/** A high estimate of a request's input tokens, before the provider counts them. */
-export function estimateInputTokens(request: ChatRequest): number {
-  const encoder = new TextEncoder();
-  const bytes = (text: string) => encoder.encode(text).length;
-  let tokens = request.system ? Math.ceil(bytes(request.system) / BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE : 0;
-  for (const message of request.messages) {
-    tokens += TOKENS_PER_MESSAGE;
-    if (typeof message.content === 'string') {
-      tokens += Math.ceil(bytes(message.content) / BYTES_PER_TOKEN);
-      continue;
-    }
-    for (const part of message.content) tokens += part.type === 'text' ? Math.ceil(bytes(part.text) / BYTES_PER_TOKEN) : TOKENS_PER_IMAGE;
-  }
-  return tokens;
-}
+/** A high estimate of a request's input tokens, before the provider counts them (cached per text). */
+export const estimateInputTokens = estimateRequestTokens;
 
 /**
  * The router's spending step: prices every answer and, for cloud routes, holds the budget.
@@ -138,7 +120,7 @@ function spentOn(end: AnswerEnd, cost: (usage: Usage) => number | null, price: P
   }
   if (costWithoutUsage(end) === 0) return 0;
   if (price === null) return null;
-  const outputTokens = Math.min(maxTokens, Math.ceil(end.textLength / BYTES_PER_TOKEN) + 1);
+  const outputTokens = Math.min(maxTokens, Math.ceil(end.textLength / 3) + 1);
   return roundUsd((inputTokens * price.input + outputTokens * price.output) / 1_000_000);
 }
 
