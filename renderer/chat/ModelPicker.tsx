@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ModelCatalogue, ModelChoice } from '../../shared/models';
 import { RouteBadge } from './RouteBadge';
@@ -68,7 +69,7 @@ export function ModelPicker({ catalogue, value, onChange, onOpen }: { catalogue:
           key: model.id,
           model: model.id,
           label: model.name ? `${model.name} (${model.id})` : model.id,
-          detail: model.unavailable ? model.unavailable.message : (model.note ?? null),
+          detail: lifecycleDetail(model, t) ?? (model.unavailable ? model.unavailable.message : (model.note ?? null)),
           choice: model,
           disabled: !model.available,
         }));
@@ -196,4 +197,12 @@ export function ModelPicker({ catalogue, value, onChange, onOpen }: { catalogue:
       )}
     </div>
   );
+}
+
+/** A retired or deprecated model in the UI's language: since when (or until when), and what to use instead. */
+function lifecycleDetail(model: { lifecycle?: string | undefined; retiresOn?: string | undefined; successor?: string | undefined }, t: TFunction): string | null {
+  if (model.lifecycle !== 'retired' && model.lifecycle !== 'deprecated') return null;
+  const instead = model.successor ? t('picker.useInstead', { model: model.successor }) : '';
+  if (model.lifecycle === 'retired') return `${t('picker.retired', { day: model.retiresOn ?? '?' })}${instead}`;
+  return `${model.retiresOn ? t('picker.deprecatedUntil', { day: model.retiresOn }) : t('picker.deprecated')}${instead}`;
 }
