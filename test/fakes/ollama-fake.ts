@@ -26,6 +26,8 @@ export interface OllamaFakeOptions {
   /** Pull progress: lines per layer, and the pause between them. */
   pullSteps?: number;
   pullStepMs?: number;
+  /** The context length /api/show reports for every model (131072, Llama 3's, by default). */
+  contextLength?: number;
 }
 
 const digestOf = (name: string, layer: number) => `sha256:${Buffer.from(`${name}#${layer}`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
@@ -80,7 +82,7 @@ export function createOllamaFake(options: OllamaFakeOptions = {}): LoopbackServe
           [`${arch}.attention.head_count`]: s.headCount,
           [`${arch}.attention.head_count_kv`]: s.headCountKv,
           [`${arch}.embedding_length`]: s.embeddingLength,
-          [`${arch}.context_length`]: 131072,
+          [`${arch}.context_length`]: options.contextLength ?? 131072,
         },
         capabilities: ['completion'],
       });

@@ -6,6 +6,7 @@ import { ChatRouter } from '../../electron/core/chat/router';
 import { resolveProviderConfig } from '../../electron/core/config/provider-config';
 import { estimateMessageTokens, fitHistory } from '../../electron/core/context/fit-history';
 import { UNRESTRICTED } from '../../electron/core/privacy/policy';
+import { createOllamaFake } from '../fakes/ollama-fake';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { anyProviderHome, writeSettings } from '../support/settings-file';
 import { runAtelier } from '../support/run-cli';
@@ -50,6 +51,23 @@ describe('fitting a conversation to the model’s context window', () => {
     const answer = await collectAnswer(router.stream({ model: FAKE_MODELS.local, messages: longConversation(3) }));
     expect(answer.provenance?.omittedMessages).toBeUndefined();
     expect(answer.provenance?.contextTokens).toBe(DEFAULT_SETTINGS.ollama.numCtx);
+  });
+
+  it('the app learns a local model’s own limit from /api/show, once, and fits to it when it is below num_ctx', async () => {
+    const small = await createOllamaFake({ models: ['tinyllama:1b'], contextLength: 2048 }).start();
+    try {
+      const env = { ...useFakes().env, OLLAMA_HOST: small.url };
+      const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(DEFAULT_SETTINGS, env) });
+      const ask = () => collectAnswer(router.stream({ model: 'local/tinyllama:1b', messages: [...longConversation(), { role: 'user', content: 'Und jetzt?' }] }));
+      // The first answer does not wait for the model's limit: num_ctx (8,192) is the window.
+      expect((await ask()).provenance?.contextTokens).toBe(8192);
+      await expect.poll(() => small.requests.filter((request) => request.path === '/api/show').length).toBe(1);
+      const second = await ask();
+      expect(second.provenance?.contextTokens).toBe(2048);
+      expect(small.requests.filter((request) => request.path === '/api/show')).toHaveLength(1);
+    } finally {
+      await small.close();
+    }
   });
 
   it('atelier chat --json reports contextTokens and omittedMessages', async () => {

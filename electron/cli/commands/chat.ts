@@ -48,6 +48,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         onEgress: egressRecorderFor(io),
         ledger: ledgerFor(io),
         health: healthFor(io),
+        askOllamaLimits: false,
         policyFile: policyFileFor(io),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O

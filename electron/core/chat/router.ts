@@ -41,6 +41,11 @@ export interface RouterOptions {
   ledger?: () => BudgetLedger | null;
   /** How failed tries are retried (tests shorten the waits). */
   retry?: RetryPolicy;
+  /**
+   * Whether to ask Ollama for each local model's own context limit (once per model, in the
+   * background): the app does; a one-shot CLI command, which would not live to use the answer, does not.
+   */
+  askOllamaLimits?: boolean;
   /** How routes have fared (in the app's database): cooling routes are passed over for a fallback. */
   health?: () => RouteHealthStore | null;
 }
@@ -88,7 +93,7 @@ export class ChatRouter {
       allowed: school && tierAllows(policy.tier, route.routeClass),
       school,
       timeouts: config.timeouts ?? DEFAULT_TIMEOUTS,
-      contextWindow: () => contextWindow(ref.prefix, route.modelId, config, this.options.fetch),
+      contextWindow: () => contextWindow(ref.prefix, route.modelId, config, this.options.fetch, { askOllama: this.options.askOllamaLimits ?? true }),
     };
   }
 

@@ -21,6 +21,8 @@ const CLOUD_WINDOWS: readonly [RegExp, number][] = [
 
 /** Ollama's own limit per model (from /api/show), by host and model, asked once. */
 const ollamaLimits = new Map<string, Promise<number | null>>();
+/** The limits answered so far. */
+const ollamaKnown = new Map<string, number>();
 
 /**
  * How many tokens a model can read, request and answer together, as Atelier will use it: for
@@ -28,10 +30,14 @@ const ollamaLimits = new Map<string, Promise<number | null>>();
  * model's own limit from /api/show when that is smaller; for cloud models their documented
  * window; null when unknown.
  */
-export async function contextWindow(prefix: string, modelId: string, config: ProviderConfig, fetchImpl: typeof fetch = fetch): Promise<number | null> {
+export async function contextWindow(prefix: string, modelId: string, config: ProviderConfig, fetchImpl: typeof fetch = fetch, options: { askOllama?: boolean } = {}): Promise<number | null> {
   if (prefix === 'local') {
-    const own = await ollamaLimit(config.ollama.host, modelId, fetchImpl);
-    return own === null ? config.ollama.numCtx : Math.min(own, config.ollama.numCtx);
+    // Asked once per model and process, and not waited for on the way to the first token: until
+    // the answer is known the num_ctx sent is the window (a model's own limit is rarely smaller).
+    const key = `${config.ollama.host}\u0000${modelId}`;
+    const known = ollamaKnown.get(key);
+    if (known === undefined && options.askOllama !== false) void ollamaLimit(config.ollama.host, modelId, fetchImpl).then((own) => own !== null && ollamaKnown.set(key, own));
+    return known === undefined ? config.ollama.numCtx : Math.min(known, config.ollama.numCtx);
   }
   const id = modelId.toLowerCase();
   for (const [pattern, tokens] of CLOUD_WINDOWS) if (pattern.test(id)) return tokens;
