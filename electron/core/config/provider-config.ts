@@ -169,6 +169,11 @@ function keysFrom(accessKeyId: string | undefined, secretAccessKey: string | und
   return { kind: 'keys', accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }), from };
 }
 
+/** Secrets the credentials hold, for scrubbing what AWS says. */
+export function awsSecrets(auth: AwsAuth): string[] {
+  return auth.kind === 'keys' ? [auth.secretAccessKey, auth.accessKeyId, auth.sessionToken ?? ''].filter(Boolean) : auth.kind === 'api-key' ? [auth.token] : [];
+}
+
 /** The credentials in use, in words, with a key id masked: for the UI, doctor, and hints. */
 export function describeAwsAuth(auth: AwsAuth): string {
   switch (auth.kind) {

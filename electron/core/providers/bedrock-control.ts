@@ -1,6 +1,6 @@
 import type { BedrockClientConfig } from '@aws-sdk/client-bedrock';
 import type { ErrorPayload } from '../../../shared/errors';
-import { describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
+import { awsSecrets, describeAwsAuth, type BedrockConfig } from '../config/provider-config';
 import { awsBedrockHostRegion, hostOf } from '../privacy/route';
 import { errorForNetwork, redactSecrets, type ErrorContext } from './provider-errors';
 
@@ -52,11 +52,6 @@ export function awsBedrockControlHostRegion(host: string): string | null {
   return /^bedrock(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com$/.exec(host)?.[1] ?? null;
 }
 
-/** Secrets the credentials hold, for scrubbing what AWS said. */
-export function awsSecrets(auth: AwsAuth): string[] {
-  return auth.kind === 'keys' ? [auth.secretAccessKey, auth.accessKeyId, auth.sessionToken ?? ''].filter(Boolean) : auth.kind === 'api-key' ? [auth.token] : [];
-}
-
 /** Asks both lists (all pages). Throws what the SDK throws; `mapControlError` says it in words. */
 export async function fetchLiveBedrockCatalogue(
   config: BedrockConfig & { controlEndpoint?: string | null },
@@ -69,7 +64,8 @@ export async function fetchLiveBedrockCatalogue(
   const client = new BedrockClient({
     region: config.region,
     maxAttempts: 1,
-    ...(await awsIdentity(auth, config.region)),
+    // Loaded with the listing too: the credential providers are not needed before.
+    ...(await import('./aws-identity')).awsIdentity(auth, config.region),
     endpoint: bedrockControlEndpoint(config),
     ...(options.requestHandler && { requestHandler: options.requestHandler }),
   });
@@ -111,35 +107,6 @@ export async function fetchLiveBedrockCatalogue(
     return { profiles, models };
   } finally {
     client.destroy();
-  }
-}
-
-/** The client options for each kind of credentials, as the runtime client has them: the auth scheme always named. */
-async function awsIdentity(auth: Exclude<AwsAuth, { kind: 'none' }>, region: string): Promise<Partial<BedrockClientConfig>> {
-  switch (auth.kind) {
-    case 'keys':
-      return {
-        authSchemePreference: ['sigv4'],
-        credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken && { sessionToken: auth.sessionToken }) },
-      };
-    case 'api-key':
-      return { authSchemePreference: ['httpBearerAuth'], token: { token: auth.token } };
-    case 'profile': {
-      const { fromIni } = await import('@aws-sdk/credential-providers');
-      return {
-        authSchemePreference: ['sigv4'],
-        credentials: fromIni({
-          profile: auth.profile,
-          ...(auth.configFile && { configFilepath: auth.configFile }),
-          ...(auth.credentialsFile && { filepath: auth.credentialsFile }),
-          clientConfig: { region },
-        }),
-      };
-    }
-    case 'default-chain': {
-      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-      return { authSchemePreference: ['sigv4'], credentials: fromNodeProviderChain({ clientConfig: { region } }) };
-    }
   }
 }
 

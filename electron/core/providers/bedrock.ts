@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
 import type { ErrorPayload } from '../../../shared/errors';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { bedrockDefaultHost, describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
+import { awsSecrets, bedrockDefaultHost, describeAwsAuth, type AwsAuth, type BedrockConfig } from '../config/provider-config';
+import { awsIdentity } from './aws-identity';
 import { bedrockCatalogue } from '../models/bedrock-catalogue';
 import { profileGeography, resolveBedrockModelId, type ProfileFixes } from '../models/bedrock-profiles';
 import {
@@ -58,8 +58,7 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
     endpoint: config.endpoint ?? `https://${bedrockDefaultHost(config.region)}`,
     ...(options.requestHandler && { requestHandler: options.requestHandler }),
   });
-  const secrets =
-    auth.kind === 'keys' ? [auth.secretAccessKey, auth.accessKeyId, auth.sessionToken ?? ''] : auth.kind === 'api-key' ? [auth.token] : [];
+  const secrets = awsSecrets(auth);
 
   return {
     prefix: 'bedrock',
@@ -79,35 +78,6 @@ export function createBedrockProvider(config: BedrockConfig, options: BedrockPro
       );
     },
   };
-}
-
-/**
- * The client options for each kind of credentials. The auth scheme is always named, so neither
- * AWS_BEARER_TOKEN_BEDROCK nor AWS_AUTH_SCHEME_PREFERENCE can switch it behind Atelier's back.
- */
-function awsIdentity(auth: Exclude<AwsAuth, { kind: 'none' }>, region: string): Partial<BedrockRuntimeClientConfig> {
-  switch (auth.kind) {
-    case 'keys':
-      return {
-        authSchemePreference: ['sigv4'],
-        credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken && { sessionToken: auth.sessionToken }) },
-      };
-    case 'api-key':
-      return { authSchemePreference: ['httpBearerAuth'], token: { token: auth.token } };
-    case 'profile':
-      // SSO and role profiles too: the SDK reads the profile, asks SSO or STS as it says.
-      return {
-        authSchemePreference: ['sigv4'],
-        credentials: fromIni({
-          profile: auth.profile,
-          ...(auth.configFile && { configFilepath: auth.configFile }),
-          ...(auth.credentialsFile && { filepath: auth.credentialsFile }),
-          clientConfig: { region },
-        }),
-      };
-    case 'default-chain':
-      return { authSchemePreference: ['sigv4'], credentials: fromNodeProviderChain({ clientConfig: { region } }) };
-  }
 }
 
 /**
