@@ -1,4 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { Statements } from '../store/statements';
 import { textOfParts, type ContentPart, type Usage } from '../../../shared/chat';
 import type { MessageStatus } from '../../../shared/choices';
 import {
@@ -58,34 +59,15 @@ interface ConversationRow {
  * streaming is marked `interrupted` by `markInterrupted` at the next start.
  */
 export class ConversationStore {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly sql: Statements;
 
-  constructor(private readonly db: DatabaseSync) {}
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+  constructor(db: DatabaseSync) {
+    this.sql = new Statements(db);
   }
 
   createConversation(options: { title?: string; model?: string | null } = {}): Conversation {
     const now = new Date().toISOString();
-    const row = this.statement(
+    const row = this.sql.get(
       `INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING ${CONVERSATION_COLUMNS}`,
     ).get(cleanTitle(options.title ?? NEW_CONVERSATION_TITLE), options.model ?? null, now, now) as unknown as ConversationRow;
     return toConversation(row);
@@ -93,14 +75,14 @@ export class ConversationStore {
 
   /** Newest first; deleted ones (waiting for their undo to run out) are left out. */
   listConversations(): Conversation[] {
-    const rows = this.statement(
+    const rows = this.sql.get(
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC`,
     ).all() as unknown as ConversationRow[];
     return rows.map(toConversation);
   }
 
   getConversation(id: number): Conversation {
-    const row = this.statement(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ? AND deleted_at IS NULL`).get(id) as
+    const row = this.sql.get(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ? AND deleted_at IS NULL`).get(id) as
       | ConversationRow
       | undefined;
     if (!row) throw notFound();
@@ -110,19 +92,19 @@ export class ConversationStore {
   renameConversation(id: number, title: string): Conversation {
     const cleaned = cleanTitle(title);
     if (cleaned === '') throw new AtelierError('invalid_request', 'A conversation needs a name.', 'Type a name, or press Esc to keep the old one.');
-    const changed = this.statement('UPDATE conversations SET title = ? WHERE id = ? AND deleted_at IS NULL').run(cleaned, id);
+    const changed = this.sql.get('UPDATE conversations SET title = ? WHERE id = ? AND deleted_at IS NULL').run(cleaned, id);
     if (changed.changes === 0) throw notFound();
     return this.getConversation(id);
   }
 
   /** Hides a conversation at once; `restoreConversation` brings it back until `purgeDeleted` runs. */
   deleteConversation(id: number): void {
-    const changed = this.statement('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(new Date().toISOString(), id);
+    const changed = this.sql.get('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(new Date().toISOString(), id);
     if (changed.changes === 0) throw notFound();
   }
 
   restoreConversation(id: number): Conversation {
-    const changed = this.statement('UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL').run(id);
+    const changed = this.sql.get('UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL').run(id);
     if (changed.changes === 0) {
       throw new AtelierError('invalid_request', 'This conversation can no longer be restored.', 'Deleted conversations can be restored for a short while only.');
     }
@@ -131,12 +113,12 @@ export class ConversationStore {
 
   /** Removes for good what was deleted before `before` (an ISO time), messages and search index too. */
   purgeDeleted(before: string = new Date().toISOString()): number {
-    return Number(this.statement('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?').run(before).changes);
+    return Number(this.sql.get('DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?').run(before).changes);
   }
 
   messages(conversationId: number): StoredMessage[] {
     this.getConversation(conversationId);
-    const rows = this.statement(
+    const rows = this.sql.get(
       `SELECT ${MESSAGE_COLUMNS}
        FROM messages WHERE conversation_id = ? ORDER BY id`,
     ).all(conversationId) as unknown as MessageRow[];
@@ -144,7 +126,7 @@ export class ConversationStore {
   }
 
   getMessage(id: number): StoredMessage {
-    const row = this.statement(
+    const row = this.sql.get(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
     ).get(id) as MessageRow | undefined;
     if (!row) throw new AtelierError('invalid_request', 'That message does not exist (any more).', 'Reload the conversation.');
@@ -156,16 +138,16 @@ export class ConversationStore {
    * conversation, and the model becomes the conversation's model.
    */
   addMessage(message: { conversationId: number; role: 'user' | 'assistant'; parts: ContentPart[]; model?: string | null; status?: MessageStatus }): StoredMessage {
-    return this.transaction(() => {
+    return this.sql.transaction(() => {
       const conversation = this.getConversation(message.conversationId);
       const now = new Date().toISOString();
       const text = textOfParts(message.parts);
-      const row = this.statement(
+      const row = this.sql.get(
         `INSERT INTO messages (conversation_id, role, content, text, model, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          RETURNING ${MESSAGE_COLUMNS}`,
       ).get(message.conversationId, message.role, JSON.stringify(message.parts), text, message.model ?? null, message.status ?? 'complete', now) as unknown as MessageRow;
       const title = conversation.title === NEW_CONVERSATION_TITLE && message.role === 'user' ? cleanTitle(text) || conversation.title : conversation.title;
-      this.statement('UPDATE conversations SET updated_at = ?, title = ?, model = COALESCE(?, model) WHERE id = ?').run(now, title, message.model ?? null, message.conversationId);
+      this.sql.get('UPDATE conversations SET updated_at = ?, title = ?, model = COALESCE(?, model) WHERE id = ?').run(now, title, message.model ?? null, message.conversationId);
       return toMessage(row);
     });
   }
@@ -189,17 +171,17 @@ export class ConversationStore {
     if (update.error !== undefined) set('error', update.error === null ? null : JSON.stringify(update.error));
     if (update.notices !== undefined) set('notices', JSON.stringify(update.notices));
     if (sets.length === 0) return;
-    this.statement(`UPDATE messages SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    this.sql.get(`UPDATE messages SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
   /** Deletes a message and everything after it in its conversation (edit and resend, regenerate). */
   deleteMessagesFrom(conversationId: number, messageId: number): number {
-    return Number(this.statement('DELETE FROM messages WHERE conversation_id = ? AND id >= ?').run(conversationId, messageId).changes);
+    return Number(this.sql.get('DELETE FROM messages WHERE conversation_id = ? AND id >= ?').run(conversationId, messageId).changes);
   }
 
   /** At start: answers left `streaming` by a crash or a killed process are `interrupted`. */
   markInterrupted(): number {
-    return Number(this.statement("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'").run().changes);
+    return Number(this.sql.get("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'").run().changes);
   }
 
   /**
@@ -210,7 +192,7 @@ export class ConversationStore {
     const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
     if (words.length === 0) return [];
     const match = words.map((word) => `"${word}"*`).join(' ');
-    const rows = this.statement(
+    const rows = this.sql.get(
       `SELECT m.id AS messageId, m.conversation_id AS conversationId, c.title AS conversationTitle, m.role AS role, m.created_at AS createdAt,
               snippet(messages_fts, 0, ?, ?, '…', 12) AS snippet
        FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id

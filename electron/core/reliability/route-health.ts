@@ -1,4 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { Statements } from '../store/statements';
 import type { ErrorCode } from '../../../shared/errors';
 import type { RouteHealth, RouteState } from '../../../shared/reliability';
 import { isRetryable } from './retry';
@@ -36,24 +37,17 @@ interface HealthRow {
  * as long as the provider's Retry-After asked. One success ends it.
  */
 export class RouteHealthStore {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly sql: Statements;
   /** Routes known to be fine (no failures), so a success does not write every time. */
   private readonly knownFine = new Map<string, number>();
 
-  constructor(private readonly db: DatabaseSync) {}
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  constructor(db: DatabaseSync) {
+    this.sql = new Statements(db);
   }
 
   /** Until when the route cools down, or null when it may be used. */
   coolingUntil(key: HealthKey, now: Date = new Date()): Date | null {
-    const row = this.statement('SELECT cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as { cooling_until: string | null } | undefined;
+    const row = this.sql.get('SELECT cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as { cooling_until: string | null } | undefined;
     if (!row?.cooling_until) return null;
     const until = new Date(row.cooling_until);
     return until > now ? until : null;
@@ -65,7 +59,7 @@ export class RouteHealthStore {
     const fineSince = this.knownFine.get(id);
     // A route known fine is written at most once a minute (for "last worked at").
     if (fineSince !== undefined && now.getTime() - fineSince < 60_000) return;
-    this.statement(
+    this.sql.get(
       `INSERT INTO route_health (provider, model_id, place, failures, cooling_until, last_ok_at) VALUES (?, ?, ?, 0, NULL, ?)
        ON CONFLICT (provider, model_id, place) DO UPDATE SET failures = 0, cooling_until = NULL, last_ok_at = excluded.last_ok_at`,
     ).run(key.provider, key.modelId, key.place, now.toISOString());
@@ -79,7 +73,7 @@ export class RouteHealthStore {
   failed(key: HealthKey, code: ErrorCode, retryAfterMs?: number, now: Date = new Date()): void {
     this.knownFine.delete(`${key.provider}\u0000${key.modelId}\u0000${key.place}`);
     const counts = isRetryable(code);
-    const row = this.statement('SELECT failures, cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as
+    const row = this.sql.get('SELECT failures, cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as
       | { failures: number; cooling_until: string | null }
       | undefined;
     const failures = (row?.failures ?? 0) + (counts ? 1 : 0);
@@ -91,7 +85,7 @@ export class RouteHealthStore {
       const asked = Math.min(retryAfterMs ?? 0, LONGEST_RETRY_AFTER_MS);
       coolingUntil = new Date(now.getTime() + Math.max(backoff, asked)).toISOString();
     }
-    this.statement(
+    this.sql.get(
       `INSERT INTO route_health (provider, model_id, place, failures, cooling_until, last_error_code, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (provider, model_id, place) DO UPDATE SET failures = excluded.failures, cooling_until = excluded.cooling_until,
          last_error_code = excluded.last_error_code, last_error_at = excluded.last_error_at`,
@@ -100,7 +94,7 @@ export class RouteHealthStore {
 
   /** Every route seen, worst first. */
   list(now: Date = new Date()): RouteHealth[] {
-    const rows = this.statement('SELECT * FROM route_health').all() as unknown as HealthRow[];
+    const rows = this.sql.get('SELECT * FROM route_health').all() as unknown as HealthRow[];
     const order: Record<RouteState, number> = { down: 0, cooling: 1, degraded: 2, ok: 3 };
     return rows
       .map((row) => ({

@@ -1,4 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { Statements } from '../store/statements';
 import { roundUsd } from './prices';
 
 /** The limits in force; null: no limit of that kind. */
@@ -53,22 +54,15 @@ export function resets(at: Date): { day: Date; month: Date } {
  * what the provider billed, and a budget that holds errs on the side of the limit.
  */
 export class BudgetLedger {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly sql: Statements;
   private lastReaped = 0;
 
   constructor(
-    private readonly db: DatabaseSync,
+    db: DatabaseSync,
     private readonly pid: number = process.pid,
     private readonly isAlive: (pid: number) => boolean = processIsAlive,
-  ) {}
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  ) {
+    this.sql = new Statements(db);
   }
 
   /**
@@ -81,7 +75,7 @@ export class BudgetLedger {
       // Nothing to check against: one insert, so what is spent is known when a limit is set later.
       return { ok: true, id: this.insert(request, now), spent: { todayUsd: 0, thisMonthUsd: 0, reservedUsd: 0 } };
     }
-    return this.inTransaction(() => {
+    return this.sql.transaction(() => {
       this.releaseAbandoned(false);
       const requestUsd = request.worstCaseUsd ?? Number.POSITIVE_INFINITY;
       let spent = this.spentAt(now);
@@ -98,11 +92,11 @@ export class BudgetLedger {
 
   /** Records what a reserved request cost (null: unknown, counted as nothing). */
   settle(id: number, costUsd: number | null): void {
-    this.inTransaction(() => {
-      const row = this.statement('SELECT day FROM spending WHERE id = ? AND settled = 0').get(id) as { day: string } | undefined;
+    this.sql.transaction(() => {
+      const row = this.sql.get('SELECT day FROM spending WHERE id = ? AND settled = 0').get(id) as { day: string } | undefined;
       if (!row) return;
       const cost = costUsd === null ? null : roundUsd(costUsd);
-      this.statement('UPDATE spending SET settled = 1, cost_usd = ? WHERE id = ?').run(cost, id);
+      this.sql.get('UPDATE spending SET settled = 1, cost_usd = ? WHERE id = ?').run(cost, id);
       if (cost !== null) this.addToDay(row.day, cost);
     });
   }
@@ -113,7 +107,7 @@ export class BudgetLedger {
   }
 
   private insert(request: { provider: string; modelId: string; worstCaseUsd: number | null }, now: Date): number {
-    const { lastInsertRowid } = this.statement('INSERT INTO spending (at, day, provider, model_id, reserved_usd, pid) VALUES (?, ?, ?, ?, ?, ?)').run(
+    const { lastInsertRowid } = this.sql.get('INSERT INTO spending (at, day, provider, model_id, reserved_usd, pid) VALUES (?, ?, ?, ?, ?, ?)').run(
       now.toISOString(),
       localDay(now),
       request.provider,
@@ -125,13 +119,13 @@ export class BudgetLedger {
   }
 
   private addToDay(day: string, usd: number): void {
-    this.statement('INSERT INTO spending_days (day, cost_usd) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd').run(day, usd);
+    this.sql.get('INSERT INTO spending_days (day, cost_usd) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd').run(day, usd);
   }
 
   private spentAt(now: Date): Spent {
     const today = localDay(now);
     const monthStart = `${today.slice(0, 8)}01`;
-    const row = this.statement(
+    const row = this.sql.get(
       `SELECT (SELECT COALESCE(SUM(cost_usd), 0) FROM spending_days WHERE day = ?1) AS today,
               (SELECT COALESCE(SUM(cost_usd), 0) FROM spending_days WHERE day >= ?2 AND day <= ?1) AS month,
               (SELECT COALESCE(SUM(reserved_usd), 0) FROM spending WHERE settled = 0) AS reserved`,
@@ -148,17 +142,17 @@ export class BudgetLedger {
     if (!force && now - this.lastReaped < REAP_EVERY_MS) return false;
     this.lastReaped = now;
     // A reservation older than any answer takes is settled at its worst case, whoever left it.
-    const stale = this.statement('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND at < ?').all(new Date(now - STALE_AFTER_MS).toISOString()) as {
+    const stale = this.sql.get('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND at < ?').all(new Date(now - STALE_AFTER_MS).toISOString()) as {
       id: number;
       day: string;
       reserved: number | null;
     }[];
     let released = stale.length > 0;
     for (const row of stale) this.settleAtWorstCase(row);
-    const open = this.statement('SELECT DISTINCT pid FROM spending WHERE settled = 0 AND pid <> ?').all(this.pid) as { pid: number }[];
+    const open = this.sql.get('SELECT DISTINCT pid FROM spending WHERE settled = 0 AND pid <> ?').all(this.pid) as { pid: number }[];
     for (const { pid } of open) {
       if (this.isAlive(pid)) continue;
-      const rows = this.statement('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND pid = ?').all(pid) as { id: number; day: string; reserved: number | null }[];
+      const rows = this.sql.get('SELECT id, day, reserved_usd AS reserved FROM spending WHERE settled = 0 AND pid = ?').all(pid) as { id: number; day: string; reserved: number | null }[];
       for (const row of rows) this.settleAtWorstCase(row);
       released ||= rows.length > 0;
     }
@@ -166,21 +160,10 @@ export class BudgetLedger {
   }
 
   private settleAtWorstCase(row: { id: number; day: string; reserved: number | null }): void {
-    this.statement('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE id = ?').run(row.id);
+    this.sql.get('UPDATE spending SET settled = 1, cost_usd = reserved_usd WHERE id = ?').run(row.id);
     if (row.reserved !== null) this.addToDay(row.day, row.reserved);
   }
 
-  private inTransaction<T>(work: () => T): T {
-    this.statement('BEGIN IMMEDIATE').run();
-    try {
-      const result = work();
-      this.statement('COMMIT').run();
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.statement('ROLLBACK').run();
-      throw error;
-    }
-  }
 }
 
 /** How often a ledger looks for reservations left by processes that died. */
