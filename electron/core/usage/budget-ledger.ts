@@ -29,6 +29,15 @@ export type Reservation =
   | { ok: true; id: number; spent: Spent }
   | { ok: false; overrun: BudgetOverrun };
 
+/** The limit most used up, spent and held together (`share` 1 = all of it); null without limits. */
+export function fullestLimit(limits: BudgetLimits, spent: Spent): { period: 'daily' | 'monthly'; limitUsd: number; usedUsd: number; share: number } | null {
+  const candidates = [
+    { period: 'daily' as const, limitUsd: limits.dailyUsd, usedUsd: spent.todayUsd + spent.reservedUsd },
+    { period: 'monthly' as const, limitUsd: limits.monthlyUsd, usedUsd: spent.thisMonthUsd + spent.reservedUsd },
+  ].flatMap(({ period, limitUsd, usedUsd }) => (limitUsd === null ? [] : [{ period, limitUsd, usedUsd, share: usedUsd / limitUsd }]));
+  return candidates.sort((a, b) => b.share - a.share)[0] ?? null;
+}
+
 /** The machine's local calendar day, YYYY-MM-DD. */
 export function localDay(at: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -5,7 +5,7 @@ import type { Provenance } from '../../../shared/privacy';
 import { BUDGET_WARNING_SHARE } from '../../../shared/usage';
 import type { BudgetInForce } from '../privacy/policy';
 import { DEFAULT_MAX_TOKENS } from '../providers/provider';
-import { resets, type BudgetLedger, type BudgetOverrun, type Spent } from './budget-ledger';
+import { fullestLimit, resets, type BudgetLedger, type BudgetOverrun, type Spent } from './budget-ledger';
 import { costOf, priceFor, roundUsd, type Price } from './prices';
 import { estimateRequestTokens } from '../context/fit-history';
 
@@ -127,13 +127,9 @@ function spentOn(end: AnswerEnd, cost: (usage: Usage) => number | null, price: P
 const PERIOD_WORDS = { daily: 'today’s', monthly: 'this month’s' } as const;
 
 function warning(limits: { dailyUsd: number | null; monthlyUsd: number | null }, spent: Spent): string | null {
-  const shares = [
-    { period: 'daily' as const, limit: limits.dailyUsd, used: spent.todayUsd + spent.reservedUsd },
-    { period: 'monthly' as const, limit: limits.monthlyUsd, used: spent.thisMonthUsd + spent.reservedUsd },
-  ].flatMap(({ period, limit, used }) => (limit === null ? [] : [{ period, limit, used, share: used / limit }]));
-  const worst = shares.sort((a, b) => b.share - a.share)[0];
-  if (!worst || worst.share < BUDGET_WARNING_SHARE) return null;
-  return `${Math.floor(worst.share * 100)} % of ${PERIOD_WORDS[worst.period]} budget for cloud use is spent (${formatUsd(worst.used)} of ${formatUsd(worst.limit)}).`;
+  const fullest = fullestLimit(limits, spent);
+  if (!fullest || fullest.share < BUDGET_WARNING_SHARE) return null;
+  return `${Math.floor(fullest.share * 100)} % of ${PERIOD_WORDS[fullest.period]} budget for cloud use is spent (${formatUsd(fullest.usedUsd)} of ${formatUsd(fullest.limitUsd)}).`;
 }
 
 function whenItResets(period: 'daily' | 'monthly', now: Date): string {

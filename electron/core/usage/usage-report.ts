@@ -4,7 +4,7 @@ import { AtelierError } from '../../../shared/errors';
 import { printable } from '../../../shared/text';
 import type { BudgetInForce } from '../privacy/policy';
 import type { ManagedPolicy } from '../privacy/policy-file';
-import { localDay, resets, type BudgetLedger } from './budget-ledger';
+import { fullestLimit, localDay, resets, type BudgetLedger } from './budget-ledger';
 import { roundUsd } from './prices';
 
 /** How far back the Usage view and `atelier usage` look by default: the last 30 days, today included. */
@@ -97,11 +97,8 @@ export function usageCsv(report: UsageReport): string {
 /** The budget in force, what is spent against it, and whether to warn. */
 export function budgetStatus(ledger: BudgetLedger, budget: BudgetInForce, lockedBy: BudgetStatus['lockedBy'], now: Date = new Date()): BudgetStatus {
   const spent = ledger.spent(now);
-  const shares = [
-    { period: 'daily' as const, limit: budget.dailyUsd, used: spent.todayUsd + spent.reservedUsd },
-    { period: 'monthly' as const, limit: budget.monthlyUsd, used: spent.thisMonthUsd + spent.reservedUsd },
-  ].flatMap(({ period, limit, used }) => (limit === null ? [] : [{ period, percent: Math.floor((used / limit) * 100) }]));
-  const worst = shares.sort((a, b) => b.percent - a.percent)[0];
+  const fullest = fullestLimit(budget, spent);
+  const worst = fullest && { period: fullest.period, percent: Math.floor(fullest.share * 100) };
   const next = resets(now);
   return {
     dailyUsd: budget.dailyUsd,
