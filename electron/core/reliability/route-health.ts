@@ -73,23 +73,26 @@ export class RouteHealthStore {
   failed(key: HealthKey, code: ErrorCode, retryAfterMs?: number, now: Date = new Date()): void {
     this.knownFine.delete(`${key.provider}\u0000${key.modelId}\u0000${key.place}`);
     const counts = isRetryable(code);
-    const row = this.sql.get('SELECT failures, cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as
-      | { failures: number; cooling_until: string | null }
-      | undefined;
-    const failures = (row?.failures ?? 0) + (counts ? 1 : 0);
-    // A failure that does not count leaves a cool-down as it is: only a success ends one.
-    let coolingUntil: string | null = counts ? null : (row?.cooling_until ?? null);
-    if (counts && failures >= FAILURES_TO_COOL) {
-      const backoff = Math.min(LONGEST_COOLDOWN_MS, FIRST_COOLDOWN_MS * 2 ** (failures - FAILURES_TO_COOL));
-      // A Retry-After is honoured up to an hour: a server asking for years cannot shut a route for good.
-      const asked = Math.min(retryAfterMs ?? 0, LONGEST_RETRY_AFTER_MS);
-      coolingUntil = new Date(now.getTime() + Math.max(backoff, asked)).toISOString();
-    }
-    this.sql.get(
-      `INSERT INTO route_health (provider, model_id, place, failures, cooling_until, last_error_code, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (provider, model_id, place) DO UPDATE SET failures = excluded.failures, cooling_until = excluded.cooling_until,
-         last_error_code = excluded.last_error_code, last_error_at = excluded.last_error_at`,
-    ).run(key.provider, key.modelId, key.place, failures, coolingUntil, code, now.toISOString());
+    // Read and written in one transaction: the app and a CLI command failing at once both count.
+    this.sql.transaction(() => {
+      const row = this.sql.get('SELECT failures, cooling_until FROM route_health WHERE provider = ? AND model_id = ? AND place = ?').get(key.provider, key.modelId, key.place) as
+        | { failures: number; cooling_until: string | null }
+        | undefined;
+      const failures = (row?.failures ?? 0) + (counts ? 1 : 0);
+      // A failure that does not count leaves a cool-down as it is: only a success ends one.
+      let coolingUntil: string | null = counts ? null : (row?.cooling_until ?? null);
+      if (counts && failures >= FAILURES_TO_COOL) {
+        const backoff = Math.min(LONGEST_COOLDOWN_MS, FIRST_COOLDOWN_MS * 2 ** (failures - FAILURES_TO_COOL));
+        // A Retry-After is honoured up to an hour: a server asking for years cannot shut a route for good.
+        const asked = Math.min(retryAfterMs ?? 0, LONGEST_RETRY_AFTER_MS);
+        coolingUntil = new Date(now.getTime() + Math.max(backoff, asked)).toISOString();
+      }
+      this.sql.get(
+        `INSERT INTO route_health (provider, model_id, place, failures, cooling_until, last_error_code, last_error_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (provider, model_id, place) DO UPDATE SET failures = excluded.failures, cooling_until = excluded.cooling_until,
+           last_error_code = excluded.last_error_code, last_error_at = excluded.last_error_at`,
+      ).run(key.provider, key.modelId, key.place, failures, coolingUntil, code, now.toISOString());
+    });
   }
 
   /** Every route seen, worst first. */
