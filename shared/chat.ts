@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AssistantIdSchema } from './assistants';
 import { ErrorPayloadSchema } from './errors';
 import { ProvenanceSchema } from './privacy';
 
@@ -29,6 +30,8 @@ export const ChatMessageSchema = z.object({
   role: z.enum(['user', 'assistant']),
   /** Plain text, or parts for messages with images. */
   content: z.union([z.string(), z.array(ContentPartSchema).min(1)]),
+  /** Its token count as estimated when it was saved (the router estimates messages without one). */
+  tokens: z.number().int().nonnegative().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
@@ -42,6 +45,11 @@ export const ChatRequestSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** Upper bound on the answer's length, in tokens. */
   maxTokens: z.number().int().positive().max(1_000_000).optional(),
+  /**
+   * The assistant to answer as (its id): its instructions become the system prompt, its
+   * temperature the default. Resolved by the router, where the school's rules apply.
+   */
+  assistant: AssistantIdSchema.optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConversationAssistantSchema } from './assistants';
 import { ContentPartSchema, UsageSchema } from './chat';
 import { messageStatuses } from './choices';
 import { ErrorPayloadSchema } from './errors';
@@ -12,6 +13,8 @@ export const ConversationSchema = z.object({
   title: z.string(),
   /** The model of the last message sent, as `provider/model`; null before the first. */
   model: z.string().nullable(),
+  /** The assistant it was started with, as it was then; null for a plain chat. */
+  assistant: ConversationAssistantSchema.nullable(),
   /** ISO 8601, UTC. */
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -40,6 +43,8 @@ export const StoredMessageSchema = z.object({
   error: ErrorPayloadSchema.nullable(),
   /** What the user should know about this answer (an inference profile used, say). */
   notices: z.array(z.string()),
+  /** Its token count (a high estimate), made once when it was written; absent while streaming. */
+  tokens: z.number().int().nonnegative().optional(),
   createdAt: z.string(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;

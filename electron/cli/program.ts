@@ -5,6 +5,7 @@ import { environmentSecrets, scrubPayload, scrubSecrets } from '../core/secrets/
 import { inForce, type CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
+import { registerAssistantsCommand } from './commands/assistants';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
@@ -36,6 +37,7 @@ function buildProgram(io: CliIo): Command {
   registerEndpointsCommand(program, io);
   registerAuthCommand(program, io);
   registerChatCommand(program, io);
+  registerAssistantsCommand(program, io);
   registerConversationsCommand(program, io);
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);

@@ -43,6 +43,11 @@ export const channelNames = [
   'usage:get-budget',
   'usage:set-budget',
   'reliability:get-status',
+  'assistants:list',
+  'assistants:add',
+  'assistants:update',
+  'assistants:duplicate',
+  'assistants:remove',
 ] as const;
 export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
 

@@ -13,6 +13,7 @@ import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema } from '../usage';
 import { ReliabilityStatusSchema } from '../reliability';
+import { AssistantFieldsSchema, AssistantIdSchema, AssistantListSchema, AssistantSchema } from '../assistants';
 import type { ChannelName, EventName } from './channels';
 
 export { isChannelName, isEventName, type ChannelName, type EventName } from './channels';
@@ -50,6 +51,8 @@ export const ipcChannels = {
       model: z.string().min(3).max(300),
       parts: z.array(ContentPartSchema).min(1).max(20),
       replaceFrom: MessageIdSchema.optional(),
+      /** A new conversation (conversationId null) with this assistant; a saved one keeps the one it has. */
+      assistantId: AssistantIdSchema.optional(),
     }),
     output: z.object({ streamId: z.string(), conversation: ConversationSchema, userMessage: StoredMessageSchema, answer: StoredMessageSchema }),
   },
@@ -124,6 +127,14 @@ export const ipcChannels = {
   'usage:set-budget': { input: BudgetSettingsSchema.partial(), output: BudgetStatusSchema },
   /** How each configured provider and route is doing; `check`: ask the providers for their model lists first (free). */
   'reliability:get-status': { input: z.strictObject({ check: z.boolean().optional() }).optional(), output: ReliabilityStatusSchema },
+  /** Every assistant: the school's, the built-in ones, the user's own; whether they can be changed now. */
+  'assistants:list': { input: NoInput, output: AssistantListSchema },
+  /** Saves a new assistant of the user's own; refused while the class is locked or the school locks settings. */
+  'assistants:add': { input: AssistantFieldsSchema, output: AssistantSchema },
+  'assistants:update': { input: z.strictObject({ id: AssistantIdSchema, fields: AssistantFieldsSchema }), output: AssistantSchema },
+  /** An editable copy of any assistant (a built-in one or the school's too), named `copyName`. */
+  'assistants:duplicate': { input: z.strictObject({ id: AssistantIdSchema, copyName: z.string().trim().min(1).max(80).optional() }), output: AssistantSchema },
+  'assistants:remove': { input: z.strictObject({ id: AssistantIdSchema }), output: z.object({ removed: z.literal(true) }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */

@@ -112,7 +112,7 @@ describe('atelier chat', () => {
   });
 
   it.each([
-    [['chat', 'hi'], /required option '-m, --model <id>' not specified/],
+    [['chat', 'hi'], /Which model should answer\?/],
     [['chat', '-m', FAKE_MODELS.local, '--bogus', 'hi'], /unknown option '--bogus'/],
     [['chat', '-m', FAKE_MODELS.local, '-t', 'warm', 'hi'], /--temperature must be a number from 0 to 2, such as 0.7, not "warm"/],
     [['chat', '-m', FAKE_MODELS.local], /no message to send/],

@@ -60,6 +60,11 @@ describe('the IPC contract', () => {
         "usage:get-budget",
         "usage:set-budget",
         "reliability:get-status",
+        "assistants:list",
+        "assistants:add",
+        "assistants:update",
+        "assistants:duplicate",
+        "assistants:remove",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
@@ -79,7 +84,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load|add|duplicate)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

@@ -11,9 +11,17 @@ import { ProfileFixes } from '../../core/models/bedrock-profiles';
 import { dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
+import { assistantLibraryFor } from './assistants';
+import { isRole, roleModel } from '../../core/models/role-model';
+import type { ModelRole } from '../../../shared/choices';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
+import { effectivePolicy } from '../../core/privacy/policy';
+import { detectHardware } from '../../core/hardware/system-probe';
+import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
 
 interface ChatOptions {
-  model: string;
+  model?: string;
+  assistant?: string;
   system?: string;
   temperature?: number;
   maxTokens?: number;
@@ -24,32 +32,53 @@ export function registerChatCommand(program: Command, io: CliIo): void {
   program
     .command('chat')
     .description('send one message to a model and stream the answer')
-    .requiredOption('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-6')
+    .option('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-6, or a role: fast, advanced, extreme (required unless the assistant names one)')
+    .option('-a, --assistant <id>', 'answer as this assistant (its instructions and preferred model; see atelier assistants list)')
     .option('-s, --system <text>', 'a system prompt')
     .option('-t, --temperature <number>', 'randomness, 0 to 2', checked('temperature', ChatRequestSchema.shape.temperature, 'a number from 0 to 2, such as 0.7'))
     .option('--max-tokens <number>', 'the longest answer, in tokens', checked('max-tokens', ChatRequestSchema.shape.maxTokens, 'a whole number from 1 to 1000000, such as 1024'))
     .option('--json', 'print one JSON object at the end instead of streaming text')
     .argument('[prompt...]', 'the message; read from standard input when left out')
-    .addHelpText('after', '\nExamples:\n  atelier chat -m local/llama3.2:3b "Explain photosynthesis in two sentences"\n  echo "Hallo!" | atelier chat -m bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 --json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  atelier chat -m local/llama3.2:3b "Explain photosynthesis in two sentences"\n  echo "Hallo!" | atelier chat -m bedrock/eu.anthropic.claude-haiku-4-5-20251001-v1:0 --json\n  atelier chat --assistant tutor -m advanced "Wie löse ich 3x + 5 = 20?"\n',
+    )
     .action(async (words: string[], options: ChatOptions) => {
       const prompt = words.length > 0 ? words.join(' ') : io.stdin.isTTY ? '' : (await io.stdin.readAll()).trim();
       if (prompt === '') {
         throw new AtelierError('invalid_request', 'There is no message to send.', 'Give it after the options, or pipe it in: echo "Hello" | atelier chat -m MODEL');
       }
+      const settingsStore = await openSettingsStore(io);
+      const assistant = options.assistant === undefined ? null : (await assistantLibraryFor(io)).find(options.assistant);
+      // The school's assistants are found too: the library reads the same policy file as the router.
+      if (options.assistant !== undefined && !assistant) {
+        throw new AtelierError('invalid_request', `There is no assistant “${options.assistant}”.`, 'See the assistants there are with: atelier assistants list');
+      }
+      const wanted = options.model ?? assistant?.model ?? null;
+      if (wanted === null) {
+        throw new AtelierError(
+          'invalid_request',
+          assistant ? `The assistant “${assistant.name}” names no model, so one is needed.` : 'Which model should answer?',
+          'Give one with -m, such as -m local/llama3.2:3b, or a role: -m fast, -m advanced, -m extreme.',
+        );
+      }
+      const model = isRole(wanted) ? await modelForRole(io, wanted, settingsStore) : wanted;
       const request: ChatRequest = {
-        model: options.model,
+        model,
         messages: [{ role: 'user', content: prompt }],
+        ...(assistant && { assistant: assistant.id }),
         ...(options.system !== undefined && { system: options.system }),
         ...(options.temperature !== undefined && { temperature: options.temperature }),
         ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
       };
-      const router = createRouterFor(await openSettingsStore(io), io.env, SecretStore.fromEnvironment(io.env), {
+      const router = createRouterFor(settingsStore, io.env, SecretStore.fromEnvironment(io.env), {
         bedrock: { profileFixes: await ProfileFixes.open(dataDirFor(io)) },
         onEgress: egressRecorderFor(io),
         ledger: ledgerFor(io),
         health: healthFor(io),
         askOllamaLimits: false,
         policyFile: policyFileFor(io),
+        assistants: (id) => (id === assistant?.id ? assistant : null),
       });
       const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
 
@@ -87,6 +116,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 text: answer.text,
                 // The model that answered: a fallback's when one did (the provenance says which was asked for).
                 model: answer.provenance?.fallbackFrom ? `${answer.provenance.provider}/${answer.provenance.modelId}` : request.model,
+                ...(assistant && { assistant: assistant.id }),
                 provider: answer.provenance?.provider ?? prefix,
                 usage: answer.finish?.usage ?? { inputTokens: null, outputTokens: null },
                 costUsd: answer.finish?.usage.costUsd ?? null,
@@ -112,6 +142,19 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         throw new CliExit(answer.error.code === 'cancelled' ? EXIT_INTERRUPTED : EXIT_FAILED);
       }
     });
+}
+
+/** The model a role stands for on this machine now (the CLI has no live model lists; see role-model.ts). */
+async function modelForRole(io: CliIo, role: ModelRole, store: Awaited<ReturnType<typeof openSettingsStore>>): Promise<string> {
+  const settings = (await store.current()).settings;
+  const secrets = SecretStore.fromEnvironment(io.env);
+  const config = await loadProviderConfig(settings, io.env, secrets);
+  const policy = effectivePolicy(settings, policyFileFor(io).read());
+  return roleModel(role, settings.roles, policy, config, async () => {
+    const override = settings.hardware.vramOverrideGb;
+    const hardware = await detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 });
+    return adviseLocalModels(hardware, config.ollama.numCtx);
+  });
 }
 
 /** A numeric option checked against the same schema the app's requests are: one rule for both. */

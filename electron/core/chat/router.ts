@@ -18,6 +18,7 @@ import { DEFAULT_MAX_TOKENS } from '../providers/provider';
 import { contextWindow } from '../context/context-window';
 import { retiredModel, retiredModelError } from '../models/lifecycle';
 import { fitHistory } from '../context/fit-history';
+import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
 import { costWithoutUsage, Spending, type Admission, type AnswerEnd } from '../usage/spending';
@@ -48,6 +49,8 @@ export interface RouterOptions {
   askOllamaLimits?: boolean;
   /** How routes have fared (in the app's database): cooling routes are passed over for a fallback. */
   health?: () => RouteHealthStore | null;
+  /** Finds the built-in and the user's assistants a request may name (the school's come from the policy). */
+  assistants?: AssistantLookup;
 }
 
 export interface RoutedModel extends ModelRef {
@@ -108,6 +111,8 @@ export class ChatRouter {
     let routed: RoutedModel;
     try {
       routed = await this.resolve(request.model);
+      // The assistant's instructions and the school's "only our assistants" rule, before anything else.
+      request = applyAssistant(request, routed.policy, this.options.assistants);
     } catch (error) {
       if (error instanceof AtelierError) {
         yield errorPart(error.toPayload());

@@ -22,8 +22,17 @@ export function estimateTextTokens(text: string): number {
   return tokens;
 }
 
-/** A high estimate of one message's tokens: its text, its images, the role markers. */
+/**
+ * A high estimate of one message's tokens: its text, its images, the role markers. A saved
+ * message carries the count made when it was written (`tokens`), which is used as it is.
+ */
 export function estimateMessageTokens(message: ChatMessage): number {
+  if (message.tokens !== undefined) return message.tokens;
+  return countMessageTokens(message);
+}
+
+/** Counts a message afresh (what is saved with it): its text, its images, the role markers. */
+export function countMessageTokens(message: Pick<ChatMessage, 'content'>): number {
   if (typeof message.content === 'string') return TOKENS_PER_MESSAGE + estimateTextTokens(message.content);
   let tokens = TOKENS_PER_MESSAGE;
   for (const part of message.content) tokens += part.type === 'text' ? estimateTextTokens(part.text) : TOKENS_PER_IMAGE;

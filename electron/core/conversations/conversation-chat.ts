@@ -4,6 +4,8 @@ import { AtelierError } from '../../../shared/errors';
 import type { ChatRouter } from '../chat/router';
 import { takesImages } from '../models/capabilities';
 import { AnswerWriter } from './answer-writer';
+import type { Assistant } from '../../../shared/assistants';
+import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
 import type { ConversationStore } from './conversation-store';
 
 /** An answer ready to stream: saved as `streaming`, with the request that will produce it. */
@@ -22,6 +24,8 @@ export interface SendInput {
   parts: ContentPart[];
   /** Edit and resend: this user message and everything after it are replaced. */
   replaceFrom?: number;
+  /** A new conversation (conversationId null) with this assistant; a saved one keeps its own. */
+  assistantId?: string;
 }
 
 /**
@@ -33,13 +37,16 @@ export class ConversationChat {
   constructor(
     private readonly store: ConversationStore,
     private readonly router: ChatRouter,
-    private readonly options: { flushMs?: number } = {},
+    private readonly options: { flushMs?: number; assistants?: AssistantLookup } = {},
   ) {}
 
   async send(input: SendInput): Promise<PreparedAnswer & { userMessage: StoredMessage }> {
     checkParts(input.parts, input.model);
-    await this.router.resolve(input.model); // a malformed id fails here, before anything is saved
-    let conversation = input.conversationId === null ? this.store.createConversation({ model: input.model }) : this.store.getConversation(input.conversationId);
+    const existing = input.conversationId === null ? null : this.store.getConversation(input.conversationId);
+    const assistantId = existing ? existing.assistant?.id : input.assistantId;
+    // A malformed id, a missing assistant, or the school's "only our assistants" fail here, before anything is saved.
+    const assistant = await this.check(input.model, assistantId);
+    let conversation = existing ?? this.store.createConversation({ model: input.model, assistant });
     if (input.replaceFrom !== undefined) {
       const edited = this.store.getMessage(input.replaceFrom);
       if (edited.conversationId !== conversation.id || edited.role !== 'user') {
@@ -55,7 +62,7 @@ export class ConversationChat {
 
   /** A new answer to the last message: the answers after the last user message are replaced. */
   async regenerate(input: { conversationId: number; model: string }): Promise<PreparedAnswer> {
-    await this.router.resolve(input.model);
+    await this.check(input.model, this.store.getConversation(input.conversationId).assistant?.id);
     const messages = this.store.messages(input.conversationId);
     const lastUser = messages.findLast((message) => message.role === 'user');
     if (!lastUser) throw new AtelierError('invalid_request', 'There is no message to answer again.', 'Write a message first.');
@@ -65,6 +72,14 @@ export class ConversationChat {
     const answer = this.store.addMessage({ conversationId: input.conversationId, role: 'assistant', parts: [], model: input.model, status: 'streaming' });
     const conversation = this.store.getConversation(input.conversationId);
     return { conversation, userMessage: null, answer, request: this.requestFor(conversation.id, answer.id, input.model) };
+  }
+
+  /** The model id and the assistant as the router will take them; the assistant found, if any. */
+  private async check(model: string, assistantId: string | undefined): Promise<Assistant | null> {
+    const { policy } = await this.router.resolve(model);
+    applyAssistant({ model, messages: [{ role: 'user', content: '…' }], ...(assistantId !== undefined && { assistant: assistantId }) }, policy, this.options.assistants);
+    if (assistantId === undefined) return null;
+    return policy.schoolAssistants?.find((assistant) => assistant.id === assistantId) ?? this.options.assistants?.(assistantId) ?? null;
   }
 
   /**
@@ -86,8 +101,9 @@ export class ConversationChat {
 
   /** The conversation up to the answer, as the model should see it. */
   private requestFor(conversationId: number, answerId: number, model: string): ChatRequest {
+    const conversation = this.store.getConversation(conversationId);
     const history = this.store.messages(conversationId).filter((message) => message.id < answerId);
-    return { model, messages: toChatMessages(history) };
+    return { model, messages: toChatMessages(history), ...(conversation.assistant && { assistant: conversation.assistant.id }) };
   }
 }
 
@@ -97,19 +113,23 @@ export class ConversationChat {
  * user and assistant to alternate.
  */
 export function toChatMessages(messages: readonly StoredMessage[]): ChatMessage[] {
-  const turns: { role: 'user' | 'assistant'; parts: ContentPart[] }[] = [];
+  const turns: { role: 'user' | 'assistant'; parts: ContentPart[]; tokens: number | undefined }[] = [];
   for (const message of messages) {
     const parts = message.parts.filter((part) => part.type === 'image' || part.text.trim() !== '');
     if (parts.length === 0) continue;
     const last = turns.at(-1);
-    if (last?.role === message.role) last.parts.push(...parts);
-    else turns.push({ role: message.role, parts: [...parts] });
+    // The counts saved with the messages go with the turn (joined turns: their sum, a little high).
+    if (last?.role === message.role) {
+      last.parts.push(...parts);
+      last.tokens = last.tokens !== undefined && message.tokens !== undefined ? last.tokens + message.tokens : undefined;
+    } else turns.push({ role: message.role, parts: [...parts], tokens: message.tokens });
   }
   // A conversation must start with the user; drop anything before the first user turn.
   const start = turns.findIndex((turn) => turn.role === 'user');
   return turns.slice(start === -1 ? turns.length : start).map((turn) => ({
     role: turn.role,
     content: turn.parts.every((part) => part.type === 'text') ? textOfParts(turn.parts) : turn.parts,
+    ...(turn.tokens !== undefined && { tokens: turn.tokens }),
   }));
 }
 

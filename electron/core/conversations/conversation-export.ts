@@ -21,6 +21,13 @@ export function exportConversation(conversation: Conversation, messages: StoredM
  */
 function toMarkdown(conversation: Conversation, messages: StoredMessage[]): string {
   const lines = [`# ${terminalLine(conversation.title, 300) || 'Conversation'}`, '', `Exported from Atelier, ${new Date().toISOString().slice(0, 10)}. Started ${conversation.createdAt}.`, ''];
+  if (conversation.assistant) {
+    const { name, id, systemPrompt } = conversation.assistant;
+    const instructions = stripTerminalControls(systemPrompt)
+      .split('\n')
+      .map((line) => `> ${line}`.trimEnd());
+    lines.push(`With the assistant **${terminalLine(name, 200)}** (${id}), whose instructions were:`, '', ...instructions, '');
+  }
   for (const message of messages) {
     const who = message.role === 'user' ? 'You' : `Assistant (${terminalLine(message.model ?? 'unknown model', 300)})`;
     lines.push(`## ${who}`, '');

@@ -12,12 +12,14 @@ import {
 } from '../../../shared/conversations';
 import { AtelierError, type ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
+import type { Assistant, ConversationAssistant } from '../../../shared/assistants';
+import { countMessageTokens } from '../context/fit-history';
 
 export const NEW_CONVERSATION_TITLE = '';
 const TITLE_LENGTH = 60;
 /** The columns each row type is read with (see MessageRow, ConversationRow). */
-const MESSAGE_COLUMNS = 'id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, created_at';
-const CONVERSATION_COLUMNS = 'id, title, model, created_at, updated_at';
+const MESSAGE_COLUMNS = 'id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, tokens, created_at';
+const CONVERSATION_COLUMNS = 'id, title, model, assistant, created_at, updated_at';
 
 /** What an answer's row gets as it streams and when it ends; fields left out stay as they are. */
 export interface AnswerUpdate {
@@ -42,6 +44,7 @@ interface MessageRow {
   timings: string | null;
   error: string | null;
   notices: string;
+  tokens: number | null;
   created_at: string;
 }
 
@@ -49,6 +52,7 @@ interface ConversationRow {
   id: number;
   title: string;
   model: string | null;
+  assistant: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -65,12 +69,23 @@ export class ConversationStore {
     this.sql = new Statements(db);
   }
 
-  createConversation(options: { title?: string; model?: string | null } = {}): Conversation {
+  /**
+   * A new conversation; with an assistant, it remembers which (a copy of its name and
+   * instructions, kept if the assistant goes) and opens with the assistant's opening message.
+   */
+  createConversation(options: { title?: string; model?: string | null; assistant?: Assistant | null } = {}): Conversation {
     const now = new Date().toISOString();
-    const row = this.sql.get(
-      `INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING ${CONVERSATION_COLUMNS}`,
-    ).get(cleanTitle(options.title ?? NEW_CONVERSATION_TITLE), options.model ?? null, now, now) as unknown as ConversationRow;
-    return toConversation(row);
+    const assistant: ConversationAssistant | null = options.assistant
+      ? { id: options.assistant.id, source: options.assistant.source, name: options.assistant.name, systemPrompt: options.assistant.systemPrompt }
+      : null;
+    return this.sql.transaction(() => {
+      const row = this.sql.get(
+        `INSERT INTO conversations (title, model, assistant, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING ${CONVERSATION_COLUMNS}`,
+      ).get(cleanTitle(options.title ?? NEW_CONVERSATION_TITLE), options.model ?? null, assistant && JSON.stringify(assistant), now, now) as unknown as ConversationRow;
+      const opening = options.assistant?.openingMessage?.trim();
+      if (opening) this.addMessage({ conversationId: row.id, role: 'assistant', parts: [{ type: 'text', text: opening }] });
+      return toConversation(row);
+    });
   }
 
   /** Newest first; deleted ones (waiting for their undo to run out) are left out. */
@@ -142,10 +157,12 @@ export class ConversationStore {
       const conversation = this.getConversation(message.conversationId);
       const now = new Date().toISOString();
       const text = textOfParts(message.parts);
+      // The token count is made once, when the message is written (an answer's when it ends).
+      const tokens = message.status === 'streaming' || message.parts.length === 0 ? null : countMessageTokens({ content: message.parts });
       const row = this.sql.get(
-        `INSERT INTO messages (conversation_id, role, content, text, model, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO messages (conversation_id, role, content, text, model, status, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING ${MESSAGE_COLUMNS}`,
-      ).get(message.conversationId, message.role, JSON.stringify(message.parts), text, message.model ?? null, message.status ?? 'complete', now) as unknown as MessageRow;
+      ).get(message.conversationId, message.role, JSON.stringify(message.parts), text, message.model ?? null, message.status ?? 'complete', tokens, now) as unknown as MessageRow;
       const title = conversation.title === NEW_CONVERSATION_TITLE && message.role === 'user' ? cleanTitle(text) || conversation.title : conversation.title;
       this.sql.get('UPDATE conversations SET updated_at = ?, title = ?, model = COALESCE(?, model) WHERE id = ?').run(now, title, message.model ?? null, message.conversationId);
       return toMessage(row);
@@ -155,14 +172,16 @@ export class ConversationStore {
   /** Writes an answer's progress: its text so far, and at the end its status, usage and the rest. */
   updateAnswer(id: number, update: AnswerUpdate): void {
     const sets: string[] = [];
-    const values: (string | null)[] = [];
-    const set = (column: string, value: string | null) => {
+    const values: (string | number | null)[] = [];
+    const set = (column: string, value: string | number | null) => {
       sets.push(`${column} = ?`);
       values.push(value);
     };
     if (update.text !== undefined) {
       set('content', JSON.stringify(update.text === '' ? [] : [{ type: 'text', text: update.text }]));
       set('text', update.text);
+      // Counted once the answer has ended; while it streams the count would only be redone.
+      if (update.status !== undefined && update.status !== 'streaming') set('tokens', update.text === '' ? null : countMessageTokens({ content: update.text }));
     }
     if (update.status !== undefined) set('status', update.status);
     if (update.provenance !== undefined) set('provenance', JSON.stringify(update.provenance));
@@ -213,7 +232,14 @@ function notFound(): AtelierError {
 }
 
 function toConversation(row: ConversationRow): Conversation {
-  return { id: row.id, title: row.title, model: row.model, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    title: row.title,
+    model: row.model,
+    assistant: row.assistant === null ? null : (JSON.parse(row.assistant) as ConversationAssistant),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function toMessage(row: MessageRow): StoredMessage {
@@ -230,6 +256,7 @@ function toMessage(row: MessageRow): StoredMessage {
     timings: json<Timings>(row.timings),
     error: json<ErrorPayload>(row.error),
     notices: JSON.parse(row.notices) as string[],
+    ...(row.tokens !== null && { tokens: row.tokens }),
     createdAt: row.created_at,
   };
 }

@@ -5,6 +5,7 @@ import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
 import { PriceSchema, UsdLimitSchema } from '../../../shared/usage';
 import { FallbacksSchema } from '../../../shared/settings';
+import { AssistantFieldsSchema, AssistantIdSchema } from '../../../shared/assistants';
 import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -50,6 +51,13 @@ export const PolicyFileSchema = z.strictObject({
    * order, when that one is down or cooling down. They pin all chains: users cannot change them.
    */
   fallbacks: FallbacksSchema.optional(),
+  /**
+   * Assistants the school ships, by id (`mathe-tutor`): shown as "from your school", not
+   * editable. Same fields as an assistant made in the app.
+   */
+  assistants: z.record(AssistantIdSchema, AssistantFieldsSchema).optional(),
+  /** Chats only with the school's assistants (`assistants`): no free chat, no assistant of the user's own. */
+  assistantsOnly: z.boolean().optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
 });

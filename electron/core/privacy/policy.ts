@@ -2,6 +2,7 @@ import { modelRoles, type ModelRole, type PrivacyTier, type RouteClass } from '.
 import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
 import type { BudgetSettings, Price } from '../../../shared/usage';
+import type { Assistant } from '../../../shared/assistants';
 import { matchesPattern, type ManagedPolicy, type PolicyFile } from './policy-file';
 import { hostOf } from './route';
 
@@ -32,6 +33,10 @@ export interface PrivacyPolicy {
   endpointPrices?: Readonly<Record<string, Price>>;
   /** Fallback chains by model id (role chains resolved to the role's model), from the policy or the settings. */
   fallbacks?: Readonly<Record<string, readonly string[]>>;
+  /** The assistants the school's policy file ships (read-only). */
+  schoolAssistants?: readonly Assistant[];
+  /** Chats only with the school's assistants. */
+  assistantsOnly?: boolean;
 }
 
 /** The limits in force: from the school's policy file, the user's settings, or none set. */
@@ -186,7 +191,14 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     budget: budgetInForce(settings, file),
     endpointPrices: endpointPrices(settings, file),
     fallbacks: fallbacksInForce(settings, file),
+    ...(file.assistants && { schoolAssistants: schoolAssistants(file) }),
+    ...(file.assistantsOnly && { assistantsOnly: true }),
   };
+}
+
+/** The school's assistants as the app shows them: read-only, marked as the school's. */
+function schoolAssistants(file: PolicyFile): Assistant[] {
+  return Object.entries(file.assistants ?? {}).map(([id, fields]) => ({ id, source: 'school' as const, ...fields, editable: false }));
 }
 
 /** Whether the school's lists allow this model (as typed, or as it will be sent). */

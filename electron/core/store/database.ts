@@ -96,6 +96,22 @@ const MIGRATIONS: string[] = [
      last_ok_at TEXT,
      PRIMARY KEY (provider, model_id, place)
    ) WITHOUT ROWID;`,
+  // Assistants the user made (built-in ones ship with the code, the school's come from its policy
+  // file); what a conversation was started with (a JSON copy, kept if the assistant goes); and each
+  // message's token count, estimated once when it is written, for fitting the context window.
+  `CREATE TABLE assistants (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     description TEXT NOT NULL DEFAULT '',
+     system_prompt TEXT NOT NULL,
+     model TEXT,
+     temperature REAL,
+     opening_message TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   ALTER TABLE conversations ADD COLUMN assistant TEXT;
+   ALTER TABLE messages ADD COLUMN tokens INTEGER;`,
 ];
 
 /**

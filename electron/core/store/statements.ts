@@ -22,9 +22,11 @@ export class Statements {
   /**
    * Runs `work` in one write transaction (BEGIN IMMEDIATE: another process waits for the lock
    * rather than failing half-way). A transaction SQLite ended itself (a full disk) is not rolled
-   * back again: the error the caller sees is the disk's.
+   * back again: the error the caller sees is the disk's. Called inside another transaction, the
+   * work joins it (the outer one commits or rolls back both).
    */
   transaction<T>(work: () => T): T {
+    if (this.db.isTransaction) return work();
     this.get('BEGIN IMMEDIATE').run();
     try {
       const result = work();

@@ -26,6 +26,7 @@ import type { HandlerTable } from './dispatch';
 import type { UsageDetails } from '../../../shared/usage';
 import type { Ledgers } from '../../core/usage/ledgers';
 import type { RouteHealthStore } from '../../core/reliability/route-health';
+import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
 import { listModels } from '../../core/models/list-models';
 import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
@@ -53,6 +54,8 @@ export interface MainServices {
   usage: { report: (since: string) => UsageDetails; ledgers: Ledgers };
   /** How routes have fared, for the status strip. */
   health: RouteHealthStore;
+  /** The school's, the built-in and the user's assistants. */
+  assistants: AssistantLibrary;
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its
@@ -195,6 +198,14 @@ export function createHandlers(services: MainServices): HandlerTable {
     'usage:set-budget': async (patch) => {
       await services.settings.update({ budget: patch });
       return budgetState(services);
+    },
+    'assistants:list': () => services.assistants.list(),
+    'assistants:add': (fields) => services.assistants.add(fields),
+    'assistants:update': ({ id, fields }) => services.assistants.update(id, fields),
+    'assistants:duplicate': ({ id, copyName }) => services.assistants.duplicate(id, copyName === undefined ? undefined : () => copyName),
+    'assistants:remove': async ({ id }) => {
+      await services.assistants.remove(id);
+      return { removed: true as const };
     },
   };
 }

@@ -21,6 +21,9 @@ import { Ledgers } from '../../core/usage/ledgers';
 import { RouteHealthStore } from '../../core/reliability/route-health';
 import { usageDetails } from '../../core/usage/usage-report';
 import { ChatStreams } from './chat-streams';
+import { AssistantStore } from '../../core/assistants/assistant-store';
+import { AssistantLibrary } from '../../core/assistants/assistant-library';
+import { languageOfSetting } from '../../core/assistants/builtin-assistants';
 import type { MainServices } from './handlers';
 import { OllamaPulls } from './ollama-pulls';
 
@@ -57,7 +60,25 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   const ollama = new OllamaService(() => resolveProviderConfig(settings.get().settings, env).ollama, { policy, onEgress: recordEgress });
   const ledgers = new Ledgers({ dataDir, ownDatabase: () => db, policy: () => policyFile.read(), pins: () => lock.pins() });
   const health = new RouteHealthStore(db);
-  const router = createRouterFor(settings, env, secrets, { bedrock: { profileFixes }, onEgress: recordEgress, ledger: () => ledgers.current(), health: () => health, policyFile });
+  // Each detection is kept in the data folder; until this run's is done, num_ctx is planned with the last one kept.
+  const hardware = new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb, { dataDir });
+  const assistantStore = new AssistantStore(db);
+  const assistants = new AssistantLibrary({
+    store: () => assistantStore,
+    policyFile: () => policyFile.read(),
+    classroomLocked: () => lock.isLocked(),
+    language: () => languageOfSetting(settings.get().settings.language),
+  });
+  const findAssistant = (id: string) => assistants.find(id);
+  const router = createRouterFor(settings, env, secrets, {
+    bedrock: { profileFixes },
+    onEgress: recordEgress,
+    ledger: () => ledgers.current(),
+    health: () => health,
+    policyFile,
+    assistants: findAssistant,
+    detectedVramBytes: () => hardware.detectedVramBytes(),
+  });
   const chat = new ChatStreams(router);
   const pulls = new OllamaPulls(ollama);
   let closing: Promise<void> | null = null;
@@ -73,12 +94,13 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     lock,
     chat,
     conversations,
-    conversationChat: new ConversationChat(conversations, router),
-    hardware: new HardwareService(probe, () => settings.get().settings.hardware.vramOverrideGb),
+    conversationChat: new ConversationChat(conversations, router, { assistants: findAssistant }),
+    hardware,
     ollama,
     pulls,
     usage: { report: (since) => usageDetails(db, since), ledgers },
     health,
+    assistants,
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();

@@ -1,0 +1,51 @@
+import type { Assistant } from '../../../shared/assistants';
+import type { ChatRequest } from '../../../shared/chat';
+import { AtelierError } from '../../../shared/errors';
+import type { PrivacyPolicy } from '../privacy/policy';
+
+/** Finds a built-in or user assistant by id (the school's come from the policy). */
+export type AssistantLookup = (id: string) => Assistant | null;
+
+/**
+ * The pipeline's assistant step: a request naming an assistant gets its instructions as the
+ * system prompt and its temperature as the default. The school's assistants come from its policy
+ * file and cannot be added to; where the school allows only its assistants, any other request is
+ * refused before anything is sent.
+ */
+export function applyAssistant(request: ChatRequest, policy: PrivacyPolicy, lookup: AssistantLookup | undefined): ChatRequest {
+  const school = policy.schoolAssistants ?? [];
+  const schoolOnly = policy.assistantsOnly === true;
+  if (request.assistant === undefined) {
+    if (schoolOnly) throw schoolOnlyDenial(school);
+    return request;
+  }
+  const fromSchool = school.find((assistant) => assistant.id === request.assistant);
+  if (!fromSchool && schoolOnly) throw schoolOnlyDenial(school);
+  const assistant = fromSchool ?? lookup?.(request.assistant) ?? null;
+  if (!assistant) {
+    throw new AtelierError('invalid_request', `There is no assistant “${request.assistant}” (any more).`, 'Pick another assistant, or start a new conversation without one.');
+  }
+  if (fromSchool && request.system !== undefined && request.system.trim() !== '') {
+    throw new AtelierError(
+      'policy_denied',
+      `“${assistant.name}” is your school’s assistant: its instructions cannot be added to or replaced.`,
+      'Leave out the system prompt (--system), or ask without the assistant where your school allows it.',
+    );
+  }
+  const extra = request.system?.trim() ? `\n\n${request.system}` : '';
+  const temperature = request.temperature ?? assistant.temperature ?? undefined;
+  return {
+    ...request,
+    system: `${assistant.systemPrompt}${extra}`,
+    ...(temperature !== undefined && { temperature }),
+  };
+}
+
+function schoolOnlyDenial(school: readonly Assistant[]): AtelierError {
+  const names = school.map((assistant) => `${assistant.id} (${assistant.name})`).join(', ');
+  return new AtelierError(
+    'policy_denied',
+    'Your school allows chats only with its own assistants.',
+    names === '' ? 'The school’s policy file names no assistant: ask your school’s IT to add one.' : `Pick one of your school’s assistants: ${names}.`,
+  );
+}
