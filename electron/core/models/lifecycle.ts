@@ -8,7 +8,9 @@ import { hasProfilePrefix } from './bedrock-profiles';
  * Sources, checked 2026-12-01: Anthropic's model deprecations page
  * (https://docs.anthropic.com/en/docs/resources/model-deprecations) and the deprecation table in
  * @anthropic-ai/sdk (resources/messages/messages.js, DEPRECATED_MODELS), which warns for
- * `claude-sonnet-4-5` with end of life on 2026-11-30. Successors are the current models of the
+ * `claude-sonnet-4-5` with end of life on 2026-11-30; Anthropic's release notes for the Sonnet 3.5
+ * (2025-10-28), Sonnet 4 and Opus 4 (2026-06-15) and Opus 4.1 (2026-08-05) retirements, and the
+ * Opus 4.5 deprecation of 2026-11-23 (tentative retirement 2027-01-22), checked 2026-12-02. Successors are the current models of the
  * same kind in the price table (electron/core/usage/price-table.json). When updating, add a row;
  * never remove one: an old id in a saved conversation or a school's list must still be explained.
  */
@@ -25,11 +27,16 @@ export interface KnownDeprecation {
 
 export const KNOWN_DEPRECATIONS: readonly KnownDeprecation[] = [
   { prefix: 'anthropic', models: ['claude-3-sonnet-20240229'], retiresOn: '2025-07-21', successor: 'claude-sonnet-4-6' },
-  { prefix: 'anthropic', models: ['claude-3-5-sonnet-20240620', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-latest'], retiresOn: '2025-10-22', successor: 'claude-sonnet-4-6' },
+  { prefix: 'anthropic', models: ['claude-3-5-sonnet-20240620', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-latest'], retiresOn: '2025-10-28', successor: 'claude-sonnet-4-6' },
   { prefix: 'anthropic', models: ['claude-3-opus-20240229', 'claude-3-opus-latest'], retiresOn: '2026-01-05', successor: 'claude-opus-4-6' },
   { prefix: 'anthropic', models: ['claude-3-7-sonnet-20250219', 'claude-3-7-sonnet-latest'], retiresOn: '2026-02-19', successor: 'claude-sonnet-4-6' },
   { prefix: 'anthropic', models: ['claude-3-5-haiku-20241022', 'claude-3-5-haiku-latest'], retiresOn: '2026-02-19', successor: 'claude-haiku-4-5' },
+  { prefix: 'anthropic', models: ['claude-sonnet-4-20250514', 'claude-sonnet-4-0'], retiresOn: '2026-06-15', successor: 'claude-sonnet-4-6' },
+  { prefix: 'anthropic', models: ['claude-opus-4-20250514', 'claude-opus-4-0'], retiresOn: '2026-06-15', successor: 'claude-opus-4-6' },
+  { prefix: 'anthropic', models: ['claude-opus-4-1-20250805', 'claude-opus-4-1'], retiresOn: '2026-08-05', successor: 'claude-opus-4-6' },
   { prefix: 'anthropic', models: ['claude-sonnet-4-5', 'claude-sonnet-4-5-20250929'], retiresOn: '2026-11-30', successor: 'claude-sonnet-4-6' },
+  // Deprecated 2026-11-23; the retirement day is Anthropic's tentative one.
+  { prefix: 'anthropic', models: ['claude-opus-4-5-20251101', 'claude-opus-4-5'], retiresOn: '2027-01-22', successor: 'claude-opus-4-6' },
   // OpenRouter forwards to Anthropic: what Anthropic retired, OpenRouter cannot serve from there.
   { prefix: 'openrouter', models: ['anthropic/claude-3.5-sonnet', 'anthropic/claude-3-opus', 'anthropic/claude-3.7-sonnet', 'anthropic/claude-3.5-haiku'], retiresOn: null, successor: 'anthropic/claude-sonnet-4.6' },
   { prefix: 'openrouter', models: ['anthropic/claude-sonnet-4.5'], retiresOn: null, successor: 'anthropic/claude-sonnet-4.6' },
