@@ -50,20 +50,39 @@ export const HardwareReportSchema = z.object({
 });
 export type HardwareReport = z.infer<typeof HardwareReportSchema>;
 
+/**
+ * Why Ollama gets the num_ctx it gets (core/hardware/context-size.ts):
+ * `fixed` set in settings; `fits-vram` the largest size whose estimate fits the GPU's memory;
+ * `model-limit` the model's own limit, which is smaller; `no-gpu` no GPU memory (models run on
+ * the CPU), `too-big` the model does not fit the GPU even at the smallest size, `unknown-model`
+ * a model Atelier has no size table for, `unknown-hardware` not detected yet: these four take
+ * the default 8,192.
+ */
+export const numCtxReasons = ['fixed', 'fits-vram', 'model-limit', 'no-gpu', 'too-big', 'unknown-model', 'unknown-hardware'] as const;
+export type NumCtxReason = (typeof numCtxReasons)[number];
+
 export const RecommendationSchema = z.object({
   /** `local/<tag>`. */
   model: z.string(),
   label: z.string(),
-  /** Estimated memory at the configured context size, in bytes. */
+  /** Estimated memory at `numCtx`, in bytes. */
   requiredBytes: z.number().int().nonnegative(),
   fit: z.enum(modelFits),
+  /** The context window (num_ctx) Atelier sends to Ollama for this model on this machine, in tokens. */
+  numCtx: z.number().int().positive(),
+  numCtxReason: z.enum(numCtxReasons),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 
 export const HardwareAdviceSchema = z.object({
   tier: z.enum(hardwareTiers),
-  /** The context size the estimates assume (settings.ollama.numCtx), in tokens. */
+  /**
+   * The context size the tier's models are chosen at, in tokens: the one fixed in settings, or
+   * 8,192 when automatic (each recommendation then says its own `numCtx`).
+   */
   numCtx: z.number().int().positive(),
+  /** True when num_ctx is chosen per model (settings.ollama.numCtx is null). */
+  numCtxAutomatic: z.boolean(),
   local: z.object({ fast: RecommendationSchema, advanced: RecommendationSchema, extreme: RecommendationSchema }),
 });
 export type HardwareAdvice = z.infer<typeof HardwareAdviceSchema>;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ErrorPayloadSchema } from './errors';
-import { modelFits } from './hardware';
+import { modelFits, numCtxReasons } from './hardware';
 
 export const OllamaStatusSchema = z.object({
   running: z.boolean(),
@@ -21,9 +21,12 @@ export const InstalledModelSchema = z.object({
   quantization: z.string().nullable(),
   /** In memory now (Ollama's /api/ps). */
   loaded: z.boolean(),
-  /** How it fits this machine at the configured context; null when its shape is unknown. */
+  /** How it fits this machine at `numCtx`; null when its shape is unknown. */
   fit: z.enum(modelFits).nullable(),
   requiredBytes: z.number().int().nonnegative().nullable(),
+  /** The context window (num_ctx) Atelier sends to Ollama for it on this machine, in tokens. */
+  numCtx: z.number().int().positive(),
+  numCtxReason: z.enum(numCtxReasons),
 });
 export type InstalledModel = z.infer<typeof InstalledModelSchema>;
 

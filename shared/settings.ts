@@ -3,8 +3,15 @@ import { awsCredentialSources, languages, modelRoles, privacyTiers, themes } fro
 import { urlCredentialProblem } from './url-credentials';
 import { BudgetSettingsSchema, PriceSchema } from './usage';
 
-/** The current version of the settings file layout; bumped when a migration is needed. */
-export const SETTINGS_SCHEMA_VERSION = 1;
+/**
+ * The current version of the settings file layout; bumped when a migration is needed (see
+ * core/settings/recover-settings.ts). 2: `ollama.numCtx` may be null (automatic, the default).
+ */
+export const SETTINGS_SCHEMA_VERSION = 2;
+
+/** The smallest and largest `ollama.numCtx` a user may fix, in tokens. */
+export const NUM_CTX_MIN = 512;
+export const NUM_CTX_MAX = 1_048_576;
 
 /** Prefixes of the built-in providers; a custom endpoint may not take one of these. */
 export const builtinProviderPrefixes = ['local', 'bedrock', 'anthropic', 'openai', 'openrouter'] as const;
@@ -44,8 +51,17 @@ export const OllamaSettingsSchema = z.strictObject({
     .max(2048)
     .refine(isOllamaAddress, 'use an address such as http://127.0.0.1:11434, localhost:11434 or https://gpu.school.lan')
     .nullable(),
-  /** Context window sent with every request (Ollama's own default is small), in tokens. */
-  numCtx: z.number().int().min(512).max(1_048_576),
+  /**
+   * The context window (num_ctx) sent with every request, in tokens, when the user fixed one;
+   * null (the default) lets Atelier choose it per model from what fits in the GPU's memory.
+   * (Always sent either way: Ollama's own default is small and silently cuts long chats.)
+   */
+  numCtx: z
+    .number({ error: `use a number of tokens from ${NUM_CTX_MIN} to ${NUM_CTX_MAX} (such as 16384), or auto` })
+    .int(`use a whole number of tokens from ${NUM_CTX_MIN} to ${NUM_CTX_MAX}, or auto`)
+    .min(NUM_CTX_MIN, `at least ${NUM_CTX_MIN} tokens (or auto)`)
+    .max(NUM_CTX_MAX, `at most ${NUM_CTX_MAX} tokens (or auto)`)
+    .nullable(),
   /** How long Ollama keeps a model loaded after a request: `5m`, `1h`, `0` (unload), `-1` (forever). */
   keepAlive: z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'use a duration such as 5m, 1h, 0 or -1'),
 });
@@ -169,7 +185,7 @@ export const DEFAULT_SETTINGS: Settings = {
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   language: 'system',
   theme: 'system',
-  ollama: { host: null, numCtx: 8192, keepAlive: '5m' },
+  ollama: { host: null, numCtx: null, keepAlive: '5m' },
   bedrock: { region: null, credentialSource: 'auto', profile: null },
   privacy: { tier: 'dsgvo_local' },
   hardware: { vramOverrideGb: null },

@@ -38,7 +38,7 @@ describe('a corrupt settings file', () => {
     await page.getByLabel('Theme').selectOption('light');
     await expect
       .poll(async () => JSON.parse(await fs.readFile(path.join(dataDir, 'settings.json'), 'utf8')) as unknown)
-      .toMatchObject({ schemaVersion: 1, language: 'system', theme: 'light' });
+      .toMatchObject({ schemaVersion: 2, language: 'system', theme: 'light' });
 
     await banner.getByRole('button', { name: 'Dismiss' }).click();
     await banner.waitFor({ state: 'detached' });

@@ -51,7 +51,7 @@ describe('the app shell in Chromium', () => {
     // Dark theme, in German.
     await page.getByLabel('Farbschema').selectOption('dark');
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await expect.poll(() => readSettingsFile(dataDir)).toMatchObject({ schemaVersion: 1, language: 'de', theme: 'dark' });
+    await expect.poll(() => readSettingsFile(dataDir)).toMatchObject({ schemaVersion: 2, language: 'de', theme: 'dark' });
     await page.screenshot({ path: path.join(screenshotDir, 'shell-de-dark.png') });
 
     // Settings survive a reload: they come back from the file, through main.

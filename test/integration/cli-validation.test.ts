@@ -43,6 +43,7 @@ describe('values are checked before they are taken', () => {
     ['ollama.keepAlive', '0', '0'],
     ['ollama.keepAlive', '5m', '5m'],
     ['ollama.numCtx', '16384', '16384'],
+    ['ollama.numCtx', 'null', 'auto'],
     ['hardware.vramOverrideGb', '8', '8'],
     ['hardware.vramOverrideGb', '7.5', '7.5'],
     ['hardware.vramOverrideGb', 'null', '(not set)'],
@@ -60,8 +61,9 @@ describe('values are checked before they are taken', () => {
 
   it.each([
     ['ollama.numCtx', '100', /ollama\.numCtx: .*512/],
-    ['ollama.numCtx', 'many', /ollama\.numCtx: .*expected number/],
-    ['ollama.numCtx', 'null', /ollama\.numCtx: .*expected number/],
+    ['ollama.numCtx', 'many', /"many" is not a valid value for ollama\.numCtx: use a number of tokens from 512 to 1048576 \(such as 16384\), or auto\./],
+    ['ollama.numCtx', '8192.5', /ollama\.numCtx: use a whole number of tokens/],
+    ['ollama.numCtx', '2000000', /ollama\.numCtx: at most 1048576 tokens \(or auto\)/],
     ['ollama.keepAlive', 'forever', /use a duration such as 5m, 1h, 0 or -1/],
   ])('config set %s %s is refused, saying why', async (key, value, why) => {
     const result = await runAtelier(['config', 'set', key, value], { env: { ATELIER_HOME: await tempDir() } });

@@ -52,6 +52,41 @@ describe('hardware and Ollama over IPC', () => {
     expect(probes).toBe(2);
   });
 
+  it('chats plan num_ctx with the app’s detection, kept in the data folder for the next start, which does not wait for its own', async () => {
+    fake = createOllamaFake({ models: ['llama3.2:3b'] });
+    await fake.start();
+    const dataDir = await tempDir();
+    const chat = async (app: Awaited<ReturnType<typeof startMainProcess>>) => {
+      const parts: unknown[] = [];
+      const stop = app.forwardEvents((event, payload) => void (event === 'chat:stream-part' && parts.push(payload)));
+      const started = await app.dispatch('chat:start-stream', { model: 'local/llama3.2:3b', messages: [{ role: 'user', content: 'Hallo!' }] }, APP);
+      expect(started).toMatchObject({ ok: true });
+      await expect.poll(() => parts.some((payload) => ['finish', 'error'].includes((payload as { part: { type: string } }).part.type))).toBe(true);
+      stop();
+      const last = fake?.requests.filter((request) => request.path === '/api/chat').at(-1);
+      return (JSON.parse(last?.body ?? '{}') as { options: { num_ctx: number } }).options.num_ctx;
+    };
+
+    // Before anything is detected (the probe has not answered), the default.
+    let answerProbe: (probe: ProbeResults) => void = () => undefined;
+    const slow = new Promise<ProbeResults>((resolve) => (answerProbe = resolve));
+    const first = await startMainProcess(dataDir, ['app://atelier'], { OLLAMA_HOST: fake.url }, () => slow);
+    first.services.hardware.warmUp();
+    expect(await chat(first)).toBe(8192);
+    // A 12 GB NVIDIA card: llama3.2:3b has room for about 77,500 tokens.
+    answerProbe(await fixtureProbe('linux-nvidia')());
+    await first.dispatch('hardware:get', undefined, APP);
+    expect(await chat(first)).toBe(65_536);
+    await expect.poll(() => fs.existsSync(path.join(dataDir, 'hardware.json'))).toBe(true);
+    await first.services.close();
+
+    // The next start plans with what was kept while its own probe has not answered.
+    const second = await startMainProcess(dataDir, ['app://atelier'], { OLLAMA_HOST: fake.url }, () => new Promise<ProbeResults>(() => undefined));
+    second.services.hardware.warmUp();
+    expect(await chat(second)).toBe(65_536);
+    await second.services.close();
+  });
+
   it('ollama:status and ollama:list answer from Ollama, with fit badges for this machine', async () => {
     const { main: app } = await main(fixtureProbe('linux-nvidia'), { models: ['llama3.2:3b', 'llama3.3:70b'] });
     expect(await app.dispatch('ollama:status', undefined, APP)).toMatchObject({ ok: true, value: { running: true, version: '0.12.6' } });

@@ -23,7 +23,7 @@ describe('atelier (the CLI)', () => {
     expect(JSON.parse(await fs.readFile(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'de' });
     expect((await atelier(dir, 'settings', 'get', 'language')).stdout).toBe('de\n');
     expect(JSON.parse((await atelier(dir, 'settings', 'get', '--json')).stdout)).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       language: 'de',
       theme: 'system',
     });

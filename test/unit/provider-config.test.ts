@@ -41,7 +41,7 @@ describe('resolveProviderConfig', () => {
     });
     expect(config.openai).toMatchObject({ baseUrl: 'https://proxy.example/v1', apiKey: null, keyVariable: 'OPENAI_API_KEY' });
     expect(config.openrouter.baseUrl).toBe('https://openrouter.ai/api/v1');
-    expect(config.ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'environment', numCtx: 8192, keepAlive: '5m' });
+    expect(config.ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'environment', numCtx: null, vramBytes: null, keepAlive: '5m' });
     expect(config.bedrock).toMatchObject({
       region: 'eu-west-1',
       regionSource: 'environment',
@@ -57,6 +57,15 @@ describe('resolveProviderConfig', () => {
     expect(config.bedrock).toMatchObject({ region: 'eu-north-1', regionSource: 'settings', auth: { kind: 'default-chain' } });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).bedrock).toMatchObject({ region: 'eu-central-1', regionSource: 'default' });
     expect(resolveProviderConfig(DEFAULT_SETTINGS, {}).ollama).toMatchObject({ host: 'http://127.0.0.1:11434', hostSource: 'default' });
+  });
+
+  it('plans num_ctx with the VRAM override when there is one, else with the detected GPU memory', () => {
+    const GIB = 1024 ** 3;
+    expect(resolveProviderConfig(DEFAULT_SETTINGS, {}, new Map(), 8 * GIB).ollama).toMatchObject({ numCtx: null, vramBytes: 8 * GIB });
+    const override = { ...DEFAULT_SETTINGS, hardware: { vramOverrideGb: 23.5 } };
+    expect(resolveProviderConfig(override, {}, new Map(), 8 * GIB).ollama.vramBytes).toBe(23.5 * GIB);
+    expect(resolveProviderConfig({ ...DEFAULT_SETTINGS, hardware: { vramOverrideGb: 0 } }, {}, new Map(), 8 * GIB).ollama.vramBytes).toBe(0);
+    expect(resolveProviderConfig({ ...DEFAULT_SETTINGS, ollama: { ...DEFAULT_SETTINGS.ollama, numCtx: 4096 } }, {}).ollama).toMatchObject({ numCtx: 4096, vramBytes: null });
   });
 
   it('takes a key saved in the keychain before the environment variable, and says so', () => {

@@ -92,6 +92,28 @@ describe('SettingsStore', () => {
     expect(recovery?.problems).toEqual([expect.stringMatching(/^budget\.monthlyUsd: .*"3"/), expect.stringMatching(/^ollama\.keepAlive: .*"soon"/)]);
   });
 
+  it('reads a layout-1 file’s 8192 (the old default, in every file) as automatic num_ctx, and any other number as fixed', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'settings.json');
+    await fs.writeFile(file, JSON.stringify({ schemaVersion: 1, theme: 'dark', ollama: { host: null, numCtx: 8192, keepAlive: '5m' } }));
+    const old = (await SettingsStore.open(dir)).get();
+    expect(old).toEqual({ settings: { ...DEFAULT_SETTINGS, theme: 'dark', ollama: { ...DEFAULT_SETTINGS.ollama, numCtx: null } }, recovery: null });
+    await fs.writeFile(file, JSON.stringify({ schemaVersion: 1, ollama: { host: null, numCtx: 16384, keepAlive: '5m' } }));
+    expect((await SettingsStore.open(dir)).get()).toMatchObject({ settings: { ollama: { numCtx: 16384 } }, recovery: null });
+  });
+
+  it('keeps an 8192 set under layout 2 fixed, and writes layout 2 after a change to an old file', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'settings.json');
+    await fs.writeFile(file, JSON.stringify({ schemaVersion: 1, ollama: { host: null, numCtx: 8192, keepAlive: '5m' } }));
+    const store = await SettingsStore.open(dir);
+    await store.update({ theme: 'light' });
+    expect(await readJson(file)).toMatchObject({ schemaVersion: 2, theme: 'light', ollama: { numCtx: null } });
+    await store.update({ ollama: { numCtx: 8192 } });
+    expect(await readJson(file)).toMatchObject({ schemaVersion: 2, ollama: { numCtx: 8192 } });
+    expect((await SettingsStore.open(dir)).get().settings.ollama.numCtx).toBe(8192);
+  });
+
   it('takes a group with a value left out (a budget with only a daily limit) without calling it a problem', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 1, budget: { dailyUsd: 5 } }));

@@ -32,22 +32,23 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
     .action(async (key: string | undefined, options: { json?: boolean }) => {
       const current = (await openSettingsStore(io)).get().settings;
       if (key !== undefined) {
-        const value = readPath(current, checkPath(key));
+        const path = checkPath(key);
+        const value = readPath(current, path);
         if (options.json) printJson(io, value);
-        else io.stdout(`${formatValue(value)}\n`);
+        else io.stdout(`${formatValue(value, path)}\n`);
         return;
       }
       if (options.json) {
         printJson(io, current);
         return;
       }
-      for (const path of settingPaths) io.stdout(`${path} = ${formatValue(readPath(current, path))}\n`);
+      for (const path of settingPaths) io.stdout(`${path} = ${formatValue(readPath(current, path), path)}\n`);
       for (const endpoint of current.endpoints) io.stdout(`endpoint ${endpoint.prefix} = ${endpoint.baseUrl} (${endpoint.name})\n`);
     });
 
   settings
     .command('set')
-    .description('change one setting ("null" resets the ones that may be empty)')
+    .description('change one setting ("null" resets the ones that may be empty; "auto" lets Atelier choose ollama.numCtx)')
     .argument('<key>', `one of: ${settingPaths.join(', ')}`)
     .argument('<value>', 'the new value')
     .action(async (key: string, value: string) => {
@@ -59,7 +60,7 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
         checkProvider(path, value, readPath(applySettingsPatch(current, patch), path), current);
         return patch;
       });
-      io.stdout(`${path} = ${formatValue(readPath(state.settings, path))}\n`);
+      io.stdout(`${path} = ${formatValue(readPath(state.settings, path), path)}\n`);
     });
 }
 
@@ -96,17 +97,24 @@ function readPath(settings: Settings, path: string): unknown {
   return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], settings);
 }
 
-function formatValue(value: unknown): string {
-  return value === null ? '(not set)' : String(value);
+/** Settings whose empty value (null) means that Atelier chooses: `auto` sets and shows it. */
+const AUTOMATIC_SETTINGS = new Set(['ollama.numCtx']);
+
+function formatValue(value: unknown, path: string): string {
+  if (value === null) return AUTOMATIC_SETTINGS.has(path) ? 'auto' : '(not set)';
+  return String(value);
 }
 
 /**
  * The value as the setting wants it. Everything arrives as text on a command line: `null` clears
- * a setting that may be empty; otherwise the text is tried as it is first (`ollama.keepAlive -1`
- * is the duration "-1", a profile may be called "2024"), and as a number or a boolean only when
- * the setting does not take text (`ollama.numCtx 16384`, `chat.firstRunCompleted true`).
+ * a setting that may be empty (`auto` too, where empty means that Atelier chooses); otherwise the
+ * text is tried as it is first (`ollama.keepAlive -1` is the duration "-1", a profile may be
+ * called "2024"), and as a number or a boolean only when the setting does not take text
+ * (`ollama.numCtx 16384`, `chat.firstRunCompleted true`).
  */
 function parsePatch(path: string, value: string): SettingsPatch {
+  // `auto` (or `automatic`) lets Atelier choose, as null does (ollama.numCtx auto).
+  if (AUTOMATIC_SETTINGS.has(path) && /^auto(matic)?$/i.test(value.trim())) value = 'null';
   const [group, field] = path.split('.') as [string, string | undefined];
   const attempt = (candidate: unknown) => SettingsPatchSchema.safeParse(field === undefined ? { [group]: candidate } : { [group]: { [field]: candidate } });
   const typed: unknown[] = [];

@@ -10,8 +10,11 @@ export function secretNamesFor(settings: Settings): string[] {
   return [...builtinSecretNames, ...settings.endpoints.map((endpoint) => `endpoint:${endpoint.prefix}`)];
 }
 
-/** Provider configuration from settings, the keychain (first) and the environment (second). */
-export async function loadProviderConfig(settings: Settings, env: Env, secrets: SecretStore | null): Promise<ProviderConfig> {
+/**
+ * Provider configuration from settings, the keychain (first) and the environment (second);
+ * `detectedVramBytes` is the GPU memory detected (for num_ctx), null when not known.
+ */
+export async function loadProviderConfig(settings: Settings, env: Env, secrets: SecretStore | null, detectedVramBytes: number | null = null): Promise<ProviderConfig> {
   const values = secrets ? await secrets.snapshot(secretNamesFor(settings)) : new Map<string, string>();
-  return resolveProviderConfig(settings, env, values);
+  return resolveProviderConfig(settings, env, values, detectedVramBytes);
 }

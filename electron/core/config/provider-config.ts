@@ -13,7 +13,16 @@ export interface OllamaConfig {
   hostSource: Source;
   /** OLLAMA_HOST holds something that is no address: said, and nothing is sent anywhere. */
   hostProblem?: string;
-  numCtx: number;
+  /**
+   * The num_ctx the user fixed in settings, in tokens; null: chosen per model from `vramBytes`
+   * (core/hardware/context-size.ts, through `ollamaNumCtx`).
+   */
+  numCtx: number | null;
+  /**
+   * The GPU memory num_ctx is planned with, in bytes: the user's override, else the detected
+   * (0: none, models run on the CPU); null while the hardware is not known yet.
+   */
+  vramBytes: number | null;
   keepAlive: string;
 }
 
@@ -71,12 +80,16 @@ export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** Frankfurt: the default keeps data in the EU unless the user picks another region. */
 export const DEFAULT_BEDROCK_REGION = 'eu-central-1';
 
+/** VRAM is sold in binary units: a "12 GB" card has 12 GiB. */
+const GIB = 1024 ** 3;
+
 /**
  * Reads the standard variables (ANTHROPIC_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST, AWS_REGION, …)
  * here, once, and hands every SDK explicit values, so no SDK picks up a variable or a config file
- * on its own and sends a prompt somewhere the user did not choose.
+ * on its own and sends a prompt somewhere the user did not choose. `detectedVramBytes` is the
+ * GPU memory the last hardware detection found (null when none is known), for num_ctx.
  */
-export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map()): ProviderConfig {
+export function resolveProviderConfig(settings: Settings, env: Env, secrets: ReadonlyMap<string, string> = new Map(), detectedVramBytes: number | null = null): ProviderConfig {
   const ollamaHost = settings.ollama.host ?? nonEmpty(env.OLLAMA_HOST);
   const hostProblem = ollamaHost !== undefined && !isOllamaAddress(ollamaHost) ? `${settings.ollama.host !== null ? 'The Ollama address in Settings' : 'OLLAMA_HOST'} (“${printable(maskUrlCredentials(ollamaHost), 80)}”) is not an address Atelier can use.` : undefined;
   const region = settings.bedrock.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
@@ -86,6 +99,7 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
       hostSource: settings.ollama.host !== null ? 'settings' : ollamaHost !== undefined ? 'environment' : 'default',
       ...(hostProblem && { hostProblem }),
       numCtx: settings.ollama.numCtx,
+      vramBytes: settings.hardware.vramOverrideGb !== null ? Math.round(settings.hardware.vramOverrideGb * GIB) : detectedVramBytes,
       keepAlive: settings.ollama.keepAlive,
     },
     anthropic: keyed(env, secrets, 'anthropic', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from '../config/provider-config';
+import { ollamaNumCtx } from '../hardware/context-size';
 
 /**
  * Context windows of cloud model families, in tokens, as the providers document them (checked
@@ -26,9 +27,9 @@ const ollamaKnown = new Map<string, number>();
 
 /**
  * How many tokens a model can read, request and answer together, as Atelier will use it: for
- * Ollama the `num_ctx` Atelier sends (Ollama silently drops the start of a longer prompt), or the
- * model's own limit from /api/show when that is smaller; for cloud models their documented
- * window; null when unknown.
+ * Ollama the `num_ctx` Atelier sends (Ollama silently drops the start of a longer prompt: fixed
+ * in settings, or chosen for the model from the GPU's memory), or the model's own limit from
+ * /api/show when that is smaller; for cloud models their documented window; null when unknown.
  */
 export async function contextWindow(prefix: string, modelId: string, config: ProviderConfig, fetchImpl: typeof fetch = fetch, options: { askOllama?: boolean } = {}): Promise<number | null> {
   if (prefix === 'local') {
@@ -37,11 +38,18 @@ export async function contextWindow(prefix: string, modelId: string, config: Pro
     const key = `${config.ollama.host}\u0000${modelId}`;
     const known = ollamaKnown.get(key);
     if (known === undefined && options.askOllama !== false) void ollamaLimit(config.ollama.host, modelId, fetchImpl).then((own) => own !== null && ollamaKnown.set(key, own));
-    return known === undefined ? config.ollama.numCtx : Math.min(known, config.ollama.numCtx);
+    // The same choice the provider makes (it also caps by the known limit), so both agree.
+    const { numCtx } = ollamaNumCtx(config.ollama, modelId, known ?? null);
+    return known === undefined ? numCtx : Math.min(known, numCtx);
   }
   const id = modelId.toLowerCase();
   for (const [pattern, tokens] of CLOUD_WINDOWS) if (pattern.test(id)) return tokens;
   return null;
+}
+
+/** A local model's own limit, if this process has learned it from /api/show (never waits). */
+export function knownOllamaLimit(host: string, model: string): number | null {
+  return ollamaKnown.get(`${host}\u0000${model}`) ?? null;
 }
 
 function ollamaLimit(host: string, model: string, fetchImpl: typeof fetch): Promise<number | null> {

@@ -1,4 +1,5 @@
 import type { HardwareAdvice, HardwareReport, HardwareTier, ModelFit, ModelRole, Recommendation } from '../../../shared/hardware';
+import { chooseNumCtx, NUM_CTX_DEFAULT } from './context-size';
 import { ollamaModels, requiredBytes, type ModelShape, type OllamaModelTag } from './ollama-models';
 
 const GIB = 1024 ** 3;
@@ -75,25 +76,30 @@ export function estimateFit(model: ModelShape, numCtx: number, usableVramBytes: 
 }
 
 /**
- * The advice for this machine: its tier and a model per role with its fit at the configured
- * context size. Without a GPU, a model too big for the RAM gives way to the largest one of the
- * row that fits; with a GPU, the matrix's choice stays and a spill is shown as such.
+ * The advice for this machine: its tier and a model per role, each with the num_ctx Atelier
+ * sends it here and its fit at that size. `numCtx` is settings.ollama.numCtx: a fixed size, or
+ * null to choose it per model (context-size.ts). Models are chosen at the fixed size, or at the
+ * default 8,192 when automatic. Without a GPU, a model too big for the RAM gives way to the
+ * largest one of the row that fits; with a GPU, the matrix's choice stays and a spill is shown.
  */
-export function adviseLocalModels(report: Pick<HardwareReport, 'usableVramBytes' | 'ramBytes'>, numCtx: number): HardwareAdvice {
+export function adviseLocalModels(report: Pick<HardwareReport, 'usableVramBytes' | 'ramBytes'>, numCtx: number | null): HardwareAdvice {
   const tier = chooseTier(report.usableVramBytes);
   const row = hardwareMatrix[tier];
+  const chosenAt = numCtx ?? NUM_CTX_DEFAULT;
   const recommend = (role: ModelRole): Recommendation => {
     const candidates: OllamaModelTag[] = [row[role], ...(['extreme', 'advanced', 'fast'] as const).map((other) => row[other])];
     let chosen = row[role];
-    let estimate = estimateFit(ollamaModels[chosen], numCtx, report.usableVramBytes, report.ramBytes);
+    let estimate = estimateFit(ollamaModels[chosen], chosenAt, report.usableVramBytes, report.ramBytes);
     if (estimate.fit === 'too-big') {
       const smaller = candidates
-        .map((tag) => ({ tag, estimate: estimateFit(ollamaModels[tag], numCtx, report.usableVramBytes, report.ramBytes) }))
+        .map((tag) => ({ tag, estimate: estimateFit(ollamaModels[tag], chosenAt, report.usableVramBytes, report.ramBytes) }))
         .filter((candidate) => candidate.estimate.fit !== 'too-big')
         .sort((a, b) => b.estimate.requiredBytes - a.estimate.requiredBytes)[0];
-      if (smaller) ({ tag: chosen, estimate } = smaller);
+      if (smaller) chosen = smaller.tag;
     }
-    return { model: `local/${chosen}`, label: ollamaModels[chosen].label, requiredBytes: estimate.requiredBytes, fit: estimate.fit };
+    const context = chooseNumCtx({ model: chosen, fixed: numCtx, vramBytes: report.usableVramBytes });
+    estimate = estimateFit(ollamaModels[chosen], context.numCtx, report.usableVramBytes, report.ramBytes);
+    return { model: `local/${chosen}`, label: ollamaModels[chosen].label, requiredBytes: estimate.requiredBytes, fit: estimate.fit, numCtx: context.numCtx, numCtxReason: context.reason };
   };
-  return { tier, numCtx, local: { fast: recommend('fast'), advanced: recommend('advanced'), extreme: recommend('extreme') } };
+  return { tier, numCtx: chosenAt, numCtxAutomatic: numCtx === null, local: { fast: recommend('fast'), advanced: recommend('advanced'), extreme: recommend('extreme') } };
 }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { HardwareReport } from '../../../shared/hardware';
+import { cachedVramBytes, writeHardwareCache } from './hardware-cache';
 import { interpretHardware, type ProbeResults } from './interpret-hardware';
 
 /** VRAM is sold in binary units: a "12 GB" card has 12 GiB. */
@@ -11,6 +12,14 @@ interface ProbeRun {
   durationMs: number;
 }
 
+export interface HardwareServiceOptions {
+  /**
+   * The data folder: each detection is kept there (hardware-cache.ts), and num_ctx is planned
+   * with the one kept from an earlier run until this run's detection is done.
+   */
+  dataDir?: string;
+}
+
 /**
  * This machine's hardware, detected once and kept: the probe runs in the background (in the
  * app, in a worker thread) with a time limit, and `get` applies the user's VRAM override to the
@@ -18,10 +27,14 @@ interface ProbeRun {
  */
 export class HardwareService {
   private run: Promise<ProbeRun> | null = null;
+  /** The latest detection that worked, without the override; null until one is done. */
+  private detected: { usableVramBytes: number } | null = null;
+  private cached: Promise<number | null> | null = null;
 
   constructor(
     private readonly probe: () => Promise<ProbeResults>,
     private readonly vramOverrideGb: () => number | null,
+    private readonly options: HardwareServiceOptions = {},
   ) {}
 
   /** Starts detection without waiting for it (at app start, after the window is up). */
@@ -35,11 +48,28 @@ export class HardwareService {
     return interpretHardware(probe, { vramOverrideBytes: override === null ? null : override * GB, detectedAt, durationMs });
   }
 
+  /**
+   * The GPU memory detected, in bytes, without the override (the provider configuration applies
+   * it): this run's detection once done, else the one kept from an earlier run, else null. Never
+   * waits for a probe, so a chat does not either.
+   */
+  async detectedVramBytes(): Promise<number | null> {
+    if (this.detected !== null) return this.detected.usableVramBytes;
+    const { dataDir } = this.options;
+    if (dataDir === undefined) return null;
+    this.cached ??= cachedVramBytes(dataDir);
+    return this.cached;
+  }
+
   private probed(refresh: boolean): Promise<ProbeRun> {
     if (this.run === null || refresh) {
       const started = performance.now();
       this.run = this.probe().then(
-        (probe) => ({ probe, detectedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) }),
+        (probe) => {
+          const run = { probe, detectedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
+          if (probe.fallback !== true) this.remember(run);
+          return run;
+        },
         (error: unknown) => ({
           probe: fallbackProbe(`detection failed: ${error instanceof Error ? error.message : String(error)}`),
           detectedAt: new Date().toISOString(),
@@ -48,6 +78,14 @@ export class HardwareService {
       );
     }
     return this.run;
+  }
+
+  /** A detection that worked is used from now on, and kept for the next start and the CLI. */
+  private remember(run: ProbeRun): void {
+    const report = interpretHardware(run.probe, { vramOverrideBytes: null, detectedAt: run.detectedAt, durationMs: run.durationMs });
+    this.detected = { usableVramBytes: report.usableVramBytes };
+    // Keeping it is a convenience: if it cannot be written, the next start probes again.
+    if (this.options.dataDir !== undefined) void writeHardwareCache(this.options.dataDir, report).catch(() => undefined);
   }
 }
 
@@ -63,5 +101,6 @@ export function fallbackProbe(problem: string): ProbeResults {
     nvidiaSmi: null,
     sysfs: [],
     problems: [problem],
+    fallback: true,
   };
 }

@@ -41,6 +41,8 @@ export interface ProbeResults {
   nvidiaSmi: string | null;
   sysfs: SysfsGpu[];
   problems: string[];
+  /** Set when detection failed or timed out and this is only what Node alone knows. */
+  fallback?: boolean;
 }
 
 /**

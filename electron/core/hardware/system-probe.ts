@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type si from 'systeminformation';
 import type { HardwareReport } from '../../../shared/hardware';
+import { describeWriteError } from '../store/atomic-file';
+import { writeHardwareCache } from './hardware-cache';
 import { interpretHardware, type ControllerInfo, type ProbeResults, type SysfsGpu } from './interpret-hardware';
 import { NVIDIA_SMI_ARGS } from './nvidia-smi';
 
@@ -111,13 +113,22 @@ async function linuxOsInfo(): Promise<{ release: string }> {
   return { release: version || os.release() };
 }
 
-/** Detects this machine's hardware: probes, then interprets with the user's VRAM override. */
-export async function detectHardware(options: { vramOverrideBytes?: number | null; timeoutMs?: number } = {}): Promise<HardwareReport> {
+/**
+ * Detects this machine's hardware: probes, then interprets with the user's VRAM override. With
+ * `rememberIn` (the data folder), the detection is also kept there for num_ctx (hardware-cache.ts);
+ * a failure to keep it is added to the report's problems, never thrown.
+ */
+export async function detectHardware(options: { vramOverrideBytes?: number | null; timeoutMs?: number; rememberIn?: string } = {}): Promise<HardwareReport> {
   const started = performance.now();
   const probe = await probeSystem(options.timeoutMs);
-  return interpretHardware(probe, {
-    vramOverrideBytes: options.vramOverrideBytes ?? null,
-    detectedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - started),
-  });
+  const context = { detectedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
+  const report = interpretHardware(probe, { ...context, vramOverrideBytes: options.vramOverrideBytes ?? null });
+  if (options.rememberIn !== undefined) {
+    try {
+      await writeHardwareCache(options.rememberIn, interpretHardware(probe, { ...context, vramOverrideBytes: null }));
+    } catch (error) {
+      report.problems.push(`the detection could not be kept for "atelier chat": ${describeWriteError(error).reason}`);
+    }
+  }
+  return report;
 }

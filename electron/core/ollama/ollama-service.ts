@@ -4,6 +4,7 @@ import { AtelierError } from '../../../shared/errors';
 import type { ModelFit } from '../../../shared/hardware';
 import type { InstalledModel, OllamaStatus, PullProgress } from '../../../shared/ollama';
 import type { OllamaConfig } from '../config/provider-config';
+import { chooseNumCtx } from '../hardware/context-size';
 import { estimateFit } from '../hardware/hardware-matrix';
 import type { ModelShape } from '../hardware/ollama-models';
 import { CANCELLED, errorForNetwork, isAbortError, type ErrorContext } from '../providers/provider-errors';
@@ -85,7 +86,10 @@ export class OllamaService {
     );
   }
 
-  /** Installed models, largest first, each with its fit on `machine` at the configured context. */
+  /**
+   * Installed models, largest first, each with the num_ctx Atelier sends it on `machine` (fixed
+   * in settings, or chosen from the machine's GPU memory) and its fit at that size.
+   */
   async list(machine: MachineMemory): Promise<InstalledModel[]> {
     return this.send('', () => this.listOn(machine));
   }
@@ -95,14 +99,15 @@ export class OllamaService {
     try {
       const [{ models }, running] = await Promise.all([client.list(), client.ps().catch(() => ({ models: [] }))]);
       const loaded = new Set(running.models.map((model) => model.name));
-      const numCtx = this.config().numCtx;
+      const fixed = this.config().numCtx;
       const listed = await Promise.all(
         models.map(async (model): Promise<InstalledModel> => {
           const shape = await client
             .show({ model: model.name })
             .then((show) => shapeFromShow(show, model.size))
             .catch(() => null);
-          const estimate: { fit: ModelFit; requiredBytes: number } | null = shape ? estimateFit(shape, numCtx, machine.usableVramBytes, machine.ramBytes) : null;
+          const context = chooseNumCtx({ model: model.name, fixed, vramBytes: machine.usableVramBytes });
+          const estimate: { fit: ModelFit; requiredBytes: number } | null = shape ? estimateFit(shape, context.numCtx, machine.usableVramBytes, machine.ramBytes) : null;
           return {
             name: model.name,
             sizeBytes: model.size,
@@ -112,6 +117,8 @@ export class OllamaService {
             loaded: loaded.has(model.name),
             fit: estimate?.fit ?? null,
             requiredBytes: estimate?.requiredBytes ?? null,
+            numCtx: context.numCtx,
+            numCtxReason: context.reason,
           };
         }),
       );

@@ -1,6 +1,8 @@
 import { Ollama, type Message } from 'ollama';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { OllamaConfig } from '../config/provider-config';
+import { knownOllamaLimit } from '../context/context-window';
+import { ollamaNumCtx } from '../hardware/context-size';
 import { mapOllamaError } from './ollama-errors';
 import { ollamaFetch } from './ollama-fetch';
 import type { ErrorContext } from './provider-errors';
@@ -35,8 +37,9 @@ async function* streamChat(client: Ollama, config: OllamaConfig, request: Provid
     stream: true,
     keep_alive: config.keepAlive,
     options: {
-      // Always sent: Ollama's default context is small and silently truncates long chats.
-      num_ctx: config.numCtx,
+      // Always sent: Ollama's default context is small and silently truncates long chats. Fixed
+      // in settings, or chosen for this model from the GPU's memory; contextWindow() says the same.
+      num_ctx: ollamaNumCtx(config, request.model, knownOllamaLimit(config.host, request.model)).numCtx,
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxTokens !== undefined && { num_predict: request.maxTokens }),
     },

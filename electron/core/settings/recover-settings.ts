@@ -30,7 +30,7 @@ export function recoverSettings(text: string): RecoveredSettings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   const problems: string[] = [];
   const shape = SettingsSchema.shape;
-  for (const [key, value] of Object.entries(data)) {
+  for (const [key, value] of Object.entries(migrateSettings(data as Record<string, unknown>))) {
     if (!Object.hasOwn(shape, key)) {
       problems.push(`${key}: not a setting this version of Atelier knows`);
       continue;
@@ -47,6 +47,29 @@ export function recoverSettings(text: string): RecoveredSettings {
     }
   }
   return { settings, problems, reason: problems.length > 0 ? 'invalid' : null };
+}
+
+/** The old default `ollama.numCtx`, written into every settings file of layout 1. */
+const OLD_DEFAULT_NUM_CTX = 8192;
+
+/**
+ * Brings a file written by an older Atelier to the current layout, so its values are read as
+ * they were meant (a file of a newer layout is left alone: its version is then reported).
+ *
+ * 1 → 2: `ollama.numCtx` became nullable, null choosing it per model from the GPU's memory.
+ * Layout 1 wrote the default 8192 into every file, so 8192 there cannot be told from a choice:
+ * it is taken as the default it almost always was, and becomes automatic. Any other number was
+ * set by someone and stays fixed. (Setting 8192 again now keeps it: the file is then layout 2.)
+ */
+export function migrateSettings(data: Record<string, unknown>): Record<string, unknown> {
+  const version = data.schemaVersion ?? 1;
+  if (version !== 1) return data;
+  const ollama = data.ollama;
+  const migrated: Record<string, unknown> = { ...data, schemaVersion: 2 };
+  if (typeof ollama === 'object' && ollama !== null && !Array.isArray(ollama) && (ollama as Record<string, unknown>).numCtx === OLD_DEFAULT_NUM_CTX) {
+    migrated.ollama = { ...ollama, numCtx: null };
+  }
+  return migrated;
 }
 
 /** The result for a file that holds nothing usable. */
