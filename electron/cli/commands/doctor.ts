@@ -4,14 +4,18 @@ import { loadProviderConfig } from '../../core/config/load-provider-config';
 import { describeAwsAuth, type ProviderConfig } from '../../core/config/provider-config';
 import { configSecrets, scrubPayload } from '../../core/secrets/scrub';
 import { SecretStore } from '../../core/secrets/secret-store';
+import { describeNumCtx } from '../../core/hardware/context-size';
 import { adviseLocalModels, cloudDefaults } from '../../core/hardware/hardware-matrix';
 import { detectHardware, probeSystem } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
 import { formatMemory } from '../../../shared/format';
 import { printable } from '../../../shared/text';
+import { terminalLine } from '../../../shared/terminal-text';
 import { listAwsProfiles } from '../../core/secrets/credentials-overview';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
-import { classroomLockFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import type { HardwareAdvice, HardwareReport, ModelRole } from '../../../shared/hardware';
+import type { InstalledModel } from '../../../shared/ollama';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { openSettingsStore } from './settings';
 
@@ -29,17 +33,22 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const settings = (await openSettingsStore(io)).get().settings;
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
       const override = settings.hardware.vramOverrideGb;
+      const ollamaService = new OllamaService(() => config.ollama, { policy: () => effectivePolicy(settings, policyFileFor(io).read()) });
       const [hardware, ollamaStatus] = await Promise.all([
-        detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 }),
-        new OllamaService(() => config.ollama, { policy: () => effectivePolicy(settings, policyFileFor(io).read()) }).status(),
+        // Kept in the data folder too: `atelier chat` plans Ollama's num_ctx with it, without probing.
+        detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3, rememberIn: dataDirFor(io) }),
+        ollamaService.status(),
       ]);
+      // Installed models, for the num_ctx each gets; doctor still answers when listing fails.
+      const installed = ollamaStatus.running ? await ollamaService.list(hardware).catch(() => [] as InstalledModel[]) : [];
       // An address may hold credentials (user:password@): masked, and scrubbed from what Ollama said.
       const ollama = { ...ollamaStatus, host: maskUrlCredentials(ollamaStatus.host), problem: ollamaStatus.problem && scrubPayload(ollamaStatus.problem, configSecrets(config)) };
-      const advice = adviseLocalModels(hardware, config.ollama.numCtx);
+      const advice = adviseLocalModels(hardware, settings.ollama.numCtx);
+      const context = contextReport(advice, hardware, installed, settings.ollama.numCtx);
       const policy = effectivePolicy(settings, policyFileFor(io).read());
       const awsProfiles = config.bedrock.auth.kind === 'profile' ? await listAwsProfiles(io.env) : [];
       const notes = [...(config.ollama.hostProblem ? [config.ollama.hostProblem] : []), ...(policy.problem ? [policy.problem] : []), ...(policy.notes ?? [])];
-      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source, classroomLocked: await classroomLockFor(io).isLocked() }, notes };
+      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, context, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source, classroomLocked: await classroomLockFor(io).isLocked() }, notes };
       if (options.json) {
         printJson(io, report);
         return;
@@ -55,10 +64,20 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       lines.push(
         `Tier: ${advice.tier} (${hardware.usableVramBytes > 0 ? `${formatMemory(hardware.usableVramBytes)} for models, from ${hardware.vramSource}` : 'no GPU memory: models run on the CPU'})`,
       );
-      lines.push(`Recommended local models at ${advice.numCtx} tokens of context:`);
+      lines.push(
+        context.automatic
+          ? 'Recommended local models, each with the context (num_ctx) Atelier sends it on this machine:'
+          : `Recommended local models at ${advice.numCtx} tokens of context (num_ctx, fixed in settings):`,
+      );
       for (const role of modelRoles) {
         const pick = advice.local[role];
-        lines.push(`  ${role.padEnd(9)} ${pick.model.padEnd(24)} needs ~${formatMemory(pick.requiredBytes)}, ${pick.fit}`);
+        const why = context.automatic ? ` (${context.models.find((entry) => entry.model === pick.model)?.why ?? ''})` : '';
+        lines.push(`  ${role.padEnd(9)} ${pick.model.padEnd(24)} needs ~${formatMemory(pick.requiredBytes)}, ${pick.fit}${context.automatic ? `, num_ctx ${pick.numCtx}${why}` : ''}`);
+      }
+      const others = context.models.filter((entry) => entry.roles.length === 0);
+      if (others.length > 0) {
+        lines.push('Installed local models, with the context (num_ctx) Atelier sends each:');
+        for (const entry of others) lines.push(`  ${terminalLine(entry.model, 120).padEnd(34)} num_ctx ${entry.numCtx} (${entry.why})`);
       }
       lines.push(
         ollama.running
@@ -71,6 +90,28 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       for (const problem of [...hardware.problems, ...notes]) lines.push(`Note: ${problem}`);
       io.stdout(`${lines.join('\n')}\n`);
     });
+}
+
+/**
+ * The num_ctx Atelier sends each recommended and each installed local model on this machine,
+ * and why: the same choice a chat makes (core/hardware/context-size.ts).
+ */
+function contextReport(advice: HardwareAdvice, hardware: HardwareReport, installed: readonly InstalledModel[], fixed: number | null) {
+  const vramBytes = hardware.usableVramBytes;
+  const models = new Map<string, { model: string; numCtx: number; reason: string; why: string; roles: ModelRole[]; installed: boolean }>();
+  for (const role of modelRoles) {
+    const pick = advice.local[role];
+    const entry = models.get(pick.model);
+    if (entry) entry.roles.push(role);
+    else models.set(pick.model, { model: pick.model, numCtx: pick.numCtx, reason: pick.numCtxReason, why: describeNumCtx({ numCtx: pick.numCtx, reason: pick.numCtxReason }, vramBytes), roles: [role], installed: false });
+  }
+  for (const model of installed) {
+    const id = `local/${model.name}`;
+    const entry = models.get(id);
+    if (entry) entry.installed = true;
+    else models.set(id, { model: id, numCtx: model.numCtx, reason: model.numCtxReason, why: describeNumCtx({ numCtx: model.numCtx, reason: model.numCtxReason }, vramBytes), roles: [], installed: true });
+  }
+  return { automatic: fixed === null, fixedNumCtx: fixed, vramBytes, models: [...models.values()] };
 }
 
 /** Which providers have what they need, and where it comes from; never the key itself, nor credentials in an address. */

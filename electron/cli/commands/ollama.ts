@@ -4,7 +4,7 @@ import type { PullProgress } from '../../../shared/ollama';
 import { resolveProviderConfig } from '../../core/config/provider-config';
 import { detectHardware } from '../../core/hardware/system-probe';
 import { OllamaService } from '../../core/ollama/ollama-service';
-import { egressRecorderFor, formatBytes, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { dataDirFor, egressRecorderFor, formatBytes, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { CliExit, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
@@ -30,7 +30,8 @@ export function registerOllamaCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const { ollama: client, vramOverrideGb } = await service(io);
-      const hardware = await detectHardware({ vramOverrideBytes: vramOverrideGb === null ? null : vramOverrideGb * 1024 ** 3 });
+      // Kept in the data folder too: `atelier chat` plans Ollama's num_ctx with it, without probing.
+      const hardware = await detectHardware({ vramOverrideBytes: vramOverrideGb === null ? null : vramOverrideGb * 1024 ** 3, rememberIn: dataDirFor(io) });
       const models = await client.list(hardware);
       if (options.json) {
         printJson(io, models);
