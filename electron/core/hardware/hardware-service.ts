@@ -65,9 +65,9 @@ export class HardwareService {
     if (this.run === null || refresh) {
       const started = performance.now();
       this.run = this.probe().then(
-        (probe) => {
+        async (probe) => {
           const run = { probe, detectedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
-          if (probe.fallback !== true) this.remember(run);
+          if (probe.fallback !== true) await this.remember(run);
           return run;
         },
         (error: unknown) => ({
@@ -80,12 +80,15 @@ export class HardwareService {
     return this.run;
   }
 
-  /** A detection that worked is used from now on, and kept for the next start and the CLI. */
-  private remember(run: ProbeRun): void {
+  /**
+   * A detection that worked is used from now on, and kept for the next start and the CLI (kept
+   * before the detection is answered, so whoever waits for it also waits for the file).
+   */
+  private async remember(run: ProbeRun): Promise<void> {
     const report = interpretHardware(run.probe, { vramOverrideBytes: null, detectedAt: run.detectedAt, durationMs: run.durationMs });
     this.detected = { usableVramBytes: report.usableVramBytes };
     // Keeping it is a convenience: if it cannot be written, the next start probes again.
-    if (this.options.dataDir !== undefined) void writeHardwareCache(this.options.dataDir, report).catch(() => undefined);
+    if (this.options.dataDir !== undefined) await writeHardwareCache(this.options.dataDir, report).catch(() => undefined);
   }
 }
 
