@@ -6,9 +6,15 @@ import type { HardwareAdvice, HardwareReport } from '../../../shared/hardware';
 import { call } from '../../ipc/client';
 import { useSettings } from '../../settings/SettingsProvider';
 
-/** What this computer has, the tier it is in, and the local models recommended for it. */
+/** The fixed context sizes offered besides "automatic", in tokens. */
+const NUM_CTX_CHOICES = [4096, 8192, 16_384, 32_768, 65_536, 131_072];
+
+/**
+ * What this computer has, the tier it is in, the local models recommended for it with the
+ * context size (num_ctx) each gets, and the context size setting (automatic or fixed).
+ */
 export function HardwarePanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { state, update } = useSettings();
   const [data, setData] = useState<{ report: HardwareReport; advice: HardwareAdvice } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -16,8 +22,10 @@ export function HardwarePanel() {
   /** What the user is typing; null shows the saved value. */
   const [draft, setDraft] = useState<string | null>(null);
   const overrideId = useId();
+  const contextId = useId();
   const overrideGb = state?.settings.hardware.vramOverrideGb ?? null;
   const numCtx = state?.settings.ollama.numCtx;
+  const tokens = (count: number) => count.toLocaleString(i18n.language);
 
   const load = useCallback(
     (refresh: boolean) =>
@@ -37,6 +45,12 @@ export function HardwarePanel() {
   }, [load, overrideGb, numCtx]);
 
   const override = draft ?? (overrideGb === null ? '' : String(overrideGb));
+  const saveNumCtx = (value: number | null) => {
+    update({ ollama: { numCtx: value } }).then(
+      () => setNotice(null),
+      (failure: unknown) => setNotice(String((failure as Error).message)),
+    );
+  };
   const saveOverride = (value: number | null) => {
     update({ hardware: { vramOverrideGb: value } }).then(
       () => {
@@ -80,7 +94,7 @@ export function HardwarePanel() {
             {t('hardware.tier', { tier: data.advice.tier })}
           </p>
 
-          <h3 className="card-heading">{t('hardware.recommended', { numCtx: data.advice.numCtx })}</h3>
+          <h3 className="card-heading">{data.advice.numCtxAutomatic ? t('hardware.recommendedAuto') : t('hardware.recommended', { numCtx: tokens(data.advice.numCtx) })}</h3>
           <table className="models-table">
             <tbody>
               {modelRoles.map((role) => {
@@ -92,6 +106,10 @@ export function HardwarePanel() {
                       {pick.label} <code className="path">{pick.model}</code>
                     </td>
                     <td className="muted">{t('hardware.needs', { size: formatMemory(pick.requiredBytes) })}</td>
+                    <td>
+                      {t('hardware.numCtx', { numCtx: tokens(pick.numCtx) })}
+                      <div className="muted">{t(`hardware.numCtxReason_${pick.numCtxReason}`)}</div>
+                    </td>
                     <td>
                       <span className={`badge badge-${pick.fit}`}>{t(`hardware.fit_${pick.fit}`)}</span>
                     </td>
@@ -117,6 +135,19 @@ export function HardwarePanel() {
               {t('hardware.refresh')}
             </button>
           </div>
+
+          <label htmlFor={contextId}>{t('hardware.contextSize')}</label>
+          <select id={contextId} value={numCtx === null || numCtx === undefined ? 'auto' : String(numCtx)} onChange={(event) => saveNumCtx(event.target.value === 'auto' ? null : Number(event.target.value))}>
+            <option value="auto">{t('hardware.contextAuto')}</option>
+            {[...new Set([...NUM_CTX_CHOICES, ...(typeof numCtx === 'number' ? [numCtx] : [])])]
+              .sort((a, b) => a - b)
+              .map((choice) => (
+                <option key={choice} value={String(choice)}>
+                  {t('hardware.contextFixed', { numCtx: tokens(choice) })}
+                </option>
+              ))}
+          </select>
+          <p className="muted">{t('hardware.contextHint')}</p>
 
           <label htmlFor={overrideId}>{t('hardware.override')}</label>
           <div className="row">

@@ -8,9 +8,9 @@ interface PullState {
   progress: PullProgress | null;
 }
 
-/** Ollama's status, the installed models with their fit on this computer, downloads and deletes. */
+/** Ollama's status, the installed models with the context each gets and their fit on this computer, downloads and deletes. */
 export function OllamaPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<OllamaStatus | null>(null);
   const [models, setModels] = useState<InstalledModel[]>([]);
   const [pulls, setPulls] = useState<Record<string, PullState>>({});
@@ -99,6 +99,9 @@ export function OllamaPanel() {
                       <code className="path">{model.name}</code>
                     </th>
                     <td className="muted">{formatBytes(model.sizeBytes)}</td>
+                    <td className="muted" title={t(`hardware.numCtxReason_${model.numCtxReason}`)}>
+                      {t('hardware.numCtx', { numCtx: model.numCtx.toLocaleString(i18n.language) })}
+                    </td>
                     <td>
                       {model.fit && <span className={`badge badge-${model.fit}`}>{t(`hardware.fit_${model.fit}`)}</span>}
                       {model.loaded && <span className="badge">{t('ollama.loaded')}</span>}
