@@ -45,6 +45,8 @@ export const ChatRequestSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** Upper bound on the answer's length, in tokens. */
   maxTokens: z.number().int().positive().max(1_000_000).optional(),
+  /** Where the answer stops: up to 4 texts, the first one that appears ends it (not itself shown). */
+  stop: z.array(z.string().min(1).max(200)).min(1).max(4).optional(),
   /**
    * The assistant to answer as (its id): its instructions become the system prompt, its
    * temperature the default. Resolved by the router, where the school's rules apply.

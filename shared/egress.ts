@@ -23,5 +23,7 @@ export const EgressEntrySchema = z.object({
   errorCode: z.string().nullable(),
   /** What it cost in US dollars; null when unknown (no price, or it ended without a count). */
   costUsd: z.number().nullable(),
+  /** Which tool asked through the local endpoint (its access token's name); null for the app and the CLI. */
+  client: z.string().nullable(),
 });
 export type EgressEntry = z.infer<typeof EgressEntrySchema>;

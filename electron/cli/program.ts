@@ -6,6 +6,7 @@ import { inForce, type CliIo } from './cli-context';
 import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerAssistantsCommand } from './commands/assistants';
+import { registerServeCommand } from './commands/serve';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
@@ -38,6 +39,7 @@ function buildProgram(io: CliIo): Command {
   registerAuthCommand(program, io);
   registerChatCommand(program, io);
   registerAssistantsCommand(program, io);
+  registerServeCommand(program, io);
   registerConversationsCommand(program, io);
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);

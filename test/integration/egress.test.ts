@@ -51,7 +51,7 @@ describe('the egress record', () => {
       ['completed', 'bedrock', 'eu'],
       ['refused', 'anthropic', 'non-eu'],
     ]);
-    expect(Object.keys(rows[0] ?? {})).toEqual(['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode', 'costUsd']);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode', 'costUsd', 'client']);
 
     // Neither the prompt nor the answer is anywhere in the data folder (settings, database, its WAL).
     expect(await filesContaining(home, PROMPT)).toEqual([]);

@@ -12,12 +12,8 @@ import { dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, pri
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 import { assistantLibraryFor } from './assistants';
-import { isRole, roleModel } from '../../core/models/role-model';
-import type { ModelRole } from '../../../shared/choices';
-import { loadProviderConfig } from '../../core/config/load-provider-config';
-import { effectivePolicy } from '../../core/privacy/policy';
-import { detectHardware } from '../../core/hardware/system-probe';
-import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
+import { isRole } from '../../core/models/role-model';
+import { modelForRole } from '../model-for-role';
 
 interface ChatOptions {
   model?: string;
@@ -142,19 +138,6 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         throw new CliExit(answer.error.code === 'cancelled' ? EXIT_INTERRUPTED : EXIT_FAILED);
       }
     });
-}
-
-/** The model a role stands for on this machine now (the CLI has no live model lists; see role-model.ts). */
-async function modelForRole(io: CliIo, role: ModelRole, store: Awaited<ReturnType<typeof openSettingsStore>>): Promise<string> {
-  const settings = (await store.current()).settings;
-  const secrets = SecretStore.fromEnvironment(io.env);
-  const config = await loadProviderConfig(settings, io.env, secrets);
-  const policy = effectivePolicy(settings, policyFileFor(io).read());
-  return roleModel(role, settings.roles, policy, config, async () => {
-    const override = settings.hardware.vramOverrideGb;
-    const hardware = await detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3 });
-    return adviseLocalModels(hardware, config.ollama.numCtx);
-  });
 }
 
 /** A numeric option checked against the same schema the app's requests are: one rule for both. */

@@ -53,6 +53,12 @@ export interface RouterOptions {
   assistants?: AssistantLookup;
 }
 
+/** Who a stream is for, beyond the app and the CLI. */
+export interface StreamContext {
+  /** The local endpoint's client (its token's name): named in the egress record. */
+  client?: string;
+}
+
 export interface RoutedModel extends ModelRef {
   provider: Provider;
   route: Route;
@@ -107,7 +113,7 @@ export class ChatRouter {
    * next model of the chain that the tier, the school's lists and the budget allow answers; the
    * provenance then says from which model and why.
    */
-  async *stream(request: ChatRequest, signal: AbortSignal = new AbortController().signal): AsyncGenerator<StreamPart> {
+  async *stream(request: ChatRequest, signal: AbortSignal = new AbortController().signal, context: StreamContext = {}): AsyncGenerator<StreamPart> {
     let routed: RoutedModel;
     try {
       routed = await this.resolve(request.model);
@@ -134,7 +140,7 @@ export class ChatRouter {
           continue;
         }
       }
-      const outcome: RouteOutcome = yield* this.streamRoute({ ...request, model: `${routed.prefix}/${routed.model}` }, routed, signal, { canFallBack: index < chain.length, fallback, primary: index === 0 });
+      const outcome: RouteOutcome = yield* this.streamRoute({ ...request, model: `${routed.prefix}/${routed.model}` }, routed, signal, { canFallBack: index < chain.length, fallback, primary: index === 0 }, context);
       if (outcome === null) return;
       lastError = outcome.error ?? lastError;
       fallback ??= { fallbackFrom: request.model, fallbackReason: outcome.reason };
@@ -155,15 +161,18 @@ export class ChatRouter {
     routed: RoutedModel,
     signal: AbortSignal,
     chain: { canFallBack: boolean; fallback: Fallback | null; primary: boolean },
+    context: StreamContext,
   ): AsyncGenerator<StreamPart, RouteOutcome> {
     const egress = { tier: routed.policy.tier, ...routed.route };
+    // Who asked, for the record only (a local endpoint's client); never part of the provenance.
+    const asker = context.client ? { client: context.client } : {};
     const name = `${routed.prefix}/${routed.model}`;
     // The privacy check comes before any network I/O: a refused request never leaves the machine.
     // A fallback the tier or the school's lists forbid is skipped, never used.
     if (!routed.allowed) {
       const denial = routed.school ? policyDenial(routed.route, routed.policy) : schoolDenial(routed.prefix, routed.model);
       if (!chain.primary) return { reason: 'not-allowed', notice: `The fallback ${name} was skipped: ${denial.message}` };
-      this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: 'policy_denied' });
+      this.record({ ...egress, ...asker, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: 'policy_denied' });
       yield errorPart(denial);
       return null;
     }
@@ -205,7 +214,7 @@ export class ChatRouter {
       const admitted = this.spending.admit(request, egress, routed.policy.budget, routed.policy.endpointPrices);
       if ('code' in admitted) {
         if (!chain.primary) return { reason: 'budget', notice: `The fallback ${name} was skipped: ${admitted.message}` };
-        this.record({ ...egress, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: admitted.code });
+        this.record({ ...egress, ...asker, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: admitted.code });
         yield errorPart(admitted);
         return null;
       }
@@ -233,7 +242,7 @@ export class ChatRouter {
         // Each try is written to the record before it leaves, and refused if it cannot be (a full
         // disk): a request that leaves is always in the record, even if Atelier is killed meanwhile.
         try {
-          complete = recordBeforeSending(this.options.onEgress, { ...egress, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, costUsd: null, outcome: 'sent', errorCode: null });
+          complete = recordBeforeSending(this.options.onEgress, { ...egress, ...asker, purpose: this.options.purpose ?? 'chat', inputTokens: null, outputTokens: null, costUsd: null, outcome: 'sent', errorCode: null });
         } catch (error) {
           if (!(error instanceof AtelierError)) throw error;
           end = errorPart(error.toPayload());

@@ -4,7 +4,7 @@ import { AtelierError } from '../../../shared/errors';
 import { describeWriteError } from '../store/atomic-file';
 
 /** What a caller reports; `purpose` is `chat` unless said otherwise. */
-export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose' | 'costUsd'> & { at?: string; purpose?: EgressEntry['purpose']; costUsd?: number | null };
+export type NewEgressEntry = Omit<EgressEntry, 'id' | 'at' | 'purpose' | 'costUsd' | 'client'> & { at?: string; purpose?: EgressEntry['purpose']; costUsd?: number | null; client?: string | null };
 
 /**
  * Receives one entry per request sent or refused; never the prompt or the answer. It may return
@@ -39,7 +39,7 @@ export function recordBeforeSending(recorder: EgressRecorder | undefined, entry:
 /** Completes an entry written before its request left: how it ended, and the tokens. */
 export type EgressCompletion = (end: Pick<NewEgressEntry, 'outcome' | 'errorCode' | 'inputTokens' | 'outputTokens' | 'costUsd'>) => void;
 
-const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode', 'costUsd'] as const;
+const COLUMNS = ['id', 'at', 'purpose', 'tier', 'routeClass', 'provider', 'region', 'host', 'modelId', 'inputTokens', 'outputTokens', 'outcome', 'errorCode', 'costUsd', 'client'] as const;
 
 /** The egress record in the app's database: written once per request, read by the UI and exported as CSV. */
 export class EgressLog {
@@ -49,8 +49,8 @@ export class EgressLog {
   record(entry: NewEgressEntry): EgressCompletion {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code, cost_usd)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO egress (at, purpose, tier, route_class, provider, region, host, model_id, input_tokens, output_tokens, outcome, error_code, cost_usd, client)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.at ?? new Date().toISOString(),
@@ -66,6 +66,7 @@ export class EgressLog {
         entry.outcome,
         entry.errorCode,
         entry.costUsd ?? null,
+        entry.client ?? null,
       );
     return (end) => {
       this.db
@@ -79,7 +80,7 @@ export class EgressLog {
     const rows = this.db
       .prepare(
         `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
-                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd, client
          FROM egress ORDER BY id DESC LIMIT ? OFFSET ?`,
       )
       .all(options.limit ?? 200, options.offset ?? 0);
@@ -95,7 +96,7 @@ export class EgressLog {
     const rows = this.db
       .prepare(
         `SELECT id, at, purpose, tier, route_class AS routeClass, provider, region, host, model_id AS modelId,
-                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd
+                input_tokens AS inputTokens, output_tokens AS outputTokens, outcome, error_code AS errorCode, cost_usd AS costUsd, client
          FROM egress ORDER BY id ASC`,
       )
       .all() as Record<string, unknown>[];

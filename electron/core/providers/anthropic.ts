@@ -58,6 +58,7 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
         stream: true,
         ...(request.system && { system: request.system }),
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+        ...(request.stop && { stop_sequences: request.stop }),
       },
       { signal },
     ),

@@ -131,6 +131,7 @@ async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRe
     inferenceConfig: {
       maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
       ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
+      ...(request.stop && { stopSequences: request.stop }),
     },
   };
   let response;

@@ -42,6 +42,7 @@ async function* streamChat(client: Ollama, config: OllamaConfig, request: Provid
       num_ctx: ollamaNumCtx(config, request.model, knownOllamaLimit(config.host, request.model)).numCtx,
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxTokens !== undefined && { num_predict: request.maxTokens }),
+      ...(request.stop && { stop: request.stop }),
     },
   });
   for await (const chunk of response) {

@@ -79,6 +79,7 @@ async function* streamChat(
       stream_options: { include_usage: true },
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxTokens !== undefined && { [options.maxTokensField]: request.maxTokens }),
+      ...(request.stop && { stop: request.stop }),
     },
     { signal },
   );

@@ -112,6 +112,16 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    ALTER TABLE conversations ADD COLUMN assistant TEXT;
    ALTER TABLE messages ADD COLUMN tokens INTEGER;`,
+  // The local OpenAI-compatible endpoint: which tool asked (its token's name), and the tokens'
+  // names with a SHA-256 fingerprint of each (the tokens themselves are in the keychain).
+  `ALTER TABLE egress ADD COLUMN client TEXT;
+   CREATE TABLE serve_tokens (
+     name TEXT PRIMARY KEY COLLATE NOCASE,
+     fingerprint TEXT NOT NULL UNIQUE,
+     masked TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     last_used_at TEXT
+   ) WITHOUT ROWID;`,
 ];
 
 /**
