@@ -99,6 +99,28 @@ export const ReliabilitySettingsSchema = z.strictObject({
   idleTimeoutS: z.number().int('use whole seconds').min(5, 'at least 5 seconds').max(3600, 'at most 3600 seconds'),
 });
 
+/** A browser origin as browsers send it: scheme, host and port, nothing after (`http://localhost:8888`). */
+const OriginSchema = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'an origin is a scheme, host and port only, such as http://localhost:8888 (no path, no trailing slash)');
+
+/** The local OpenAI-compatible endpoint (see core/gateway/). */
+export const GatewaySettingsSchema = z.strictObject({
+  /** Whether the app serves it while it runs (`atelier serve` serves it from a terminal). */
+  enabled: z.boolean(),
+  /** Its port on 127.0.0.1 and ::1. */
+  port: z.number().int('a whole number').min(1024, 'a port from 1024 to 65535').max(65_535, 'a port from 1024 to 65535'),
+  /** Web pages allowed to call it from a browser (CORS); none by default. */
+  allowedOrigins: z.array(OriginSchema).max(20, 'at most 20 origins'),
+});
+
 /** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
 export const ChatSettingsSchema = z.strictObject({
   /** `provider/model` for new messages; null until one is chosen. */
@@ -178,6 +200,7 @@ export const SettingsSchema = z.strictObject({
   budget: BudgetSettingsSchema,
   reliability: ReliabilitySettingsSchema,
   fallbacks: FallbacksSchema,
+  gateway: GatewaySettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -195,6 +218,7 @@ export const DEFAULT_SETTINGS: Settings = {
   budget: { dailyUsd: null, monthlyUsd: null },
   reliability: { firstTokenTimeoutS: 120, idleTimeoutS: 60 },
   fallbacks: {},
+  gateway: { enabled: false, port: 8765, allowedOrigins: [] },
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -212,6 +236,7 @@ export const SettingsPatchSchema = z.strictObject({
   reliability: ReliabilitySettingsSchema.partial().optional(),
   /** Replaces all chains (the CLI's fallback set/clear compute the whole map). */
   fallbacks: FallbacksSchema.optional(),
+  gateway: GatewaySettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -231,6 +256,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.budget !== undefined && { budget: { ...base.budget, ...withoutUndefined(patch.budget) } }),
     ...(patch.reliability !== undefined && { reliability: { ...base.reliability, ...withoutUndefined(patch.reliability) } }),
     ...(patch.fallbacks !== undefined && { fallbacks: patch.fallbacks }),
+    ...(patch.gateway !== undefined && { gateway: { ...base.gateway, ...withoutUndefined(patch.gateway) } }),
   };
 }
 

@@ -48,8 +48,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const gateway = await startGateway({
         router,
         tokens,
-        port: options.port ?? DEFAULT_GATEWAY_PORT /* GATEWAY_SETTINGS */,
-        allowedOrigins: () => [] /* GATEWAY_SETTINGS */,
+        port: options.port ?? store.get().settings.gateway.port,
+        allowedOrigins: () => store.get().settings.gateway.allowedOrigins,
         models: gatewayModels(
           async () => {
             const current = (await store.current()).settings;

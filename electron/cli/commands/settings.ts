@@ -97,11 +97,15 @@ function readPath(settings: Settings, path: string): unknown {
   return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], settings);
 }
 
+/** Settings that hold a list, given comma-separated. */
+const LIST_SETTINGS = new Set(['gateway.allowedOrigins']);
+
 /** Settings whose empty value (null) means that Atelier chooses: `auto` sets and shows it. */
 const AUTOMATIC_SETTINGS = new Set(['ollama.numCtx']);
 
 function formatValue(value: unknown, path: string): string {
   if (value === null) return AUTOMATIC_SETTINGS.has(path) ? 'auto' : '(not set)';
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',');
   return String(value);
 }
 
@@ -116,6 +120,13 @@ function parsePatch(path: string, value: string): SettingsPatch {
   // `auto` (or `automatic`) lets Atelier choose, as null does (ollama.numCtx auto).
   if (AUTOMATIC_SETTINGS.has(path) && /^auto(matic)?$/i.test(value.trim())) value = 'null';
   const [group, field] = path.split('.') as [string, string | undefined];
+  if (LIST_SETTINGS.has(path)) {
+    // A list is given comma-separated ("" for none): gateway.allowedOrigins http://localhost:8888,http://127.0.0.1:3000
+    const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const parsed = SettingsPatchSchema.safeParse({ [group]: { [field ?? '']: list } });
+    if (parsed.success) return parsed.data;
+    throw new AtelierError('invalid_request', `"${printable(value, 80)}" is not a valid value for ${path}: ${describeIssues(parsed.error.issues)}.`, 'Give them comma-separated, such as http://localhost:8888,http://127.0.0.1:3000, or "" for none.');
+  }
   const attempt = (candidate: unknown) => SettingsPatchSchema.safeParse(field === undefined ? { [group]: candidate } : { [group]: { [field]: candidate } });
   const typed: unknown[] = [];
   if (value === 'null') typed.push(null);

@@ -4,7 +4,7 @@ import { CLASSROOM_LOCKED, type ClassroomLock } from './classroom-lock';
 import type { ManagedPolicy, PolicyFileReader } from './policy-file';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
-const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks'];
+const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks', 'gateway'];
 
 /** Whether a change touches what the school's policy or the classroom lock protects (the Ollama address too). */
 export function touchesProtectedSettings(patch: SettingsPatch): boolean {
