@@ -121,6 +121,8 @@ export const GatewaySettingsSchema = z.strictObject({
   allowedOrigins: z.array(OriginSchema).max(20, 'at most 20 origins'),
 });
 
+export type GatewaySettings = z.infer<typeof GatewaySettingsSchema>;
+
 /** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
 export const ChatSettingsSchema = z.strictObject({
   /** `provider/model` for new messages; null until one is chosen. */

@@ -48,8 +48,12 @@ export const channelNames = [
   'assistants:update',
   'assistants:duplicate',
   'assistants:remove',
+  'gateway:get-status',
+  'gateway:list-tokens',
+  'gateway:add-token',
+  'gateway:revoke-token',
 ] as const;
-export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress'] as const;
+export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress', 'gateway:status-changed'] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 export type EventName = (typeof eventNames)[number];

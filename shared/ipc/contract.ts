@@ -13,6 +13,7 @@ import { SecretNameSchema, StoredSecretSchema } from '../secrets';
 import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema } from '../usage';
 import { ReliabilityStatusSchema } from '../reliability';
+import { GatewayStatusSchema, ServeTokenSchema } from '../gateway';
 import { AssistantFieldsSchema, AssistantIdSchema, AssistantListSchema, AssistantSchema } from '../assistants';
 import type { ChannelName, EventName } from './channels';
 
@@ -135,6 +136,13 @@ export const ipcChannels = {
   /** An editable copy of any assistant (a built-in one or the school's too), named `copyName`. */
   'assistants:duplicate': { input: z.strictObject({ id: AssistantIdSchema, copyName: z.string().trim().min(1).max(80).optional() }), output: AssistantSchema },
   'assistants:remove': { input: z.strictObject({ id: AssistantIdSchema }), output: z.object({ removed: z.literal(true) }) },
+  /** The local OpenAI-compatible endpoint: running or not, its base URL, or why it could not start. Switched with settings:update { gateway }. */
+  'gateway:get-status': { input: NoInput, output: GatewayStatusSchema },
+  /** Its clients' tokens, masked. */
+  'gateway:list-tokens': { input: NoInput, output: z.object({ tokens: z.array(ServeTokenSchema) }) },
+  /** Makes a token for a client: the token is in this answer only (and the keychain). Refused while the class is locked. */
+  'gateway:add-token': { input: z.strictObject({ name: z.string().max(200) }), output: ServeTokenSchema.extend({ token: z.string() }) },
+  'gateway:revoke-token': { input: z.strictObject({ name: z.string().max(200) }), output: z.object({ revoked: z.boolean() }) },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Everything main pushes to the renderer: `namespace:noun-changed` → payload schema. */
@@ -145,6 +153,8 @@ export const ipcEvents = {
   'chat:stream-part': z.object({ streamId: z.string(), part: StreamPartSchema }),
   /** Progress of a pull (at most ten a second), then one event with `finished`. */
   'ollama:pull-progress': PullEventSchema,
+  /** The local endpoint started, stopped, moved, or could not start. */
+  'gateway:status-changed': GatewayStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What a caller passes (before parsing). */

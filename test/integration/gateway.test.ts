@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { type DatabaseSync } from 'node:sqlite';
@@ -18,6 +18,9 @@ import { openDatabase } from '../../electron/core/store/database';
 import { BudgetLedger } from '../../electron/core/usage/budget-ledger';
 import { FAKE_MODELS, schoolEndpoint, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
+import { startMainProcess, type MainProcess } from '../support/main-process';
+import { writeSettings } from '../support/settings-file';
+import { buildCli } from '../support/built-cli';
 
 const useFakes = useProviderFakes();
 
@@ -286,4 +289,123 @@ describe('who may use it', () => {
       .join('');
     expect(text).toBe('Hello from the fake!');
   });
+});
+
+/** A port that was free a moment ago (the settings take 1024 and up, so not 0). */
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+describe('the app’s local endpoint', () => {
+  const FROM_APP = { url: 'app://atelier/' };
+  async function call<T>(main: MainProcess, channel: string, input?: unknown): Promise<T> {
+    const result = (await main.dispatch(channel, input, FROM_APP)) as { ok: boolean; value?: T; error?: unknown };
+    if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
+    return result.value as T;
+  }
+
+  it('is switched on and off in the settings, with tokens made and revoked over IPC; the classroom lock guards both', async () => {
+    const dir = await tempDir();
+    await writeSettings(dir, { privacy: { tier: 'dsgvo_local' } });
+    const main = await startMainProcess(dir, ['app://atelier'], useFakes().env);
+    try {
+      expect(await call(main, 'gateway:get-status')).toMatchObject({ running: false, baseUrl: null });
+      const port = await freePort();
+      const statuses: unknown[] = [];
+      const stop = main.forwardEvents((event, payload) => event === 'gateway:status-changed' && statuses.push(payload));
+      await call(main, 'settings:update', { gateway: { enabled: true, port } });
+      await expect.poll(() => call<{ running: boolean }>(main, 'gateway:get-status')).toMatchObject({ running: true, baseUrl: `http://127.0.0.1:${port}/v1` });
+      expect(statuses).toContainEqual(expect.objectContaining({ running: true }));
+      stop();
+
+      const made = await call<{ name: string; token: string; masked: string }>(main, 'gateway:add-token', { name: 'VS Code' });
+      expect(made.token).toMatch(/^atl_[\w-]{43}$/);
+      expect(await call(main, 'gateway:list-tokens')).toEqual({ tokens: [expect.objectContaining({ name: 'VS Code', masked: made.masked, lastUsedAt: null })] });
+      expect(JSON.stringify(await call(main, 'gateway:list-tokens'))).not.toContain(made.token);
+      expect(await main.dispatch('gateway:add-token', { name: '  ' }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(await main.dispatch('gateway:add-token', { name: 'vs code' }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('already') as unknown } });
+
+      const openai = new OpenAI({ apiKey: made.token, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+      const answer = await openai.chat.completions.create({ model: FAKE_MODELS.local, ...HELLO });
+      expect(answer.choices[0]?.message.content).toBe('Hello from the fake!');
+      // Under dsgvo_local the cloud is refused, and the record names the client.
+      await expect(openai.chat.completions.create({ model: FAKE_MODELS.anthropic, ...HELLO })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+      const { entries } = await call<{ entries: { client: string | null; outcome: string }[] }>(main, 'egress:list');
+      expect(entries[0]).toMatchObject({ client: 'VS Code', outcome: 'refused' });
+
+      await call(main, 'privacy:lock', { password: 'Tafel-Kreide-2026' });
+      expect(await main.dispatch('gateway:add-token', { name: 'Other' }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'settings_locked' } });
+      expect(await main.dispatch('gateway:revoke-token', { name: 'VS Code' }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'settings_locked' } });
+      expect(await main.dispatch('settings:update', { gateway: { enabled: false } }, FROM_APP)).toMatchObject({ ok: false, error: { code: 'settings_locked' } });
+      await call(main, 'privacy:unlock', { password: 'Tafel-Kreide-2026' });
+
+      expect(await call(main, 'gateway:revoke-token', { name: 'VS Code' })).toEqual({ revoked: true });
+      await expect(openai.chat.completions.create({ model: FAKE_MODELS.local, ...HELLO })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+      await call(main, 'settings:update', { gateway: { enabled: false } });
+      await expect.poll(() => call<{ running: boolean }>(main, 'gateway:get-status')).toMatchObject({ running: false });
+      await expect(openai.chat.completions.create({ model: FAKE_MODELS.local, ...HELLO })).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    } finally {
+      await main.services.close();
+    }
+  });
+
+  it('says why it could not start when the port is taken', async () => {
+    const blocker = http.createServer();
+    const port = await freePort();
+    await new Promise<void>((done) => blocker.listen(port, '127.0.0.1', done));
+    const dir = await tempDir();
+    const main = await startMainProcess(dir, ['app://atelier'], useFakes().env);
+    try {
+      await call(main, 'settings:update', { gateway: { enabled: true, port } });
+      await expect.poll(() => call<{ problem: string | null }>(main, 'gateway:get-status')).toMatchObject({ running: false, problem: expect.stringContaining(`Port ${port} is in use`) as unknown });
+    } finally {
+      blocker.close();
+      await main.services.close();
+    }
+  });
+});
+
+describe('atelier serve', () => {
+  it('makes, lists and revokes tokens, serves until Ctrl-C, and says what is wrong', async () => {
+    const cli = await buildCli();
+    const home = await tempDir();
+    await writeSettings(home, { privacy: { tier: 'dsgvo_local' } });
+    const env = { ...useFakes().env, PATH: process.env.PATH, ATELIER_HOME: home, ATELIER_KEYCHAIN_SERVICE: `Atelier-test-${randomUUID()}`, ATELIER_POLICY_FILE: `${home}/no-policy.json`, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
+    const atelier = (argv: string[]) =>
+      promisify(execFile)(process.execPath, [cli, ...argv], { env }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      );
+    const added = JSON.parse((await atelier(['serve', 'tokens', 'add', 'Notebook', '--json'])).stdout) as { token: string; masked: string };
+    expect(added.token).toMatch(/^atl_/);
+    const listed = await atelier(['serve', 'tokens', 'list']);
+    expect(listed.stdout).toContain(`Notebook  ${added.masked}`);
+    expect(listed.stdout).not.toContain(added.token);
+    expect((await atelier(['serve', 'tokens', 'revoke', 'nobody'])).stderr).toContain('There is no token named “nobody”');
+    expect((await atelier(['serve', '--port', '80000'])).stderr).toContain('--port must be a whole number from 1 to 65535');
+    expect((await atelier(['config', 'set', 'gateway.allowedOrigins', 'http://localhost:8888/path'])).stderr).toContain('scheme, host and port only');
+
+    const port = await freePort();
+    const server = spawn(process.execPath, [cli, 'serve', '--port', String(port)], { env });
+    let out = '';
+    server.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await expect.poll(() => out, { timeout: 15_000 }).toContain('Ctrl-C stops it');
+    expect(out).toContain(`http://127.0.0.1:${port}/v1`);
+    const openai = new OpenAI({ apiKey: added.token, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    expect((await openai.chat.completions.create({ model: FAKE_MODELS.local, ...HELLO })).choices[0]?.message.content).toBe('Hello from the fake!');
+    // A token revoked by another command is refused at once.
+    expect((await atelier(['serve', 'tokens', 'revoke', 'notebook'])).code).toBe(0);
+    await expect(openai.chat.completions.create({ model: FAKE_MODELS.local, ...HELLO })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    // A second server on the same port says so.
+    const second = await atelier(['serve', '--port', String(port)]);
+    expect(second).toMatchObject({ code: 2, stderr: expect.stringContaining(`Port ${port} is in use already`) as unknown });
+    const exited = new Promise<number | null>((done) => server.on('exit', (code) => done(code)));
+    server.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Stopped.');
+  }, 60_000);
 });

@@ -65,6 +65,10 @@ describe('the IPC contract', () => {
         "assistants:update",
         "assistants:duplicate",
         "assistants:remove",
+        "gateway:get-status",
+        "gateway:list-tokens",
+        "gateway:add-token",
+        "gateway:revoke-token",
       ]
     `);
     expect(Object.keys(surface.events)).toMatchInlineSnapshot(`
@@ -72,6 +76,7 @@ describe('the IPC contract', () => {
         "settings:changed",
         "chat:stream-part",
         "ollama:pull-progress",
+        "gateway:status-changed",
       ]
     `);
     expect(surface).toMatchSnapshot();
@@ -84,7 +89,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load|add|duplicate)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load|add|duplicate|revoke)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

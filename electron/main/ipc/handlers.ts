@@ -27,6 +27,8 @@ import type { UsageDetails } from '../../../shared/usage';
 import type { Ledgers } from '../../core/usage/ledgers';
 import type { RouteHealthStore } from '../../core/reliability/route-health';
 import type { AssistantLibrary } from '../../core/assistants/assistant-library';
+import type { GatewayService } from '../../core/gateway/gateway-service';
+import type { ServeTokens } from '../../core/gateway/serve-tokens';
 import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
 import { listModels } from '../../core/models/list-models';
 import { budgetLockedBy, budgetStatus, defaultSince, parseSince, usageCsv } from '../../core/usage/usage-report';
@@ -56,6 +58,9 @@ export interface MainServices {
   health: RouteHealthStore;
   /** The school's, the built-in and the user's assistants. */
   assistants: AssistantLibrary;
+  /** The local OpenAI-compatible endpoint, on or off as the settings say, and its clients' tokens. */
+  gateway: GatewayService;
+  serveTokens: ServeTokens;
   /**
    * Ends what is running and lets go of files, when the app quits: streams are stopped and
    * awaited (each answer saved as it stands), downloads stopped, the database closed (its
@@ -207,6 +212,16 @@ export function createHandlers(services: MainServices): HandlerTable {
       await services.assistants.remove(id);
       return { removed: true as const };
     },
+    'gateway:get-status': () => services.gateway.status(),
+    'gateway:list-tokens': () => ({ tokens: services.serveTokens.list() }),
+    'gateway:add-token': async ({ name }) => {
+      await guardCredentials(services.policyFile, services.lock);
+      return services.serveTokens.add(name);
+    },
+    'gateway:revoke-token': async ({ name }) => {
+      await guardCredentials(services.policyFile, services.lock);
+      return { revoked: await services.serveTokens.revoke(name) };
+    },
   };
 }
 
@@ -224,6 +239,7 @@ export function forwardEvents(services: MainServices, emit: EmitEvent): () => vo
     services.settings.watch(),
     services.chat.subscribe((event) => emit('chat:stream-part', event)),
     services.pulls.subscribe((event) => emit('ollama:pull-progress', event)),
+    services.gateway.subscribe((status) => emit('gateway:status-changed', status)),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();

@@ -25,6 +25,12 @@ import { AssistantStore } from '../../core/assistants/assistant-store';
 import { AssistantLibrary } from '../../core/assistants/assistant-library';
 import { languageOfSetting } from '../../core/assistants/builtin-assistants';
 import type { MainServices } from './handlers';
+import { GatewayService } from '../../core/gateway/gateway-service';
+import { gatewayModels } from '../../core/gateway/gateway-models';
+import { ServeTokens } from '../../core/gateway/serve-tokens';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
+import { adviseLocalModels } from '../../core/hardware/hardware-matrix';
+import { isRole, roleModel } from '../../core/models/role-model';
 import { OllamaPulls } from './ollama-pulls';
 
 export interface MainServicesOptions {
@@ -81,6 +87,25 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   });
   const chat = new ChatStreams(router);
   const pulls = new OllamaPulls(ollama);
+  // The local OpenAI-compatible endpoint: on while the settings say so, through the same router.
+  const serveTokens = new ServeTokens(db, secrets);
+  const providerState = async () => {
+    const current = settings.get().settings;
+    return { settings: current, config: await loadProviderConfig(current, env, secrets), policy: policy() };
+  };
+  const gateway = new GatewayService({
+    router,
+    tokens: serveTokens,
+    settings: () => settings.get().settings.gateway,
+    models: gatewayModels(providerState, { onEgress: recordEgress, profileFixes }),
+    resolveRole: async (role) => {
+      if (!isRole(role)) return null;
+      const { settings: current, config, policy: inForce } = await providerState();
+      return roleModel(role, current.roles, inForce, config, async () => adviseLocalModels(await hardware.get(), current.ollama.numCtx));
+    },
+  });
+  settings.subscribe(() => void gateway.sync());
+  void gateway.sync();
   let closing: Promise<void> | null = null;
   return {
     appInfo: describeApp(dataDir, runtime),
@@ -101,10 +126,13 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     usage: { report: (since) => usageDetails(db, since), ledgers },
     health,
     assistants,
+    gateway,
+    serveTokens,
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
         pulls.cancelAll();
+        await gateway.close();
         await chat.settled();
         ledgers.close();
         db.close();
