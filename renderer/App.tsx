@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RecoveryBanner } from './components/RecoveryBanner';
 import { Sidebar, type ViewName } from './components/Sidebar';
@@ -9,6 +9,9 @@ import { isUsageSection, NavigationContext, type Section } from './navigation';
 import { SettingsView } from './views/settings/SettingsView';
 import { UsageView } from './views/UsageView';
 
+// The Assistants view (its list, cards and form) is a chunk of its own, loaded when first opened.
+const AssistantsView = lazy(() => import('./assistants/AssistantsView').then((module) => ({ default: module.AssistantsView })));
+
 export function App() {
   const { t } = useTranslation();
   const { state, loadError } = useSettings();
@@ -18,7 +21,15 @@ export function App() {
     setView(next);
     setSection(nextSection ?? null);
   }, []);
-  const navigation = useMemo(() => ({ go }), [go]);
+  // The assistant picked for the next new conversation ("Start a chat" in the Assistants view, or
+  // the chat's own picker): kept here, so it survives a visit to another view before sending.
+  const [newChatAssistant, setNewChatAssistant] = useState<string | null>(null);
+  const startChat = useCallback((assistantId: string) => {
+    setNewChatAssistant(assistantId);
+    setView('chat');
+    setSection(null);
+  }, []);
+  const navigation = useMemo(() => ({ go, startChat }), [go, startChat]);
   const [recoveryDismissed, setRecoveryDismissed] = useState(false);
   useApplyPreferences(state?.settings);
 
@@ -35,7 +46,12 @@ export function App() {
         {state?.recovery && !recoveryDismissed && (
           <RecoveryBanner recovery={state.recovery} onDismiss={() => setRecoveryDismissed(true)} />
         )}
-        {view === 'chat' && <ChatView />}
+        {view === 'chat' && <ChatView newChatAssistant={newChatAssistant} onNewChatAssistant={setNewChatAssistant} />}
+        {view === 'assistants' && (
+          <Suspense fallback={<p className="view">{t('app.loading')}</p>}>
+            <AssistantsView />
+          </Suspense>
+        )}
         {view === 'settings' && <SettingsView section={isUsageSection(section) ? null : section} />}
         {view === 'usage' && <UsageView section={isUsageSection(section) ? section : null} />}
       </main>

@@ -9,9 +9,11 @@ export type Section = SettingsSection | UsageSection;
 
 export interface Navigation {
   go(view: ViewName, section?: Section): void;
+  /** Opens the chat with a new conversation and this assistant picked for it (the Assistants view's "Start a chat"). */
+  startChat(assistantId: string): void;
 }
 
-export const NavigationContext = createContext<Navigation>({ go: () => undefined });
+export const NavigationContext = createContext<Navigation>({ go: () => undefined, startChat: () => undefined });
 
 export function useNavigation(): Navigation {
   return useContext(NavigationContext);

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContentPart } from '../../shared/chat';
 import type { Conversation, ExportFormat, StoredMessage } from '../../shared/conversations';
 import type { ModelCatalogue } from '../../shared/models';
+import { AssistantPicker } from '../assistants/AssistantPicker';
+import { useAssistantList } from '../assistants/use-assistant-list';
+import { usePreferredModel } from '../assistants/use-preferred-model';
 import { saveDownload } from '../components/save-download';
 import { call } from '../ipc/client';
 import { StatusStrip } from '../reliability/StatusStrip';
@@ -18,8 +21,12 @@ import { MessageList } from './MessageList';
 import { ModelPicker } from './ModelPicker';
 import { textOfMessage, useChat } from './use-chat';
 
-/** The chat: conversations on the left, the open one on the right, the composer below. */
-export function ChatView() {
+/**
+ * The chat: conversations on the left, the open one on the right, the composer below. A new
+ * conversation can start with an assistant (`newChatAssistant`, kept by the app so "Start a
+ * chat" in the Assistants view can set it); where the school allows only its assistants, it must.
+ */
+export function ChatView({ newChatAssistant = null, onNewChatAssistant = () => undefined }: { newChatAssistant?: string | null; onNewChatAssistant?: (id: string | null) => void }) {
   const { t } = useTranslation();
   const { state: settingsState, update } = useSettings();
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -44,6 +51,8 @@ export function ChatView() {
   const model = settings?.chat.model ?? null;
   const busy = state.streaming !== null;
   const { budget, refresh: refreshBudget } = useBudget();
+  const { list: assistants } = useAssistantList(settings?.chat.firstRunCompleted === true);
+  const schoolOnlyNoteId = useId();
 
   // The budget banner: read when the view mounts (useBudget) and again when each answer ends.
   useEffect(() => {
@@ -79,13 +88,21 @@ export function ChatView() {
 
   const chooseModel = useCallback((next: string) => void update({ chat: { model: next } }).catch((error: unknown) => setProblem((error as Error).message)), [update]);
 
+  // The assistant of the open conversation, or the one picked for a new one.
+  const isNew = state.conversation === null;
+  const picked = isNew ? (assistants?.assistants.find((assistant) => assistant.id === newChatAssistant) ?? null) : null;
+  const assistantName = state.conversation?.assistant?.name ?? picked?.name ?? null;
+  const unavailablePreference = usePreferredModel(picked, catalogue, model, chooseModel);
+  const mustPickSchoolAssistant = isNew && assistants?.schoolOnly === true && picked?.source !== 'school';
+
   const choice = useMemo(() => catalogue?.groups.flatMap((group) => group.models).find((candidate) => candidate.id === model) ?? null, [catalogue, model]);
 
   const onSend = async (parts: ContentPart[]) => {
     if (model === null) return false;
     setHighlightId(null);
-    const sent = await send(model, parts, editing?.id);
+    const sent = await send(model, parts, editing?.id, picked?.id);
     if (sent) setEditing(null);
+    if (sent && picked) onNewChatAssistant(null);
     return sent;
   };
 
@@ -130,13 +147,17 @@ export function ChatView() {
         onNew={() => {
           setHighlightId(null);
           setEditing(null);
+          onNewChatAssistant(null);
           void open(null);
         }}
         onChanged={refreshConversations}
       />
       <div className="chat-main">
         <header className="chat-header">
-          <h1 className="chat-title">{state.conversation?.title || t('chat.newConversation')}</h1>
+          <div className="chat-heading">
+            <h1 className="chat-title">{state.conversation?.title || t('chat.newConversation')}</h1>
+            {assistantName && <p className="chat-assistant">{t('assistants.chatWith', { name: assistantName })}</p>}
+          </div>
           <ModelPicker catalogue={catalogue} value={model} onChange={chooseModel} onOpen={refreshCatalogue} />
           {state.conversation && (
             <span className="chat-export">
@@ -159,10 +180,18 @@ export function ChatView() {
         {state.messages.length === 0 ? (
           <div className="chat-empty">
             <h2>{t('chat.emptyTitle')}</h2>
-            <p>{model ? t('chat.emptyBody', { model }) : t('chat.chooseModelFirst')}</p>
+            {isNew && assistants && <AssistantPicker list={assistants} value={picked?.id ?? null} onChange={onNewChatAssistant} noteId={schoolOnlyNoteId} />}
+            {picked?.description && <p className="chat-assistant-description">{picked.description}</p>}
+            {unavailablePreference && <p className="muted">{t('assistants.preferredUnavailable', { model: unavailablePreference })}</p>}
+            {!mustPickSchoolAssistant && <p>{model ? t('chat.emptyBody', { model }) : t('chat.chooseModelFirst')}</p>}
+            {picked?.openingMessage && (
+              <article className="message message-assistant opening-message" aria-label={t('assistants.openingFrom', { name: picked.name })}>
+                <p className="user-text">{picked.openingMessage}</p>
+              </article>
+            )}
           </div>
         ) : (
-          <MessageList messages={state.messages} busy={busy} highlightId={highlightId} actions={actions} />
+          <MessageList messages={state.messages} busy={busy} highlightId={highlightId} actions={actions} assistantName={state.conversation?.assistant?.name ?? null} />
         )}
         {state.sendError && (
           <div className="banner banner-error" role="alert">
@@ -178,6 +207,7 @@ export function ChatView() {
         <BudgetBanner budget={budget} />
         <Composer
           model={model}
+          blocked={mustPickSchoolAssistant ? t('assistants.schoolOnlyComposer') : null}
           takesImages={choice?.takesImages ?? null}
           busy={busy}
           editing={editing}

@@ -24,6 +24,7 @@ function readImage(file: File): Promise<ImagePart> {
  */
 export function Composer({
   model,
+  blocked = null,
   takesImages,
   busy,
   editing,
@@ -32,6 +33,8 @@ export function Composer({
   onCancelEdit,
 }: {
   model: string | null;
+  /** Why nothing can be sent now (the school allows only its assistants, and none is picked); null when it can. */
+  blocked?: string | null;
   takesImages: boolean | null;
   busy: boolean;
   editing: { id: number; text: string } | null;
@@ -58,7 +61,7 @@ export function Composer({
   }, [editing]);
 
   const imagesRefused = images.length > 0 && takesImages === false;
-  const canSend = model !== null && !busy && !imagesRefused && (text.trim() !== '' || images.length > 0);
+  const canSend = blocked === null && model !== null && !busy && !imagesRefused && (text.trim() !== '' || images.length > 0);
 
   const send = async () => {
     if (!canSend) return;
@@ -93,7 +96,7 @@ export function Composer({
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const note = model === null ? t('chat.chooseModelFirst') : imagesRefused ? t('chat.noImages', { model }) : images.length > 0 && takesImages === null ? t('chat.maybeNoImages') : problem;
+  const note = blocked !== null ? blocked : model === null ? t('chat.chooseModelFirst') : imagesRefused ? t('chat.noImages', { model }) : images.length > 0 && takesImages === null ? t('chat.maybeNoImages') : problem;
 
   return (
     <form
@@ -136,7 +139,7 @@ export function Composer({
           rows={2}
         />
         <input ref={fileInput} type="file" accept={imageMediaTypes.join(',')} multiple hidden onChange={(event) => void attach(event.target.files)} aria-hidden="true" tabIndex={-1} />
-        <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={model === null}>
+        <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={model === null || blocked !== null}>
           {t('chat.attachImage')}
         </button>
         {busy ? (

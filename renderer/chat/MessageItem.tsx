@@ -19,12 +19,14 @@ export const MessageItem = memo(function MessageItem({
   streaming,
   highlighted,
   actions,
+  assistantName = null,
 }: {
   message: StoredMessage;
   isLastAnswer: boolean;
   streaming: boolean;
   highlighted: boolean;
   actions: MessageActions;
+  assistantName?: string | null;
 }) {
   const { t } = useTranslation();
   const text = textOfMessage(message);
@@ -59,7 +61,12 @@ export const MessageItem = memo(function MessageItem({
 
   const live = message.status === 'streaming' && streaming;
   return (
-    <article className={className} aria-label={t('chat.answerFrom', { model: message.model ?? '' })} aria-busy={live}>
+    // An assistant's opening message was written, not asked of a model: it has no model.
+    <article
+      className={className}
+      aria-label={message.model === null && assistantName !== null ? t('assistants.openingFrom', { name: assistantName }) : t('chat.answerFrom', { model: message.model ?? '' })}
+      aria-busy={live}
+    >
       <div className="message-body">
         {text === '' && live ? <p className="typing" aria-label={t('chat.waiting')}>…</p> : <Markdown text={text} />}
         {message.notices.map((notice) => (

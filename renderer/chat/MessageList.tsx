@@ -17,11 +17,14 @@ export function MessageList({
   busy,
   highlightId,
   actions,
+  assistantName = null,
 }: {
   messages: StoredMessage[];
   busy: boolean;
   highlightId: number | null;
   actions: MessageActions;
+  /** The conversation's assistant, which names its opening message. */
+  assistantName?: string | null;
 }) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
@@ -92,7 +95,7 @@ export function MessageList({
           if (!message) return null;
           return (
             <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="message-slot" style={{ transform: `translateY(${item.start}px)` }}>
-              <MessageItem message={message} isLastAnswer={item.index === lastAnswerIndex} streaming={busy} highlighted={message.id === highlightId} actions={actions} />
+              <MessageItem message={message} isLastAnswer={item.index === lastAnswerIndex} streaming={busy} highlighted={message.id === highlightId} actions={actions} assistantName={assistantName} />
             </div>
           );
         })}

@@ -20,7 +20,8 @@ interface Group {
   options: Option[];
 }
 
-const PROVIDER_LABELS: Record<string, string> = { bedrock: 'AWS Bedrock', anthropic: 'Anthropic', openai: 'OpenAI', openrouter: 'OpenRouter' };
+/** Providers' names as people write them; custom endpoints go by their prefix. */
+export const PROVIDER_LABELS: Record<string, string> = { bedrock: 'AWS Bedrock', anthropic: 'Anthropic', openai: 'OpenAI', openrouter: 'OpenRouter' };
 
 /**
  * The model picker: a filterable list grouped by provider, each model with where it sends words

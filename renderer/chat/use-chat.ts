@@ -143,11 +143,14 @@ export function useChat(onConversationsChanged: () => void) {
    * after those kept, and follows the stream. Parts that arrive before main has answered wait.
    */
   const startAnswer = useCallback(
-    async (ask: () => Promise<{ streamId: string; conversation: Conversation; answer: StoredMessage; userMessage?: StoredMessage }>, kept: StoredMessage[]): Promise<boolean> => {
+    async (
+      ask: () => Promise<{ streamId: string; conversation: Conversation; answer: StoredMessage; userMessage?: StoredMessage; before?: StoredMessage[] }>,
+      kept: StoredMessage[],
+    ): Promise<boolean> => {
       awaitingStart.current++;
       try {
         const result = await ask();
-        const added = result.userMessage ? [result.userMessage, result.answer] : [result.answer];
+        const added = [...(result.before ?? []), ...(result.userMessage ? [result.userMessage, result.answer] : [result.answer])];
         const next: ChatState = { conversation: result.conversation, messages: [...kept, ...added], streaming: null, sendError: null };
         stateRef.current = next;
         setState(next);
@@ -165,12 +168,21 @@ export function useChat(onConversationsChanged: () => void) {
     [fail, startStreaming],
   );
 
+  /** Sends a message; `assistantId` starts a new conversation with that assistant. */
   const send = useCallback(
-    async (model: string, parts: ContentPart[], replaceFrom?: number): Promise<boolean> => {
+    async (model: string, parts: ContentPart[], replaceFrom?: number, assistantId?: string): Promise<boolean> => {
       const current = stateRef.current;
       if (current.streaming) return false;
       const kept = replaceFrom === undefined ? current.messages : current.messages.filter((message) => message.id < replaceFrom);
-      return startAnswer(() => call('chat:send', { conversationId: current.conversation?.id ?? null, model, parts, ...(replaceFrom !== undefined && { replaceFrom }) }), kept);
+      const conversationId = current.conversation?.id ?? null;
+      const withAssistant = conversationId === null && assistantId !== undefined;
+      return startAnswer(async () => {
+        const result = await call('chat:send', { conversationId, model, parts, ...(replaceFrom !== undefined && { replaceFrom }), ...(withAssistant && { assistantId }) });
+        if (!withAssistant) return result;
+        // The assistant's opening message was saved as the conversation's first: shown above the question.
+        const saved = await call('conversations:get', { id: result.conversation.id }).catch(() => null);
+        return { ...result, before: saved?.messages.filter((message) => message.id < result.userMessage.id) ?? [] };
+      }, kept);
     },
     [startAnswer],
   );

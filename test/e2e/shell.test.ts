@@ -22,10 +22,10 @@ describe('the app shell in Chromium', () => {
     const { page } = app;
     await fs.mkdir(screenshotDir, { recursive: true });
 
-    // The shell: sidebar with the three views, the empty chat view first.
+    // The shell: sidebar with the four views, the empty chat view first.
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('button', { name: 'Chat' }).waitFor();
-    expect(await nav.getByRole('button').allTextContents()).toEqual(['Chat', 'Settings', 'Usage']);
+    expect(await nav.getByRole('button').allTextContents()).toEqual(['Chat', 'Assistants', 'Settings', 'Usage']);
     await page.getByRole('heading', { name: 'Welcome to Atelier' }).waitFor();
 
     await nav.getByRole('button', { name: 'Usage' }).click();
@@ -44,7 +44,7 @@ describe('the app shell in Chromium', () => {
     await expect.poll(() => readSettingsFile(dataDir)).toMatchObject({ language: 'de' });
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
     const navDe = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navDe.getByRole('button').allTextContents()).toEqual(['Chat', 'Einstellungen', 'Nutzung']);
+    expect(await navDe.getByRole('button').allTextContents()).toEqual(['Chat', 'Assistenten', 'Einstellungen', 'Nutzung']);
     await page.getByRole('status').getByText('Gespeichert.').waitFor();
     await page.screenshot({ path: path.join(screenshotDir, 'shell-de.png') });
 

@@ -188,7 +188,7 @@ function renderStrip(read: () => ReliabilityStatus, refreshKey = 0) {
     }),
   });
   const tree = (key: number) => (
-    <NavigationContext.Provider value={{ go: (...args) => went.push(args) }}>
+    <NavigationContext.Provider value={{ go: (...args) => went.push(args), startChat: () => undefined }}>
       <SettingsProvider>
         <StatusStrip refreshKey={key} />
       </SettingsProvider>

@@ -116,7 +116,7 @@ describe('the budget banner', () => {
   it('says how much of which budget is spent (held answers included) and leads to the budget', async () => {
     const went: unknown[] = [];
     const { rerender } = render(
-      <NavigationContext.Provider value={{ go: (...args) => went.push(args) }}>
+      <NavigationContext.Provider value={{ go: (...args) => went.push(args), startChat: () => undefined }}>
         <BudgetBanner budget={budget()} />
       </NavigationContext.Provider>,
     );
@@ -127,7 +127,7 @@ describe('the budget banner', () => {
 
     await inLanguage('de');
     rerender(
-      <NavigationContext.Provider value={{ go: () => undefined }}>
+      <NavigationContext.Provider value={{ go: () => undefined, startChat: () => undefined }}>
         <BudgetBanner budget={budget({ dailyUsd: null, monthlyUsd: 10, spentThisMonthUsd: 9, warning: { period: 'monthly', percent: 90 } })} />
       </NavigationContext.Provider>,
     );
