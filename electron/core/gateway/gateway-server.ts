@@ -96,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sendError(res, { code: 'auth_invalid', message: 'A valid access token is needed: send it as "Authorization: Bearer atl_…".', hint: 'Make one with: atelier serve tokens add NAME (or Settings → Local endpoint).' }, { 'WWW-Authenticate': 'Bearer' });
       return;
     }
-    options.tokens.touch(client);
+    touch(client);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
@@ -116,6 +116,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     req.resume();
     sendError(res, { code: 'model_not_found', message: `There is no ${req.method ?? ''} ${printableOrigin(path)} here.`, hint: 'This endpoint serves GET /v1/models and POST /v1/chat/completions.' });
+  }
+
+  /** Notes a client's use at most once a minute per process: a write per request would cost every answer. */
+  const touched = new Map<string, number>();
+  function touch(client: string): void {
+    const now = Date.now();
+    if (now - (touched.get(client) ?? 0) < 60_000) return;
+    touched.set(client, now);
+    options.tokens.touch(client);
   }
 
   function authorize(header: string | undefined): string | null {
@@ -171,16 +180,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let started = false;
     const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`;
-    const start = () => {
-      if (started) return;
+    /** Sends the status and headers with the first words: until then a refusal still gets its own status. Returns the opening chunk to send with them. */
+    const start = (): string => {
+      if (started) return '';
       started = true;
       const headers: http.OutgoingHttpHeaders = provenance ? { 'X-Atelier-Provenance': headerJson(provenance) } : {};
       if (parsed.stream) {
         res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-        res.write(chunk({ role: 'assistant', content: '' }, null));
-      } else {
-        for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+        return chunk({ role: 'assistant', content: '' }, null);
       }
+      for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+      return '';
     };
     for await (const part of parsedStream(options.router, parsed, signal, client)) {
       if (res.destroyed) break;
@@ -193,15 +203,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         case 'notice':
           notices.push(part.message);
           break;
-        case 'text-delta':
-          start();
-          if (parsed.stream) res.write(chunk({ content: part.text }, null));
+        case 'text-delta': {
+          // The headers, the opening chunk and the first words leave in one write (one packet).
+          const opening = start();
+          if (parsed.stream) res.write(opening + chunk({ content: part.text }, null));
           else text += part.text;
           break;
-        case 'finish':
-          start();
+        }
+        case 'finish': {
+          const opening = start();
           if (parsed.stream) {
-            res.write(chunk({}, openAiFinishReason(part.reason)));
+            res.write(opening + chunk({}, openAiFinishReason(part.reason)));
             if (parsed.includeUsage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openAiUsage(part.usage) })}\n\n`);
             res.end('data: [DONE]\n\n');
           } else {
@@ -216,6 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             });
           }
           return;
+        }
         case 'error': {
           const { type: _type, ...error } = part;
           if (!started) {
@@ -313,18 +326,21 @@ async function readJson(req: http.IncomingMessage, maxBytes: number): Promise<un
     req.resume();
     throw tooLarge(maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.destroy();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk);
-  }
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.destroy();
+        reject(tooLarge(maxBytes));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new AtelierError('invalid_request', 'The request body is not valid JSON.', 'Send an OpenAI Chat Completions request as JSON.');
   }
