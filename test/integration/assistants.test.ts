@@ -167,6 +167,15 @@ describe('atelier assistants', () => {
     expect(ollamaChats()).toBe(before);
   });
 
+  it('a policy file naming an assistant with a bad id is not used, and says which', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'policy.json');
+    await fs.writeFile(file, JSON.stringify({ assistants: { 'Mathe Tutor': { name: 'Mathe', systemPrompt: 'x' } } }));
+    const shown = await runAtelier(['privacy', 'show'], { env: { ATELIER_HOME: dir, ATELIER_POLICY_FILE: file } });
+    expect(shown.stdout).toContain('"Mathe Tutor" is not an assistant id');
+    expect(shown.stdout).toContain('only this computer is allowed');
+  });
+
   it('a class restricted to the school’s assistants cannot chat freely or with another assistant; nothing is sent', async () => {
     const { atelier } = await home({ assistantsOnly: true });
     const chatsBefore = ollamaChats();

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { privacyTiers, routeClasses } from '../../../shared/choices';
 import { describeIssues } from '../../../shared/errors';
 import { PriceSchema, UsdLimitSchema } from '../../../shared/usage';
-import { FallbacksSchema } from '../../../shared/settings';
+import { EndpointSchema, FallbacksSchema } from '../../../shared/settings';
 import { AssistantFieldsSchema, AssistantIdSchema } from '../../../shared/assistants';
 import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
@@ -36,6 +36,27 @@ export const PolicyFileSchema = z.strictObject({
     )
     .optional(),
   /**
+   * The school's own server (a LiteLLM proxy in front of vLLM, Ollama or Bedrock): it appears on
+   * every machine as the endpoint `prefix` (`school` unless named), without anyone adding it, its
+   * residency as declared here (`non-eu` unless said, as for every custom endpoint), the key each
+   * student's own (`atelier auth set endpoint:school`). To make it the only provider, add
+   * `"allowedProviders": ["school"]`.
+   */
+  schoolServer: z
+    .strictObject({
+      /** The OpenAI-style base URL, such as `https://llm.school.example/v1` (never with a key in it). */
+      url: EndpointSchema.shape.baseUrl,
+      /** What its model ids start with; `school` unless named. */
+      prefix: EndpointSchema.shape.prefix.optional(),
+      /** Shown in the app; `School server` unless named. */
+      name: EndpointSchema.shape.name.optional(),
+      /** Where its servers are; `non-eu` unless the school says. */
+      residency: z.enum(routeClasses).optional(),
+      /** What its models cost, in US dollars per million tokens (shown, never held against this machine's budget). */
+      price: PriceSchema.optional(),
+    })
+    .optional(),
+  /**
    * Servers the school vouches for, by host name or address: where a provider whose address was
    * changed (a Bedrock endpoint, an Anthropic or OpenAI base URL, a custom endpoint, an Ollama
    * host) sends words. Any other changed address counts as `non-eu`.
@@ -55,11 +76,23 @@ export const PolicyFileSchema = z.strictObject({
    * Assistants the school ships, by id (`mathe-tutor`): shown as "from your school", not
    * editable. Same fields as an assistant made in the app.
    */
-  assistants: z.record(AssistantIdSchema, AssistantFieldsSchema).optional(),
+  assistants: z
+    .record(z.string(), AssistantFieldsSchema)
+    .superRefine((assistants, context) => {
+      for (const id of Object.keys(assistants)) {
+        if (!AssistantIdSchema.safeParse(id).success) {
+          context.addIssue({ code: 'custom', path: [id], message: `"${id.slice(0, 70)}" is not an assistant id: use lower-case letters, digits and dashes, such as mathe-tutor` });
+        }
+      }
+    })
+    .optional(),
   /** Chats only with the school's assistants (`assistants`): no free chat, no assistant of the user's own. */
   assistantsOnly: z.boolean().optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
+}).refine((policy) => !policy.schoolServer || policy.endpoints?.[policy.schoolServer.prefix ?? 'school'] === undefined, {
+  message: 'the school server’s residency and price go in "schoolServer", not again in "endpoints"',
+  path: ['endpoints'],
 });
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 
