@@ -251,7 +251,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const addresses: string[] = [];
   const listen = (host: string) =>
     new Promise<http.Server>((resolve, reject) => {
-      const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, handler);
+      const server = http.createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, handler);
       server.on('connection', (socket) => {
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
