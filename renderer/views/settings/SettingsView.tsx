@@ -9,6 +9,7 @@ import { call, IpcCallError } from '../../ipc/client';
 import { settingsSectionId, type SettingsSection } from '../../navigation';
 import { useSettings } from '../../settings/SettingsProvider';
 import { HardwarePanel } from './HardwarePanel';
+import { LocalEndpointPanel } from './LocalEndpointPanel';
 import { OllamaPanel } from './OllamaPanel';
 import { PrivacyPanel } from './PrivacyPanel';
 import { ProvidersPanel } from './ProvidersPanel';
@@ -91,6 +92,9 @@ export function SettingsView({ section = null }: { section?: SettingsSection | n
       </div>
       <div id={settingsSectionId('reliability')} tabIndex={-1} className="settings-anchor">
         <ReliabilityPanel />
+      </div>
+      <div id={settingsSectionId('endpoint')} tabIndex={-1} className="settings-anchor">
+        <LocalEndpointPanel />
       </div>
 
       {info && (
