@@ -9,7 +9,8 @@ import { formatMoney } from './format-usage';
 /**
  * The egress record: where requests went (never what they said), with what each cost, and a
  * CSV export. A request that was refused or was not an answer (a model list, a connection
- * test) has no cost to show; an answer whose price is unknown says "unknown", never $0.
+ * test) has no cost to show; an answer whose price is unknown says "unknown", never $0. A
+ * request a tool sent through the local endpoint names the tool (its token's name).
  */
 export function EgressRecord({ record }: { record: { entries: EgressEntry[]; total: number } | null }) {
   const { t, i18n } = useTranslation();
@@ -55,7 +56,10 @@ export function EgressRecord({ record }: { record: { entries: EgressEntry[]; tot
               {record.entries.map((entry) => (
                 <tr key={entry.id}>
                   <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
-                  <td>{t(`egress.purpose_${entry.purpose}`)}</td>
+                  <td>
+                    {t(`egress.purpose_${entry.purpose}`)}
+                    {entry.client !== null && <span className="egress-client muted">{t('egress.client', { client: entry.client })}</span>}
+                  </td>
                   <td>{t(`egress.outcome_${entry.outcome}`)}</td>
                   <td>
                     {t(`egress.route_${entry.routeClass}`)} <span className="muted">({entry.host}{entry.region ? `, ${entry.region}` : ''})</span>
