@@ -4,6 +4,7 @@ import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
 import { credentialsMissing, type ErrorContext } from './provider-errors';
 import { failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
 import { mapStainlessError } from './stainless-errors';
+import { mapLiteLlmError } from './litellm-errors';
 
 
 export interface OpenAiCompatibleOptions {
@@ -22,6 +23,8 @@ export interface OpenAiCompatibleOptions {
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   defaultHeaders?: Record<string, string>;
   fetch?: typeof fetch;
+  /** Custom endpoints: a LiteLLM proxy's budget and rate-limit refusals are read as such (providers/litellm-errors.ts). */
+  liteLlmErrors?: boolean;
 }
 
 /** OpenAI, OpenRouter and any OpenAI-compatible server, through the `openai` SDK. */
@@ -57,7 +60,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       const unreachable = `Check the internet connection and the address (${options.baseUrl}).`;
       return guardStream(
         () => streamChat(client, options, request, signal),
-        (error) => mapStainlessError(error, context, unreachable),
+        (error) => (options.liteLlmErrors ? mapLiteLlmError(error, context) : null) ?? mapStainlessError(error, context, unreachable),
         context,
         signal,
       );

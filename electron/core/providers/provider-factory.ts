@@ -4,6 +4,7 @@ import type { BedrockProviderOptions } from './bedrock';
 import type { OpenAiCompatibleOptions } from './openai-compatible';
 import { OPENROUTER_ATTRIBUTION } from './openrouter-attribution';
 import { lazyProvider, type Provider } from './provider';
+import { withKeyBudgetReset } from '../school/budget-reset';
 
 /**
  * The provider for a model-id prefix, from its configuration: the configuration as a cache key
@@ -57,20 +58,27 @@ export function providerFactory(prefix: string, config: ProviderConfig, options:
     default: {
       const endpoint = config.endpoints.get(prefix);
       if (!endpoint) throw new AtelierError('invalid_request', `"${prefix}" is not a provider Atelier knows.`);
+      // Any custom endpoint may be a school's LiteLLM proxy: its budget and rate-limit refusals
+      // are read as such, and a budget refusal says when the key's budget starts again.
       return [
         JSON.stringify(endpoint),
         () =>
-          openAiCompatible({
-            prefix,
-            displayName: endpoint.name,
-            baseUrl: endpoint.baseUrl,
-            apiKey: endpoint.apiKey,
-            keySource: endpoint.keySource,
-            missingKeyHint: missingKeyHint(endpoint, endpoint.name),
-            keyRequired: false,
-            maxTokensField: 'max_tokens',
-            ...(fetchImpl && { fetch: fetchImpl }),
-          }),
+          withKeyBudgetReset(
+            openAiCompatible({
+              prefix,
+              displayName: endpoint.name,
+              baseUrl: endpoint.baseUrl,
+              apiKey: endpoint.apiKey,
+              keySource: endpoint.keySource,
+              missingKeyHint: missingKeyHint(endpoint, endpoint.name),
+              keyRequired: false,
+              maxTokensField: 'max_tokens',
+              liteLlmErrors: true,
+              ...(fetchImpl && { fetch: fetchImpl }),
+            }),
+            endpoint,
+            fetchImpl,
+          ),
       ];
     }
   }
