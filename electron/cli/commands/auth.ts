@@ -65,7 +65,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nThe secret is read from standard input, so it never appears in your shell history or the process list:\n  atelier auth set anthropic < key.txt\n  pbpaste | atelier auth set openai\n')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      await guardCredentials(policyFileFor(io), classroomLockFor(io));
+      await guardCredentials(policyFileFor(io), classroomLockFor(io), secretName);
       if (io.stdin.isTTY) io.stderr(`Paste the value for ${secretName}, then press Enter and Ctrl-D:\n`);
       const value = (await io.stdin.readAll()).trim();
       const stored = await SecretStore.fromEnvironment(io.env).set(secretName, value);
@@ -143,7 +143,7 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .argument('<name>', 'the credential to delete')
     .action(async (name: string) => {
       const secretName = checkName(name);
-      await guardCredentials(policyFileFor(io), classroomLockFor(io));
+      await guardCredentials(policyFileFor(io), classroomLockFor(io), secretName);
       const removed = await SecretStore.fromEnvironment(io.env).delete(secretName);
       if (!removed) throw new AtelierError('invalid_request', `There is no ${secretName} in the keychain.`, 'Run "atelier auth list" to see what is saved.');
       io.stdout(`Removed ${secretName} from the keychain.\n`);

@@ -71,7 +71,9 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
  */
 export async function openSettingsStore(io: CliIo): Promise<SettingsStore> {
   const lock = classroomLockFor(io);
-  const store = await SettingsStore.open(dataDirFor(io), { guard: guardSettings(policyFileFor(io), lock), pins: lock });
+  const policyFile = policyFileFor(io);
+  // The school's server (policy file `schoolServer`) is among the endpoints in force.
+  const store = await SettingsStore.open(dataDirFor(io), { guard: guardSettings(policyFile, lock), pins: lock, policy: () => policyFile.read() });
   warnAboutRecovery(io, store.get());
   return store;
 }

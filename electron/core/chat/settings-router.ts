@@ -1,6 +1,7 @@
 import { loadProviderConfig } from '../config/load-provider-config';
 import { cachedVramBytes } from '../hardware/hardware-cache';
 import { effectivePolicy } from '../privacy/policy';
+import { withSchoolServer } from '../school/school-server';
 import type { PolicyFileReader } from '../privacy/policy-file';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsStore } from '../settings/settings-store';
@@ -25,7 +26,8 @@ export function createRouterFor(
     ...routerOptions,
     // The settings in force (a classroom lock's pins read afresh), for every request.
     config: async () => {
-      const current = (await settings.current()).settings;
+      // The school's server is among the endpoints even where the store was opened without the policy.
+      const current = withSchoolServer((await settings.current()).settings, policyFile?.read() ?? { state: 'none' });
       // The detection matters only when num_ctx is automatic and no override says the GPU's memory.
       const planned = current.ollama.numCtx === null && current.hardware.vramOverrideGb === null;
       return loadProviderConfig(current, env, secrets, planned ? await detected() : null);

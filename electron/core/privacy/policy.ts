@@ -5,6 +5,7 @@ import type { BudgetSettings, Price } from '../../../shared/usage';
 import type { Assistant } from '../../../shared/assistants';
 import { matchesPattern, type ManagedPolicy, type PolicyFile } from './policy-file';
 import { hostOf } from './route';
+import { SCHOOL_SERVER_PREFIX } from '../school/school-server';
 
 /** What the privacy rules are for this machine right now. */
 export interface PrivacyPolicy {
@@ -37,6 +38,11 @@ export interface PrivacyPolicy {
   schoolAssistants?: readonly Assistant[];
   /** Chats only with the school's assistants. */
   assistantsOnly?: boolean;
+  /**
+   * The prefix of the school's own server (the policy file's `schoolServer`): it keeps its own
+   * budgets (a LiteLLM proxy, per key), so this machine's budget does not hold its answers.
+   */
+  schoolServer?: string;
 }
 
 /** The limits in force: from the school's policy file, the user's settings, or none set. */
@@ -84,6 +90,7 @@ function endpointPrices(settings: PolicySettings, file: PolicyFile | null): Reco
   const prices: Record<string, Price> = {};
   for (const endpoint of settings.endpoints ?? []) if (endpoint.price) prices[endpoint.prefix] = endpoint.price;
   for (const [prefix, endpoint] of Object.entries(file?.endpoints ?? {})) if (endpoint.price) prices[prefix] = endpoint.price;
+  if (file?.schoolServer?.price) prices[file.schoolServer.prefix ?? SCHOOL_SERVER_PREFIX] = file.schoolServer.price;
   return prices;
 }
 
@@ -175,6 +182,9 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     };
   }
   const file = managed.policy;
+  // The school's server is declared like any endpoint of the policy's, at the address it names.
+  const server = file.schoolServer;
+  const endpoints = { ...(file.endpoints ?? {}), ...(server && { [server.prefix ?? SCHOOL_SERVER_PREFIX]: { residency: server.residency ?? 'non-eu', url: server.url } }) };
   const notes = Object.entries(file.endpoints ?? {})
     .filter(([, endpoint]) => endpoint.url === undefined && endpoint.residency !== 'non-eu')
     .map(([prefix, endpoint]) => `The policy declares the endpoint “${prefix}” ${endpoint.residency} but names no url, so it counts as outside the EU: add "url" with its address.`);
@@ -182,8 +192,8 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     ...(notes.length > 0 && { notes }),
     tier: file.tier ?? settings.privacy.tier,
     allowedOllamaHosts: file.ollamaHosts ?? [],
-    endpointResidency: Object.fromEntries(Object.entries(file.endpoints ?? {}).map(([prefix, endpoint]) => [prefix, endpoint.residency])),
-    endpointHosts: Object.fromEntries(Object.entries(file.endpoints ?? {}).flatMap(([prefix, endpoint]) => (endpoint.url ? [[prefix, hostOf(endpoint.url)]] : []))),
+    endpointResidency: Object.fromEntries(Object.entries(endpoints).map(([prefix, endpoint]) => [prefix, endpoint.residency])),
+    endpointHosts: Object.fromEntries(Object.entries(endpoints).flatMap(([prefix, endpoint]) => (endpoint.url ? [[prefix, hostOf(endpoint.url)]] : []))),
     hostResidency: file.hosts ?? {},
     source: file.tier ? 'policy-file' : 'settings',
     ...(file.allowedProviders && { allowedProviders: file.allowedProviders }),
@@ -193,6 +203,7 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     fallbacks: fallbacksInForce(settings, file),
     ...(file.assistants && { schoolAssistants: schoolAssistants(file) }),
     ...(file.assistantsOnly && { assistantsOnly: true }),
+    ...(server && { schoolServer: server.prefix ?? SCHOOL_SERVER_PREFIX }),
   };
 }
 

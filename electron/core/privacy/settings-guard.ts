@@ -2,6 +2,7 @@ import { AtelierError } from '../../../shared/errors';
 import type { SettingsPatch } from '../../../shared/settings';
 import { CLASSROOM_LOCKED, type ClassroomLock } from './classroom-lock';
 import type { ManagedPolicy, PolicyFileReader } from './policy-file';
+import { schoolServerOf } from '../school/school-server';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
 const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks', 'gateway'];
@@ -26,6 +27,10 @@ export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: Manag
   }
   if (managed.state !== 'valid') return;
   const { policy } = managed;
+  const server = schoolServerOf(managed);
+  if (server && patch.endpoints?.some((endpoint) => endpoint.prefix === server.prefix && endpoint.baseUrl !== server.baseUrl)) {
+    throw new AtelierError('settings_locked', `Your school sets the endpoint “${server.prefix}” to its own server${managedBy(managed)}; it stays as the school set it.`, 'Add your own endpoint under another prefix (atelier endpoints add PREFIX URL).');
+  }
   if (policy.tier !== undefined && patch.privacy?.tier !== undefined && patch.privacy.tier !== policy.tier) {
     throw new AtelierError('settings_locked', `Your school manages the privacy tier${managedBy(managed)}; it stays as the school set it.`, 'Ask your school’s IT if you need another tier.');
   }
@@ -40,9 +45,15 @@ export function assertSettingsChangeAllowed(patch: SettingsPatch, managed: Manag
   }
 }
 
-/** Refuses saving or removing credentials when the school locks settings, or the class is locked. */
-export function assertCredentialsChangeAllowed(managed: ManagedPolicy, classroomLocked = false): void {
+/**
+ * Refuses saving or removing credentials when the school locks settings, or the class is locked.
+ * The student's own key for the school's server (`name`: `endpoint:school`) stays theirs to save
+ * when the school locks settings: it decides whose budget pays, never where words go.
+ */
+export function assertCredentialsChangeAllowed(managed: ManagedPolicy, classroomLocked = false, name?: string): void {
   if (classroomLocked) throw CLASSROOM_LOCKED;
+  const server = schoolServerOf(managed);
+  if (server && name === `endpoint:${server.prefix}`) return;
   if (managed.state === 'valid' && managed.policy.lockSettings) {
     throw new AtelierError('settings_locked', `Your school manages the providers and their keys${managedBy(managed)}.`, 'Ask your school’s IT if a key needs to change.');
   }
@@ -59,8 +70,8 @@ export function guardSettings(policyFile: PolicyFileReader, lock: ClassroomLock)
   };
 }
 
-/** Refuses saving, removing or importing credentials while the class or the school locks them. */
-export async function guardCredentials(policyFile: PolicyFileReader, lock: ClassroomLock): Promise<void> {
+/** Refuses saving, removing or importing credentials (`name`, when one) while the class or the school locks them. */
+export async function guardCredentials(policyFile: PolicyFileReader, lock: ClassroomLock, name?: string): Promise<void> {
   await lock.assertUnlocked();
-  assertCredentialsChangeAllowed(policyFile.read());
+  assertCredentialsChangeAllowed(policyFile.read(), false, name);
 }

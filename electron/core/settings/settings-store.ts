@@ -14,6 +14,8 @@ import { fileWriteError, writeFileAtomically } from '../store/atomic-file';
 import { preparePrivateDataDir } from '../store/data-folder';
 import { withFolderLock } from '../store/folder-lock';
 import { withPinnedSettings, type LockPins } from '../privacy/lock-pins';
+import type { ManagedPolicy } from '../privacy/policy-file';
+import { withSchoolServer } from '../school/school-server';
 import { recoverSettings, unreadableSettings } from './recover-settings';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -40,6 +42,8 @@ export interface SettingsStoreOptions {
   guard?: SettingsGuard;
   /** While the class is locked, the settings it pins are in force whatever the file says. */
   pins?: PinSource;
+  /** The school's policy file: the server it declares (`schoolServer`) is among the endpoints in force. */
+  policy?: () => ManagedPolicy;
 }
 
 /**
@@ -63,6 +67,7 @@ export class SettingsStore {
     state: SettingsState,
     private readonly guard: SettingsGuard | null,
     private readonly pinSource: PinSource | null = null,
+    private readonly policy: (() => ManagedPolicy) | null = null,
   ) {
     this.file = file;
     this.state = state;
@@ -73,31 +78,31 @@ export class SettingsStore {
   }
 
   static async open(dataDir: string, options: SettingsStoreOptions | (() => Date) = {}): Promise<SettingsStore> {
-    const { clock = () => new Date(), guard = null, pins = null } = typeof options === 'function' ? { clock: options } : options;
+    const { clock = () => new Date(), guard = null, pins = null, policy = null } = typeof options === 'function' ? { clock: options } : options;
     await pins?.state();
     const file = path.join(dataDir, SETTINGS_FILE_NAME);
     const read = await readSettingsFile(file);
     if (read.kind === 'missing') {
-      return new SettingsStore(file, freshState(), guard, pins);
+      return new SettingsStore(file, freshState(), guard, pins, policy);
     }
     const recovered =
       read.kind === 'text' ? recoverSettings(read.text) : unreadableSettings(`the file could not be read (${read.code})`);
     if (recovered.reason === null) {
-      return new SettingsStore(file, { settings: recovered.settings, recovery: null }, guard, pins);
+      return new SettingsStore(file, { settings: recovered.settings, recovery: null }, guard, pins, policy);
     }
     return withFolderLock(dataDir, async () => {
       // Another process may have repaired it meanwhile: look again under the lock.
       const again = await readSettingsFile(file);
       const still = again.kind === 'text' ? recoverSettings(again.text) : again.kind === 'missing' ? null : recovered;
-      if (still === null || still.reason === null) return new SettingsStore(file, { settings: still?.settings ?? DEFAULT_SETTINGS, recovery: null }, guard, pins);
+      if (still === null || still.reason === null) return new SettingsStore(file, { settings: still?.settings ?? DEFAULT_SETTINGS, recovery: null }, guard, pins, policy);
       const keptAt = await keepAside(file, clock());
       if (keptAt === null) {
         // It could not be moved: leave it untouched rather than write over it, and say so.
         const problems = [...still.problems, 'it could not be moved aside, so it was left where it is'];
-        return new SettingsStore(file, { settings: still.settings, recovery: { reason: still.reason, problems, keptAt: file } }, guard, pins);
+        return new SettingsStore(file, { settings: still.settings, recovery: { reason: still.reason, problems, keptAt: file } }, guard, pins, policy);
       }
       const recovery: SettingsRecovery = { reason: still.reason, problems: still.problems, keptAt };
-      const store = new SettingsStore(file, { settings: still.settings, recovery }, guard, pins);
+      const store = new SettingsStore(file, { settings: still.settings, recovery }, guard, pins, policy);
       try {
         await store.write(still.settings);
       } catch {
@@ -109,11 +114,14 @@ export class SettingsStore {
 
   /**
    * The settings in force: the file's, with what a classroom lock pins as it was when the
-   * teacher locked (a hand-edited tier or address does not count while locked).
+   * teacher locked (a hand-edited tier or address does not count while locked), and the school's
+   * server among the endpoints when its policy file declares one (never written to the file).
    */
   get(): SettingsState {
     const pins = this.pinSource?.pins() ?? null;
-    return pins ? { ...this.state, settings: withPinnedSettings(this.state.settings, pins) } : this.state;
+    const pinned = pins ? withPinnedSettings(this.state.settings, pins) : this.state.settings;
+    const settings = this.policy ? withSchoolServer(pinned, this.policy()) : pinned;
+    return settings === this.state.settings ? this.state : { ...this.state, settings };
   }
 
   /** The settings in force after reading the classroom lock again: for every request that leaves. */
