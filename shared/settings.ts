@@ -173,6 +173,12 @@ export const EndpointSchema = z.strictObject({
   }),
   /** What its models cost, in US dollars per million tokens; without it their cost is unknown. */
   price: PriceSchema.optional(),
+  /**
+   * `litellm`: a LiteLLM proxy (a school's server), as its `/key/info` answer showed when it was
+   * added. Its budgets and rate limits per key live on the server, so Atelier's own budget does
+   * not count its answers again. Absent: any other OpenAI-compatible server.
+   */
+  kind: z.literal('litellm').optional(),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

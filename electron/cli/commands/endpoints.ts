@@ -3,9 +3,13 @@ import { AtelierError, describeIssues } from '../../../shared/errors';
 import { EndpointSchema } from '../../../shared/settings';
 import { maskUrlCredentials, urlCredentialProblem } from '../../../shared/url-credentials';
 import { endpointKeyVariable } from '../../core/config/provider-config';
+import { loadProviderConfig } from '../../core/config/load-provider-config';
+import { effectivePolicy } from '../../core/privacy/policy';
+import { schoolServerStatus } from '../../core/school/school-status';
+import { SecretStore } from '../../core/secrets/secret-store';
 import { printable } from '../../../shared/text';
 import { PriceSchema, type Price } from '../../../shared/usage';
-import { printJson, type CliIo } from '../cli-context';
+import { egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 export function registerEndpointsCommand(program: Command, io: CliIo): void {
@@ -28,7 +32,8 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
       if (shown.length === 0) io.stdout('No endpoints yet. Add one with: atelier endpoints add PREFIX URL\n');
       for (const endpoint of shown) {
         const price = endpoint.price ? `$${endpoint.price.input}/$${endpoint.price.output} per million tokens` : 'no price';
-        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  ${price}  (key: atelier auth set endpoint:${endpoint.prefix}, or ${endpointKeyVariable(endpoint.prefix)})\n`);
+        const kind = endpoint.kind === 'litellm' ? '  LiteLLM (its budget per key applies, not this machine’s)' : '';
+        io.stdout(`${endpoint.prefix}/…  ${endpoint.baseUrl}  ${endpoint.name}  ${price}${kind}  (key: atelier auth set endpoint:${endpoint.prefix}, or ${endpointKeyVariable(endpoint.prefix)})\n`);
       }
     });
 
@@ -76,6 +81,7 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
         `${existing ? 'Replaced' : 'Added'} ${prefix}: model ids ${prefix}/MODEL go to ${parsed.data.baseUrl}.\n` +
           `If it needs a key, save it in the keychain: atelier auth set endpoint:${prefix} < key.txt (or set ${endpointKeyVariable(prefix)} in the environment).\n`,
       );
+      io.stdout(`${await detectLiteLlm(io, store, prefix)}\n`);
     });
 
   endpoints
@@ -92,6 +98,32 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
       });
       io.stdout(`Removed ${prefix}.\n`);
     });
+}
+
+/**
+ * Asks the endpoint just added whether it is a LiteLLM proxy (its `/key/info` answer, with the
+ * key where one is saved already; only where the privacy tier allows the endpoint, and in the
+ * egress record), and notes `kind: "litellm"` in its settings when it is: its budgets and limits
+ * per key then apply instead of this machine's budget. Returns what to tell the user.
+ */
+async function detectLiteLlm(io: CliIo, store: Awaited<ReturnType<typeof openSettingsStore>>, prefix: string): Promise<string> {
+  const settings = store.get().settings;
+  const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
+  const [status] = await schoolServerStatus(config, effectivePolicy(settings, policyFileFor(io).read()), { only: prefix, onEgress: egressRecorderFor(io) });
+  const litellm = status?.litellm === true;
+  // Said only where it changes: an endpoint that stopped being LiteLLM loses the mark too.
+  if (litellm !== (settings.endpoints.find((endpoint) => endpoint.prefix === prefix)?.kind === 'litellm')) {
+    await store.update(({ endpoints: list }) => ({
+      endpoints: list.map((endpoint) => {
+        if (endpoint.prefix !== prefix) return endpoint;
+        const { kind: _kind, ...rest } = endpoint;
+        return litellm ? { ...rest, kind: 'litellm' as const } : rest;
+      }),
+    }));
+  }
+  if (litellm) return 'It is a LiteLLM proxy: its budget and limits per key apply (atelier doctor shows them), and this machine’s budget does not count its answers again.';
+  if (status?.litellm === false) return 'It is not a LiteLLM proxy (it has no /key/info), so this machine’s budget counts its answers, at the price you give it.';
+  return `Atelier could not ask it whether it is a LiteLLM proxy${status?.error ? ` (${status.error.message})` : ''}; add it again with --replace to ask once more.`;
 }
 
 /** `0.50/1.50`: US dollars per million input and output tokens. */

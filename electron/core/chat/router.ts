@@ -66,6 +66,11 @@ export interface RoutedModel extends ModelRef {
   allowed: boolean;
   /** False when the school's lists (allowed providers or models) rule the model out. */
   school: boolean;
+  /**
+   * A school's server that keeps its own budget (the policy file's `schoolServer`, or an endpoint
+   * found to be a LiteLLM proxy): this machine's budget does not hold or count its answers.
+   */
+  budgetKeptByServer: boolean;
   /** How long its answer may take to start, and to go on. */
   timeouts: Timeouts;
   /** How many tokens the model reads and writes together, as Atelier uses it; null when unknown. */
@@ -101,6 +106,7 @@ export class ChatRouter {
       policy,
       allowed: school && tierAllows(policy.tier, route.routeClass),
       school,
+      budgetKeptByServer: policy.schoolServer === ref.prefix || config.endpoints.get(ref.prefix)?.kind === 'litellm',
       timeouts: config.timeouts ?? DEFAULT_TIMEOUTS,
       contextWindow: () => contextWindow(ref.prefix, route.modelId, config, this.options.fetch, { askOllama: this.options.askOllamaLimits ?? true }),
     };
@@ -211,7 +217,7 @@ export class ChatRouter {
     // The budget next: a cloud request's worst case is held before it may leave (core/usage/spending.ts).
     let admission: Admission;
     try {
-      const admitted = this.spending.admit(request, egress, routed.policy.budget, routed.policy.endpointPrices);
+      const admitted = this.spending.admit(request, egress, routed.policy.budget, routed.policy.endpointPrices, { keptByServer: routed.budgetKeptByServer });
       if ('code' in admitted) {
         if (!chain.primary) return { reason: 'budget', notice: `The fallback ${name} was skipped: ${admitted.message}` };
         this.record({ ...egress, ...asker, inputTokens: null, outputTokens: null, costUsd: null, outcome: 'refused', errorCode: admitted.code });

@@ -62,6 +62,8 @@ export interface BedrockConfig {
 export interface EndpointConfig extends KeyedProviderConfig {
   prefix: string;
   name: string;
+  /** `litellm`: a LiteLLM proxy, as its /key/info answer showed (see Endpoint.kind). */
+  kind?: 'litellm';
 }
 
 /** Every provider's address and key, resolved once from settings and the environment. */
@@ -126,6 +128,7 @@ export function resolveProviderConfig(settings: Settings, env: Env, secrets: Rea
           keyVariable,
           secretName,
           keySource: fromKeychain ? `the key saved in Atelier (${secretName})` : keyVariable,
+          ...(endpoint.kind && { kind: endpoint.kind }),
         };
         return [endpoint.prefix, config];
       }),

@@ -57,6 +57,8 @@ const NOT_BILLED: ReadonlySet<ErrorCode> = new Set([
   'provider_error',
   'invalid_request',
   'policy_denied',
+  // A school server's refusal of a key over its budget (LiteLLM): refused before any answer.
+  'budget_exceeded',
 ]);
 
 /** A high estimate of a request's input tokens, before the provider counts them (cached per text). */
@@ -72,13 +74,23 @@ export const estimateInputTokens = estimateRequestTokens;
 export class Spending {
   constructor(private readonly ledger: () => BudgetLedger | null) {}
 
-  /** Lets the request through (with its reservation), or says why not. */
-  admit(request: ChatRequest, route: Provenance, budget: BudgetInForce | undefined, endpointPrices: Readonly<Record<string, Price>> | undefined): Admission | ErrorPayload {
+  /**
+   * Lets the request through (with its reservation), or says why not. `keptByServer`: a school's
+   * server that keeps its own budget per key (LiteLLM): its answers are priced where a price is
+   * known, but neither held back nor counted here, so they are not counted twice.
+   */
+  admit(
+    request: ChatRequest,
+    route: Provenance,
+    budget: BudgetInForce | undefined,
+    endpointPrices: Readonly<Record<string, Price>> | undefined,
+    options: { keptByServer?: boolean } = {},
+  ): Admission | ErrorPayload {
     const price = priceFor(route, endpointPrices);
     // A cost the provider reported (OpenRouter) is taken as it is; one that makes no sense is not.
     const cost = (usage: Usage) => (typeof usage.costUsd === 'number' && Number.isFinite(usage.costUsd) && usage.costUsd >= 0 ? roundUsd(usage.costUsd) : costOf(usage, price));
     const cloud = route.routeClass !== 'local' && route.provider !== 'local';
-    const ledger = cloud ? this.ledger() : null;
+    const ledger = cloud && options.keptByServer !== true ? this.ledger() : null;
     if (!ledger) return { maxTokens: request.maxTokens, notice: null, cost, settle: () => null };
 
     const limits = { dailyUsd: budget?.dailyUsd ?? null, monthlyUsd: budget?.monthlyUsd ?? null };
