@@ -13,7 +13,9 @@ import { printable } from '../../../shared/text';
 import { terminalLine } from '../../../shared/terminal-text';
 import { listAwsProfiles } from '../../core/secrets/credentials-overview';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
-import { classroomLockFor, dataDirFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { schoolServerStatus } from '../../core/school/school-status';
+import { describeSchoolServer } from '../school-words';
 import type { HardwareAdvice, HardwareReport, ModelRole } from '../../../shared/hardware';
 import type { InstalledModel } from '../../../shared/ollama';
 import { effectivePolicy } from '../../core/privacy/policy';
@@ -34,10 +36,12 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
       const override = settings.hardware.vramOverrideGb;
       const ollamaService = new OllamaService(() => config.ollama, { policy: () => effectivePolicy(settings, policyFileFor(io).read()) });
-      const [hardware, ollamaStatus] = await Promise.all([
+      const [hardware, ollamaStatus, schoolServers] = await Promise.all([
         // Kept in the data folder too: `atelier chat` plans Ollama's num_ctx with it, without probing.
         detectHardware({ vramOverrideBytes: override === null ? null : override * 1024 ** 3, rememberIn: dataDirFor(io) }),
         ollamaService.status(),
+        // The school's server (LiteLLM): the key's budget, what is left, its limits (/key/info).
+        schoolServerStatus(config, effectivePolicy(settings, policyFileFor(io).read()), { onEgress: egressRecorderFor(io) }),
       ]);
       // Installed models, for the num_ctx each gets; doctor still answers when listing fails.
       const installed = ollamaStatus.running ? await ollamaService.list(hardware).catch(() => [] as InstalledModel[]) : [];
@@ -48,7 +52,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const policy = effectivePolicy(settings, policyFileFor(io).read());
       const awsProfiles = config.bedrock.auth.kind === 'profile' ? await listAwsProfiles(io.env) : [];
       const notes = [...(config.ollama.hostProblem ? [config.ollama.hostProblem] : []), ...(policy.problem ? [policy.problem] : []), ...(policy.notes ?? [])];
-      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, context, ollama, providers: configuredProviders(config, awsProfiles), privacy: { tier: policy.tier, source: policy.source, classroomLocked: await classroomLockFor(io).isLocked() }, notes };
+      const report = { hardware, tier: advice.tier, recommendations: { ...advice, cloud: cloudDefaults }, context, ollama, providers: configuredProviders(config, awsProfiles), schoolServers, privacy: { tier: policy.tier, source: policy.source, classroomLocked: await classroomLockFor(io).isLocked() }, notes };
       if (options.json) {
         printJson(io, report);
         return;
@@ -86,6 +90,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       );
       lines.push('Providers:');
       for (const provider of report.providers) lines.push(`  ${provider.provider.padEnd(11)} ${provider.configured ? 'configured' : 'not configured'} (${provider.detail})`);
+      for (const server of schoolServers) lines.push(...describeSchoolServer(server));
       lines.push(`Privacy: ${policy.tier}, from ${policy.source === 'settings' ? 'your settings' : 'your school’s policy file'}${report.privacy.classroomLocked ? '; classroom lock on' : ''}`);
       for (const problem of [...hardware.problems, ...notes]) lines.push(`Note: ${problem}`);
       io.stdout(`${lines.join('\n')}\n`);
