@@ -109,7 +109,7 @@ export function registerEndpointsCommand(program: Command, io: CliIo): void {
 async function detectLiteLlm(io: CliIo, store: Awaited<ReturnType<typeof openSettingsStore>>, prefix: string): Promise<string> {
   const settings = store.get().settings;
   const config = await loadProviderConfig(settings, io.env, SecretStore.fromEnvironment(io.env));
-  const [status] = await schoolServerStatus(config, effectivePolicy(settings, policyFileFor(io).read()), { only: prefix, onEgress: egressRecorderFor(io) });
+  const [status] = await schoolServerStatus(config, effectivePolicy(settings, policyFileFor(io).read()), { only: prefix, onEgress: egressRecorderFor(io), timeoutMs: 5000 });
   const litellm = status?.litellm === true;
   // Said only where it changes: an endpoint that stopped being LiteLLM loses the mark too.
   if (litellm !== (settings.endpoints.find((endpoint) => endpoint.prefix === prefix)?.kind === 'litellm')) {

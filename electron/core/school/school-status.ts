@@ -16,6 +16,8 @@ export interface SchoolStatusOptions {
   signal?: AbortSignal;
   /** Ask this endpoint whatever it is (detecting a LiteLLM proxy when it is added), and no other. */
   only?: string;
+  /** How long one server may take to answer, in milliseconds (10 s unless said). */
+  timeoutMs?: number;
 }
 
 /** The endpoints that are school servers: the policy file's, and those found to be LiteLLM proxies. */
@@ -58,7 +60,11 @@ async function statusOf(endpoint: EndpointConfig, config: ProviderConfig, policy
   }
   let answer: KeyInfoAnswer;
   try {
-    answer = await askKeyInfo(endpoint.baseUrl, endpoint.apiKey, { ...(options.fetch && { fetch: options.fetch }), ...(options.signal && { signal: options.signal }) });
+    answer = await askKeyInfo(endpoint.baseUrl, endpoint.apiKey, {
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    });
   } catch (error) {
     const context = { provider: endpoint.name, model: '', address: endpoint.baseUrl, secrets: endpoint.apiKey ? [endpoint.apiKey] : [], call: 'other' as const };
     const unreachable: ErrorPayload = errorForNetwork(error, context, `Check the address (${maskUrlCredentials(endpoint.baseUrl)}) and the network.`) ?? {
