@@ -83,6 +83,20 @@ async function errorOf(parts: AsyncIterable<StreamPart>) {
 const hi = { model: 'school/llama-3.1-70b', messages: [{ role: 'user' as const, content: 'Hallo!' }] };
 
 describe('a school’s LiteLLM proxy', () => {
+  it('(its fake) answers the openai SDK streamed and not, with and without /v1, and refuses a key it does not know as LiteLLM does', async () => {
+    const { default: OpenAI } = await import('openai');
+    for (const baseURL of [`${litellm.url}/v1`, litellm.url]) {
+      const client = new OpenAI({ apiKey: KEYS.anna, baseURL, maxRetries: 0 });
+      const whole = await client.chat.completions.create({ model: 'llama-3.1-70b', messages: [{ role: 'user', content: 'Hallo' }] });
+      expect(whole.choices[0]?.message.content).toBe('Hello from the fake!');
+      let streamed = '';
+      for await (const chunk of await client.chat.completions.create({ model: 'llama-3.1-70b', messages: [{ role: 'user', content: 'Hallo' }], stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
+      expect(streamed).toBe('Hello from the fake!');
+    }
+    const stranger = new OpenAI({ apiKey: 'sk-NotAStudentKey0123456789', baseURL: `${litellm.url}/v1`, maxRetries: 0 });
+    await expect(stranger.models.list()).rejects.toMatchObject({ status: 401, error: { type: 'auth_error', code: '401' } });
+  });
+
   it('is found by its /key/info answer when it is added, a plain OpenAI-compatible server is not, and nothing is asked where the tier forbids it', async () => {
     const { atelier } = await classroom(null);
     const added = await atelier(['endpoints', 'add', 'school', `${litellm.url}/v1`]);
