@@ -17,10 +17,11 @@ export function AllowedOrigins({ saved, locked, lockId, save }: { saved: string[
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<OriginProblem | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  // What was saved last, said in the language shown now (it may change meanwhile).
+  const [done, setDone] = useState<{ what: 'added' | 'removed'; origin: string } | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
 
-  const change = (next: string[], said: string) => {
+  const change = (next: string[], said: NonNullable<typeof done>) => {
     setBusy(true);
     setDone(null);
     setFailure(null);
@@ -42,13 +43,13 @@ export function AllowedOrigins({ saved, locked, lockId, save }: { saved: string[
       return;
     }
     setProblem(null);
-    void change([...saved, parsed.origin], t('gateway.originAdded', { origin: parsed.origin })).then((ok) => ok && setTyped(''));
+    void change([...saved, parsed.origin], { what: 'added', origin: parsed.origin }).then((ok) => ok && setTyped(''));
   };
 
   const remove = (origin: string) => {
     void change(
       saved.filter((other) => other !== origin),
-      t('gateway.originRemoved', { origin }),
+      { what: 'removed', origin },
     ).then(() => field.current?.focus());
   };
 
@@ -112,6 +113,7 @@ export function AllowedOrigins({ saved, locked, lockId, save }: { saved: string[
               aria-describedby={[problem ? errorId : null, lockId].filter(Boolean).join(' ') || undefined}
               onChange={(event) => {
                 setTyped(event.target.value);
+                setProblem(null);
                 setDone(null);
               }}
             />
@@ -127,7 +129,7 @@ export function AllowedOrigins({ saved, locked, lockId, save }: { saved: string[
         </div>
       </form>
       <p className="save-status" role="status">
-        {done}
+        {done && (done.what === 'added' ? t('gateway.originAdded', { origin: done.origin }) : t('gateway.originRemoved', { origin: done.origin }))}
       </p>
       <FailureNotice lead={t('gateway.originsSaveFailed')} failure={failure} />
     </section>

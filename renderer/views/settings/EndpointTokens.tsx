@@ -125,7 +125,10 @@ export function EndpointTokens({ locked, lockId, onLocked }: { locked: boolean; 
               disabled={locked}
               aria-invalid={problem ? true : undefined}
               aria-describedby={[problem ? errorId : null, `${nameId}-help`, lockId].filter(Boolean).join(' ')}
-              onChange={(event) => setName(event.target.value)}
+              onChange={(event) => {
+                setName(event.target.value);
+                setProblem(null);
+              }}
             />
             <button type="submit" className="button button-primary" disabled={locked || busy}>
               {t('gateway.createToken')}

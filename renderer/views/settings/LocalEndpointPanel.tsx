@@ -187,6 +187,7 @@ function PortForm({
             aria-describedby={[problem ? errorId : null, `${id}-help`, lockId].filter(Boolean).join(' ')}
             onChange={(event) => {
               setTyped(event.target.value);
+              setProblem(null);
               setDone(false);
             }}
           />

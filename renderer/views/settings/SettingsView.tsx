@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/app-info';
 import { languages, themes } from '../../../shared/choices';
@@ -9,11 +9,13 @@ import { call, IpcCallError } from '../../ipc/client';
 import { settingsSectionId, type SettingsSection } from '../../navigation';
 import { useSettings } from '../../settings/SettingsProvider';
 import { HardwarePanel } from './HardwarePanel';
-import { LocalEndpointPanel } from './LocalEndpointPanel';
 import { OllamaPanel } from './OllamaPanel';
 import { PrivacyPanel } from './PrivacyPanel';
 import { ProvidersPanel } from './ProvidersPanel';
 import { ReliabilityPanel } from './ReliabilityPanel';
+
+// The local endpoint's panel (its tokens, web pages and example) is a chunk of its own, loaded with the Settings view.
+const LocalEndpointPanel = lazy(() => import('./LocalEndpointPanel').then((module) => ({ default: module.LocalEndpointPanel })));
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
@@ -94,7 +96,9 @@ export function SettingsView({ section = null }: { section?: SettingsSection | n
         <ReliabilityPanel />
       </div>
       <div id={settingsSectionId('endpoint')} tabIndex={-1} className="settings-anchor">
-        <LocalEndpointPanel />
+        <Suspense fallback={null}>
+          <LocalEndpointPanel />
+        </Suspense>
       </div>
 
       {info && (
