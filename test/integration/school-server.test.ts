@@ -182,6 +182,13 @@ describe('a school’s LiteLLM proxy', () => {
       expect(error?.retryAfterMs).toBeGreaterThan(8 * 86_400_000);
       expect(chats(server) - before).toBe(1);
     }
+    // The class's team budget ran out while Anna's own has $3.80 left: her key's figures are not
+    // what ran out, so they are not given as the reason.
+    litellm.respondWith({ kind: 'http-error', status: 429, body: { error: { message: 'Budget has been exceeded! Team=5b Current cost: 50.2, Max budget: 50.0', type: 'budget_exceeded', param: null, code: '429' } } });
+    const team = await errorOf(schoolRouter(litellm, KEYS.anna).stream(hi));
+    expect(team).toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('Team=5b') as unknown });
+    expect(team?.message).not.toContain('is spent.');
+    expect(team?.retryAfterMs).toBeUndefined();
   });
 
   it('its answers are not held against this machine’s budget, where an unpriced or priced plain endpoint’s are', async () => {

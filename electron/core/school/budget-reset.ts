@@ -36,8 +36,10 @@ async function withReset(part: Extract<StreamPart, { type: 'error' }>, server: {
   }
   if (!answer.litellm || answer.key === null) return part;
   const { key } = answer;
+  // The key's own budget is not what ran out (its team's, say): its figures would mislead.
+  if (key.maxBudgetUsd === null || (key.remainingUsd ?? 0) > 0) return part;
   const now = new Date();
-  const spent = key.maxBudgetUsd === null ? '' : ` ${formatUsd(key.spentUsd)} of ${formatUsd(key.maxBudgetUsd)} is spent.`;
+  const spent = ` ${formatUsd(key.spentUsd)} of ${formatUsd(key.maxBudgetUsd)} is spent.`;
   const resetAt = key.budgetResetAt === null ? null : Date.parse(key.budgetResetAt);
   const when =
     resetAt !== null && resetAt > now.getTime()
