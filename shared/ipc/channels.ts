@@ -48,6 +48,7 @@ export const channelNames = [
   'assistants:update',
   'assistants:duplicate',
   'assistants:remove',
+  'school:get-status',
   'gateway:get-status',
   'gateway:list-tokens',
   'gateway:add-token',

@@ -14,6 +14,7 @@ import { SettingsPatchSchema, SettingsStateSchema } from '../settings';
 import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema } from '../usage';
 import { ReliabilityStatusSchema } from '../reliability';
 import { GatewayStatusSchema, ServeTokenSchema } from '../gateway';
+import { SchoolServerStatusSchema } from '../school-server';
 import { AssistantFieldsSchema, AssistantIdSchema, AssistantListSchema, AssistantSchema } from '../assistants';
 import type { ChannelName, EventName } from './channels';
 
@@ -136,6 +137,8 @@ export const ipcChannels = {
   /** An editable copy of any assistant (a built-in one or the school's too), named `copyName`. */
   'assistants:duplicate': { input: z.strictObject({ id: AssistantIdSchema, copyName: z.string().trim().min(1).max(80).optional() }), output: AssistantSchema },
   'assistants:remove': { input: z.strictObject({ id: AssistantIdSchema }), output: z.object({ removed: z.literal(true) }) },
+  /** Each school server (the policy's, and LiteLLM endpoints): what its /key/info says of the student's key (budget left, limits), or why not. */
+  'school:get-status': { input: NoInput, output: z.object({ servers: z.array(SchoolServerStatusSchema) }) },
   /** The local OpenAI-compatible endpoint: running or not, its base URL, or why it could not start. Switched with settings:update { gateway }. */
   'gateway:get-status': { input: NoInput, output: GatewayStatusSchema },
   /** Its clients' tokens, masked. */

@@ -14,6 +14,7 @@ import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { runAtelier } from '../support/run-cli';
 import { writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
+import { startMainProcess } from '../support/main-process';
 
 const useFakes = useProviderFakes();
 
@@ -242,5 +243,30 @@ describe('a school’s LiteLLM proxy', () => {
     const locked = await classroom({ ...policy, lockSettings: true });
     expect((await locked.atelier(['auth', 'set', 'endpoint:school'], 'sk-OwnStudentKey0123456789')).code).toBe(0);
     expect((await locked.atelier(['auth', 'set', 'anthropic'], 'sk-ant-api03-notallowednotallowed')).stderr).toContain('Your school manages the providers and their keys');
+  });
+});
+
+describe('the school’s server in the app', () => {
+  it('is in the settings in force and the picker, its key’s budget comes over IPC, and the student saves their own key under lockSettings', async () => {
+    const home = await tempDir();
+    await writeSettings(home, { privacy: { tier: 'dsgvo_cloud' } });
+    const policyFile = path.join(home, 'policy.json');
+    await fs.writeFile(policyFile, JSON.stringify({ schoolServer: { url: `${litellm.url}/v1`, name: 'Schulserver', residency: 'eu' }, allowedProviders: ['school'], lockSettings: true }));
+    const main = await startMainProcess(home, ['app://atelier'], { ...useFakes().env, ATELIER_POLICY_FILE: policyFile, ATELIER_ENDPOINT_SCHOOL_KEY: undefined });
+    const app = { url: 'app://atelier/' };
+    try {
+      const state = (await main.dispatch('settings:get', undefined, app)) as { ok: true; value: { settings: Settings } };
+      expect(state.value.settings.endpoints).toEqual([expect.objectContaining({ prefix: 'school', name: 'Schulserver' })]);
+      // The student's own key, though the school locks settings; no other key.
+      expect(await main.dispatch('providers:set-secret', { name: 'endpoint:school', value: KEYS.anna, sessionOnly: true }, app)).toMatchObject({ ok: true });
+      expect(await main.dispatch('providers:set-secret', { name: 'anthropic', value: 'sk-ant-api03-notallowednotallowed', sessionOnly: true }, app)).toMatchObject({ ok: false, error: { code: 'settings_locked' } });
+      const status = (await main.dispatch('school:get-status', undefined, app)) as { ok: true; value: { servers: SchoolServerStatus[] } };
+      expect(status.value.servers).toEqual([expect.objectContaining({ provider: 'school', litellm: true, key: expect.objectContaining({ spentUsd: 1.2, maxBudgetUsd: 5, remainingUsd: 3.8, rpmLimit: 20 }) as unknown })]);
+      const catalogue = (await main.dispatch('models:get-catalogue', undefined, app)) as { ok: true; value: { groups: { provider: string; models: { id: string; available: boolean }[] }[] } };
+      expect(catalogue.value.groups.find((group) => group.provider === 'school')?.models).toEqual([expect.objectContaining({ id: 'school/llama-3.1-70b', available: true })]);
+      expect(main.internalErrors).toEqual([]);
+    } finally {
+      await main.services.close();
+    }
   });
 });

@@ -28,6 +28,7 @@ import type { Ledgers } from '../../core/usage/ledgers';
 import type { RouteHealthStore } from '../../core/reliability/route-health';
 import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import type { GatewayService } from '../../core/gateway/gateway-service';
+import { schoolServerStatus } from '../../core/school/school-status';
 import type { ServeTokens } from '../../core/gateway/serve-tokens';
 import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
 import { listModels } from '../../core/models/list-models';
@@ -154,11 +155,12 @@ export function createHandlers(services: MainServices): HandlerTable {
       }),
     'providers:get-credentials': () => credentialsOverview(services.settings.get().settings, services.env, services.secrets),
     'providers:set-secret': async ({ name, value, sessionOnly }) => {
-      await guardCredentials(services.policyFile, services.lock);
+      // A student's own key for the school's server may be saved even where the school locks settings.
+      await guardCredentials(services.policyFile, services.lock, name);
       return services.secrets.set(name, value, { sessionOnly: sessionOnly === true });
     },
     'providers:remove-secret': async ({ name }) => {
-      await guardCredentials(services.policyFile, services.lock);
+      await guardCredentials(services.policyFile, services.lock, name);
       return { removed: await services.secrets.delete(name) };
     },
     'providers:import-aws-csv': async ({ content }) => {
@@ -211,6 +213,10 @@ export function createHandlers(services: MainServices): HandlerTable {
     'assistants:remove': async ({ id }) => {
       await services.assistants.remove(id);
       return { removed: true as const };
+    },
+    'school:get-status': async () => {
+      const config = await loadProviderConfig(services.settings.get().settings, services.env, services.secrets);
+      return { servers: await schoolServerStatus(config, services.policy(), { onEgress: (entry) => services.egress.record(entry) }) };
     },
     'gateway:get-status': () => services.gateway.status(),
     'gateway:list-tokens': () => ({ tokens: services.serveTokens.list() }),

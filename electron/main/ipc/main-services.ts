@@ -52,7 +52,8 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   const policyFile = PolicyFileReader.fromEnvironment(processEnv, process.platform, () => lock.pins() !== null);
   // While the class is locked, the address variables keep the values they had when it was locked.
   const env = withPinnedEnvironment(processEnv, () => lock.pins());
-  const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock), pins: lock });
+  // The school's server (the policy's schoolServer) is among the endpoints in force, never written to settings.json.
+  const settings = await SettingsStore.open(dataDir, { guard: guardSettings(policyFile, lock), pins: lock, policy: () => policyFile.read() });
   const profileFixes = await ProfileFixes.open(dataDir);
   const db = openDatabase(dataDir);
   const egress = new EgressLog(db);
