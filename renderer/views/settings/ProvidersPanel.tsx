@@ -6,6 +6,7 @@ import { TestConnection } from '../../components/TestConnection';
 import { call } from '../../ipc/client';
 import { useSettings } from '../../settings/SettingsProvider';
 import { BedrockPanel } from './BedrockPanel';
+import { SchoolKeyStatus, useSchoolServers } from './SchoolKeyStatus';
 
 const KEYED = [
   { provider: 'anthropic', name: 'Anthropic' },
@@ -31,6 +32,9 @@ export function ProvidersPanel() {
     call('providers:get-credentials').then(setOverview, () => setOverview(null));
   }, []);
   useEffect(() => reload(), [reload, state]);
+  // Asked again when an endpoint's key changes, not on every settings change.
+  const endpointKeys = endpoints.map((endpoint) => `${endpoint.prefix}=${overview?.saved.find((secret) => secret.name === `endpoint:${endpoint.prefix}`)?.masked ?? ''}`).join(',');
+  const schoolServers = useSchoolServers(endpointKeys);
 
   if (overview === null) return null;
   const source = (provider: string) => overview.providers.find((entry) => entry.provider === provider)?.source ?? '';
@@ -68,6 +72,7 @@ export function ProvidersPanel() {
                 sessionOnly={sessionOnly || keychainMissing}
                 onChange={reload}
               />
+              <SchoolKeyStatus status={schoolServers.find((server) => server.provider === provider) ?? null} />
               <TestConnection provider={provider} />
             </div>
           );
