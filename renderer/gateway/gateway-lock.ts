@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingsPatch } from '../../shared/settings';
 import { call, IpcCallError } from '../ipc/client';
+import { onLockChanged } from '../settings/privacy-lock-events';
 
 /** Who keeps the local endpoint's settings and tokens as they are: a teacher's classroom lock, or the school's policy. */
 export type EndpointLock = 'classroom' | 'school' | null;
 
 /**
  * Whether the endpoint can be changed here, from `privacy:get-state`: read when mounted, whenever
- * `refreshKey` changes (the settings changed), and on `reload` (main refused a change: a lock set
- * meanwhile). Unknown (null) until read; a failed read counts as unlocked, and main still refuses.
+ * `refreshKey` changes (the settings changed), when the lock is set or lifted in Settings →
+ * Privacy, and on `reload` (main refused a change: a lock set meanwhile from the CLI). Unknown (null) until read; a failed read counts as unlocked, and main still refuses.
  */
 export function useEndpointLock(refreshKey: unknown): { lock: EndpointLock; reload: () => void } {
   const [lock, setLock] = useState<EndpointLock>(null);
@@ -19,6 +20,7 @@ export function useEndpointLock(refreshKey: unknown): { lock: EndpointLock; relo
     );
   }, []);
   useEffect(() => reload(), [reload, refreshKey]);
+  useEffect(() => onLockChanged(reload), [reload]);
   return { lock, reload };
 }
 

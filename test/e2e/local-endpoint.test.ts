@@ -250,12 +250,17 @@ describe('Settings → Local endpoint', () => {
     const port = await freePort();
     const { page } = await openEndpointPanel({ gateway: { enabled: true, port, allowedOrigins: ['http://localhost:8888'] } });
     const token = await page.evaluate(() => window.atelier.invoke('gateway:add-token', { name: 'VS Code' }).then((result) => (result.ok ? result.value.token : '')));
-    expect(await page.evaluate(() => window.atelier.invoke('privacy:lock', { password: 'Tafel-Kreide-2026' }).then((result) => result.ok))).toBe(true);
-    // The lock is read when Settings opens.
+    // Made elsewhere (as atelier serve tokens add would), it is listed when Settings is opened again.
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('button', { name: 'Chat' }).click();
     await nav.getByRole('button', { name: 'Settings' }).click();
     const panel = page.getByRole('group', { name: 'Local endpoint' });
+    await panel.getByRole('row', { name: /^VS Code / }).waitFor();
+    expect(await panel.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(false);
+    // A teacher locks the class in Settings → Privacy: the panel below follows at once.
+    const privacy = page.getByRole('radiogroup', { name: 'Privacy: where your words may go' });
+    await privacy.getByLabel('Teacher password').fill('Tafel-Kreide-2026');
+    await privacy.getByRole('button', { name: 'Lock for this class' }).click();
 
     const reason =
       'The class is locked: the local endpoint can be switched on or off, moved or given tokens once a teacher unlocks it (Settings → Privacy). Tools with a token keep working.';
@@ -284,6 +289,13 @@ describe('Settings → Local endpoint', () => {
     expect(await panelDe.getByRole('button', { name: 'Token erstellen' }).isDisabled()).toBe(true);
     await expectAccessible(page);
     await screenshotPanel(page, 'local-endpoint-locked-de.png');
+
+    // Unlocked, the changes can be made again.
+    const datenschutz = page.getByRole('radiogroup', { name: /^Datenschutz/ });
+    await datenschutz.getByLabel('Passwort der Lehrkraft').fill('Tafel-Kreide-2026');
+    await datenschutz.getByRole('button', { name: 'Entsperren' }).click();
+    await expect.poll(() => panelDe.getByRole('button', { name: 'Token erstellen' }).isDisabled()).toBe(false);
+    expect(await panelDe.getByRole('switch').isDisabled()).toBe(false);
     expect(app?.pageErrors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { privacyTiers, type PrivacyTier } from '../../../shared/choices';
 import type { PrivacyState } from '../../../shared/privacy';
 import { call } from '../../ipc/client';
+import { announceLockChanged } from '../../settings/privacy-lock-events';
 import { useSettings } from '../../settings/SettingsProvider';
 
 /**
@@ -44,6 +45,7 @@ export function PrivacyPanel() {
         setPrivacy(next);
         setPassword('');
         setMessage(null);
+        announceLockChanged();
       },
       (error: unknown) => setMessage(String((error as Error).message)),
     );
