@@ -38,10 +38,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Opens the app past the first run, under "any provider", with Settings → Local endpoint shown. */
-async function openEndpointPanel(settings: SettingsPatch = {}) {
+async function openEndpointPanel(settings: SettingsPatch = {}, env: Record<string, string> = {}) {
   const dataDir = await tempDir();
   await writeSettings(dataDir, { privacy: { tier: 'non_dsgvo' }, chat: { firstRunCompleted: true, model: FAKE_MODELS.local }, ...settings });
-  app = await launchApp(dataDir, { env: useFakes().env, probe: noGpu });
+  app = await launchApp(dataDir, { env: { ...useFakes().env, ...env }, probe: noGpu });
   await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
   const { page } = app;
   await page.getByRole('textbox', { name: 'Your message' }).waitFor();
@@ -296,6 +296,25 @@ describe('Settings → Local endpoint', () => {
     await datenschutz.getByRole('button', { name: 'Entsperren' }).click();
     await expect.poll(() => panelDe.getByRole('button', { name: 'Token erstellen' }).isDisabled()).toBe(false);
     expect(await panelDe.getByRole('switch').isDisabled()).toBe(false);
+    expect(app?.pageErrors).toEqual([]);
+  });
+
+  it('the school’s locked settings disable every change too, saying so', async () => {
+    const policyDir = await tempDir();
+    const policyFile = path.join(policyDir, 'policy.json');
+    await fs.writeFile(policyFile, JSON.stringify({ lockSettings: true }));
+    const { page, panel } = await openEndpointPanel({}, { ATELIER_POLICY_FILE: policyFile });
+    const reason = 'Your school manages Atelier’s settings, so the local endpoint and its tokens cannot be changed here. Tools with a token keep working.';
+    await panel.getByText(reason).waitFor();
+    const onOff = panel.getByRole('switch', { name: 'Serve the local endpoint while Atelier runs' });
+    expect(await onOff.isDisabled()).toBe(true);
+    expect(await onOff.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(reason);
+    expect(await panel.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(true);
+    expect(await panel.getByRole('button', { name: 'Add origin' }).isDisabled()).toBe(true);
+    expect(await panel.getByRole('button', { name: 'Save port' }).isDisabled()).toBe(true);
+    // Main refuses it too, whatever the page sends.
+    expect(await page.evaluate(() => window.atelier.invoke('gateway:add-token', { name: 'Notebook' }).then((result) => (result.ok ? 'made' : result.error.code)))).toBe('settings_locked');
+    await expectAccessible(page);
     expect(app?.pageErrors).toEqual([]);
   });
 });
