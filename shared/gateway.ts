@@ -26,7 +26,7 @@ export const GatewayStatusSchema = z.object({
   /** The base URL for clients (`http://127.0.0.1:8765/v1`); null while it is off. */
   baseUrl: z.string().nullable(),
   port: z.number().int(),
-  /** Why it could not start (the port is taken, say), with what to do. */
+  /** Why it could not start (the port is taken, say); the app says what to do. */
   problem: z.string().nullable(),
 });
 export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;

@@ -58,7 +58,8 @@ export class GatewayService {
       try {
         this.gateway = await startGateway({ ...this.options, port: settings.port, allowedOrigins: () => this.options.settings().allowedOrigins });
       } catch (error) {
-        this.problem = error instanceof AtelierError ? `${error.message} ${error.hint ?? ''}`.trim() : String(error);
+        // The message only: the hint names the CLI's --port, and the app's panel says what to do there.
+        this.problem = error instanceof AtelierError ? error.message : String(error);
       }
     }
     const status = this.status();
