@@ -43,7 +43,7 @@ export type RouteClass = (typeof routeClasses)[number];
  * Why a request was made, in the egress record: a chat; asking a provider for its models; a
  * connection test; managing Ollama's models (list, pull, delete, load).
  */
-export const egressPurposes = ['chat', 'model-list', 'connection-test', 'model-management'] as const;
+export const egressPurposes = ['chat', 'model-list', 'connection-test', 'model-management', 'tool-call'] as const;
 export type EgressPurpose = (typeof egressPurposes)[number];
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { McpServerConfigSchema } from './tools';
 import { awsCredentialSources, languages, modelRoles, privacyTiers, themes } from './choices';
 import { urlCredentialProblem } from './url-credentials';
 import { BudgetSettingsSchema, PriceSchema } from './usage';
@@ -123,6 +124,14 @@ export const GatewaySettingsSchema = z.strictObject({
 
 export type GatewaySettings = z.infer<typeof GatewaySettingsSchema>;
 
+/** Tool servers (MCP): what Atelier may start or call (see core/tools/). */
+export const McpSettingsSchema = z.strictObject({
+  servers: z
+    .array(McpServerConfigSchema)
+    .max(50, 'at most 50 servers')
+    .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, 'each server needs its own name'),
+});
+
 /** The chat view's own state: the model new messages go to, and whether first-run setup is done. */
 export const ChatSettingsSchema = z.strictObject({
   /** `provider/model` for new messages; null until one is chosen. */
@@ -209,6 +218,7 @@ export const SettingsSchema = z.strictObject({
   reliability: ReliabilitySettingsSchema,
   fallbacks: FallbacksSchema,
   gateway: GatewaySettingsSchema,
+  mcp: McpSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -227,6 +237,7 @@ export const DEFAULT_SETTINGS: Settings = {
   reliability: { firstTokenTimeoutS: 120, idleTimeoutS: 60 },
   fallbacks: {},
   gateway: { enabled: false, port: 8765, allowedOrigins: [] },
+  mcp: { servers: [] },
 };
 
 /** A change to some settings; keys left out keep their value, groups (ollama, bedrock) merge. */
@@ -245,6 +256,7 @@ export const SettingsPatchSchema = z.strictObject({
   /** Replaces all chains (the CLI's fallback set/clear compute the whole map). */
   fallbacks: FallbacksSchema.optional(),
   gateway: GatewaySettingsSchema.partial().optional(),
+  mcp: McpSettingsSchema.partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -265,6 +277,7 @@ export function applySettingsPatch(base: Settings, patch: SettingsPatch): Settin
     ...(patch.reliability !== undefined && { reliability: { ...base.reliability, ...withoutUndefined(patch.reliability) } }),
     ...(patch.fallbacks !== undefined && { fallbacks: patch.fallbacks }),
     ...(patch.gateway !== undefined && { gateway: { ...base.gateway, ...withoutUndefined(patch.gateway) } }),
+    ...(patch.mcp !== undefined && { mcp: { ...base.mcp, ...withoutUndefined(patch.mcp) } }),
   };
 }
 

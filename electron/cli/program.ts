@@ -7,6 +7,7 @@ import { registerAuthCommand } from './commands/auth';
 import { registerChatCommand } from './commands/chat';
 import { registerAssistantsCommand } from './commands/assistants';
 import { registerServeCommand } from './commands/serve';
+import { registerMcpCommand } from './commands/mcp';
 import { registerConversationsCommand } from './commands/conversations';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEgressCommand } from './commands/egress';
@@ -40,6 +41,7 @@ function buildProgram(io: CliIo): Command {
   registerChatCommand(program, io);
   registerAssistantsCommand(program, io);
   registerServeCommand(program, io);
+  registerMcpCommand(program, io);
   registerConversationsCommand(program, io);
   registerModelsCommand(program, io);
   registerDoctorCommand(program, io);

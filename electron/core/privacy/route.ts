@@ -64,6 +64,17 @@ export function ollamaRoute(address: string, policy: PrivacyPolicy, modelId: str
 }
 
 /**
+ * A tool server (MCP) as a route: a local program (stdio) runs on this machine; a remote one is
+ * where its host is: this machine for loopback, what the school's policy file says of the host,
+ * else `non-eu`.
+ */
+export function toolServerRoute(server: { name: string; transport: 'stdio' } | { name: string; transport: 'http'; url: string }, policy: PrivacyPolicy, tool = ''): Route {
+  if (server.transport === 'stdio') return { routeClass: 'local', provider: `mcp:${server.name}`, region: null, host: 'this computer', modelId: tool };
+  const host = hostOf(server.url);
+  return { routeClass: isLoopbackHost(host) ? 'local' : (namedAddress(policy, server.url) ?? 'non-eu'), provider: `mcp:${server.name}`, region: null, host, modelId: tool };
+}
+
+/**
  * A provider whose address can be changed (settings, environment): at its own default address it
  * is what it always is; anywhere else only what the school's policy file says of that host, else
  * `non-eu`, since Atelier cannot know where an unknown server sends words on.

@@ -5,7 +5,7 @@ import type { ManagedPolicy, PolicyFileReader } from './policy-file';
 import { schoolServerOf } from '../school/school-server';
 
 /** Settings that decide where words go: the ones a school's policy (or a classroom lock) protects. */
-const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks', 'gateway'];
+const PROTECTED: (keyof SettingsPatch)[] = ['privacy', 'bedrock', 'endpoints', 'roles', 'budget', 'fallbacks', 'gateway', 'mcp'];
 
 /** Whether a change touches what the school's policy or the classroom lock protects (the Ollama address too). */
 export function touchesProtectedSettings(patch: SettingsPatch): boolean {

@@ -1,0 +1,111 @@
+import { AtelierError } from '../../../shared/errors';
+import type { McpServerConfig, ToolInfo } from '../../../shared/tools';
+import { recordBeforeSending, type EgressRecorder } from '../privacy/egress-log';
+import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
+import { toolServerRoute } from '../privacy/route';
+import type { SecretStore } from '../secrets/secret-store';
+import { McpConnection, type ToolCallOutcome } from './mcp-connection';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The keychain entry of a local server's environment variable. */
+export function mcpEnvSecretName(server: string, variable: string): string {
+  return `mcp-env:${server}:${variable}`;
+}
+
+export interface ToolServersOptions {
+  servers: () => readonly McpServerConfig[];
+  policy: () => PrivacyPolicy;
+  env: Env;
+  secrets: SecretStore | null;
+  onEgress?: EgressRecorder;
+}
+
+/**
+ * The tool servers in force, each connected when first used and kept: a remote one only where
+ * the privacy tier allows its route (so under `dsgvo_local` a server elsewhere is never
+ * contacted), every call recorded in the egress record like any request that may leave.
+ */
+export class ToolServers {
+  private readonly connections = new Map<string, { key: string; connection: McpConnection }>();
+
+  constructor(private readonly options: ToolServersOptions) {}
+
+  server(name: string): McpServerConfig {
+    const found = this.options.servers().find((server) => server.name === name);
+    if (!found) throw new AtelierError('invalid_request', `There is no tool server “${name}”.`, 'See them with: atelier mcp list');
+    return found;
+  }
+
+  /** Refuses a server the tier does not allow, before anything is started or sent. */
+  private allowed(server: McpServerConfig, tool = '') {
+    const policy = this.options.policy();
+    const route = toolServerRoute(server, policy, tool);
+    if (!tierAllows(policy.tier, route.routeClass)) {
+      this.options.onEgress?.({ purpose: 'tool-call', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
+      const denial = policyDenial(route, policy);
+      throw new AtelierError('policy_denied', `The tool server “${server.name}” is at ${route.host}: ${denial.message}`, 'Use a tool server on this computer, or change the privacy setting in Settings → Privacy.');
+    }
+    return { policy, route };
+  }
+
+  async listTools(name: string): Promise<ToolInfo[]> {
+    const server = this.server(name);
+    const { policy, route } = this.allowed(server);
+    const complete = server.transport === 'http' && route.routeClass !== 'local' ? recordBeforeSending(this.options.onEgress, { purpose: 'connection-test', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null }) : null;
+    try {
+      const tools = await (await this.connection(server)).listTools();
+      complete?.({ outcome: 'completed', errorCode: null, inputTokens: null, outputTokens: null });
+      return tools;
+    } catch (error) {
+      complete?.({ outcome: 'failed', errorCode: error instanceof AtelierError ? error.code : 'provider_error', inputTokens: null, outputTokens: null });
+      throw error;
+    }
+  }
+
+  /** Calls a tool: one egress entry, written before the call, completed after. */
+  async callTool(name: string, tool: string, args: Record<string, unknown>, options: Parameters<McpConnection['callTool']>[2] = {}): Promise<ToolCallOutcome> {
+    const server = this.server(name);
+    const { policy, route } = this.allowed(server, tool);
+    const complete = recordBeforeSending(this.options.onEgress, { purpose: 'tool-call', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null });
+    try {
+      const outcome = await (await this.connection(server)).callTool(tool, args, options);
+      complete({ outcome: outcome.isError ? 'failed' : 'completed', errorCode: outcome.isError ? 'provider_error' : null, inputTokens: null, outputTokens: null });
+      return outcome;
+    } catch (error) {
+      const code = error instanceof AtelierError ? error.code : 'provider_error';
+      complete({ outcome: code === 'cancelled' ? 'cancelled' : 'failed', errorCode: code, inputTokens: null, outputTokens: null });
+      throw error;
+    }
+  }
+
+  /** Stops every local server and closes every connection (when Atelier quits). */
+  async closeAll(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map(({ connection }) => connection.close()));
+  }
+
+  /** The process id of a running local server (for tests and the status). */
+  pid(name: string): number | null {
+    return this.connections.get(name)?.connection.pid ?? null;
+  }
+
+  /** The server's connection, made anew when its configuration changed. */
+  private async connection(server: McpServerConfig): Promise<McpConnection> {
+    const key = JSON.stringify(server);
+    const kept = this.connections.get(server.name);
+    if (kept?.key === key) return kept.connection;
+    await kept?.connection.close();
+    const secretEnv: Record<string, string> = {};
+    if (server.transport === 'stdio') {
+      for (const variable of server.env) {
+        const value = await this.options.secrets?.get(mcpEnvSecretName(server.name, variable)).catch(() => null);
+        if (value) secretEnv[variable] = value;
+      }
+    }
+    const connection = new McpConnection(server, { env: this.options.env, secretEnv });
+    this.connections.set(server.name, { key, connection });
+    return connection;
+  }
+}

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import type { McpServerConfig } from '../../shared/tools';
+import { EgressLog } from '../../electron/core/privacy/egress-log';
+import { UNRESTRICTED, type PrivacyPolicy } from '../../electron/core/privacy/policy';
+import { openDatabase } from '../../electron/core/store/database';
+import { ToolServers } from '../../electron/core/tools/tool-servers';
+import { repoRoot } from '../support/built-cli';
+import { tempDir } from '../support/temp-dir';
+// @ts-expect-error: plain JavaScript, started as a program by the stdio tests
+import { createToolServer } from '../fakes/mcp-test-server.mjs';
+
+const STDIO: McpServerConfig = { name: 'tools', transport: 'stdio', command: process.execPath, args: [path.join(repoRoot, 'test/fakes/mcp-test-server.mjs')], env: ['WIKI_TOKEN'], enabled: true };
+
+/** The test tool server behind Streamable HTTP (stateless: a server per request), counting requests. */
+let httpServer: http.Server;
+let httpRequests = 0;
+let port = 0;
+beforeAll(async () => {
+  httpServer = http.createServer((req, res) => {
+    httpRequests++;
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers: Object.entries(req.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : [])),
+        ...(req.method === 'POST' && { body: Buffer.concat(chunks) }),
+      });
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      const server = (createToolServer as () => { connect(transport: unknown): Promise<void> })();
+      await server.connect(transport);
+      const response = await transport.handleRequest(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+      if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      res.end();
+    })().catch(() => res.destroy());
+  });
+  // On every interface: http://0.0.0.0:PORT reaches it, yet is no loopback address to Atelier.
+  await new Promise<void>((done) => httpServer.listen(0, '0.0.0.0', done));
+  port = (httpServer.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((done) => httpServer.close(() => done())));
+
+let open: ToolServers[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((servers) => servers.closeAll()));
+  open = [];
+});
+
+async function toolServers(servers: McpServerConfig[], policy: PrivacyPolicy = UNRESTRICTED, secretEnv: Record<string, string> = {}) {
+  const db = openDatabase(await tempDir());
+  const egress = new EgressLog(db);
+  const secrets = { get: async (name: string) => secretEnv[name.split(':').at(-1) ?? ''] ?? null } as never;
+  const hub = new ToolServers({ servers: () => servers, policy: () => policy, env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-api03-mustNotLeakToTools0123' }, secrets, onEgress: (entry) => egress.record(entry) });
+  open.push(hub);
+  return { hub, egress };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('MCP tool servers through the official SDK', () => {
+  it('a local (stdio) server: lists its tools, calls one, reports a tool’s own failure, passes only its own environment', async () => {
+    const { hub, egress } = await toolServers([STDIO], UNRESTRICTED, { WIKI_TOKEN: 'wiki-secret-123' });
+    const tools = await hub.listTools('tools');
+    expect(tools.map((tool) => tool.name)).toEqual(['echo', 'add', 'fail', 'slow', 'env']);
+    expect(tools.find((tool) => tool.name === 'add')).toMatchObject({ server: 'tools', title: 'Add two numbers', inputSchema: { type: 'object', properties: { a: { type: 'number' } } } });
+    expect(await hub.callTool('tools', 'add', { a: 2, b: 40 })).toEqual({ text: '42', isError: false });
+    expect(await hub.callTool('tools', 'fail', {})).toEqual({ text: 'The wiki is down.', isError: true });
+    // Its own variable from the keychain; never Atelier's provider keys.
+    expect((await hub.callTool('tools', 'env', {})).text).toBe('WIKI_TOKEN=wiki-secret-123 ANTHROPIC_API_KEY=');
+    const calls = egress.list().filter((entry) => entry.purpose === 'tool-call');
+    expect(calls.map((entry) => [entry.provider, entry.modelId, entry.routeClass, entry.outcome])).toEqual([
+      ['mcp:tools', 'env', 'local', 'completed'],
+      ['mcp:tools', 'fail', 'local', 'failed'],
+      ['mcp:tools', 'add', 'local', 'completed'],
+    ]);
+  });
+
+  it('reports progress, times out, cancels, and a call after the server died starts it again', async () => {
+    const { hub } = await toolServers([STDIO]);
+    const progress: number[] = [];
+    expect((await hub.callTool('tools', 'slow', { steps: 3 }, { onProgress: (update) => progress.push(update.progress) })).text).toBe('done after 3 steps');
+    expect(progress).toEqual([1, 2, 3]);
+    await expect(hub.callTool('tools', 'slow', { steps: 40 }, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'timeout' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 120);
+    await expect(hub.callTool('tools', 'slow', { steps: 40 }, { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+
+    const pid = hub.pid('tools');
+    expect(pid).not.toBeNull();
+    process.kill(pid ?? 0, 'SIGKILL');
+    await expect.poll(() => alive(pid ?? 0)).toBe(false);
+    await expect.poll(async () => (await hub.callTool('tools', 'echo', { text: 'wieder da' }).catch(() => null))?.text, { timeout: 15_000 }).toBe('wieder da');
+    expect(hub.pid('tools')).not.toBe(pid);
+  });
+
+  it('stops the local server’s process when Atelier closes its tool servers', async () => {
+    const { hub } = await toolServers([STDIO]);
+    await hub.listTools('tools');
+    const pid = hub.pid('tools') ?? 0;
+    expect(alive(pid)).toBe(true);
+    await hub.closeAll();
+    await expect.poll(() => alive(pid)).toBe(false);
+  });
+
+  it('a remote (Streamable HTTP) server: lists and calls', async () => {
+    const server: McpServerConfig = { name: 'wiki', transport: 'http', url: `http://127.0.0.1:${port}/mcp`, enabled: true };
+    const { hub, egress } = await toolServers([server]);
+    expect((await hub.listTools('wiki')).map((tool) => tool.name)).toContain('echo');
+    expect(await hub.callTool('wiki', 'echo', { text: 'Hallo' })).toEqual({ text: 'Hallo', isError: false });
+    expect(egress.list()[0]).toMatchObject({ purpose: 'tool-call', provider: 'mcp:wiki', routeClass: 'local', host: '127.0.0.1', outcome: 'completed' });
+  });
+
+  it('under dsgvo_local a server that is not on this computer is never contacted; the refusal is recorded', async () => {
+    const server: McpServerConfig = { name: 'wiki', transport: 'http', url: `http://0.0.0.0:${port}/mcp`, enabled: true };
+    // Reachable at that address (the tier is what stops it):
+    const open = await toolServers([server], UNRESTRICTED);
+    expect(await open.hub.callTool('wiki', 'echo', { text: 'ok' })).toMatchObject({ text: 'ok' });
+    const before = httpRequests;
+    const { hub, egress } = await toolServers([server], { ...UNRESTRICTED, tier: 'dsgvo_local' });
+    await expect(hub.listTools('wiki')).rejects.toMatchObject({ code: 'policy_denied' });
+    await expect(hub.callTool('wiki', 'echo', { text: 'geheim' })).rejects.toMatchObject({ code: 'policy_denied' });
+    expect(httpRequests).toBe(before);
+    expect(egress.list().map((entry) => [entry.purpose, entry.outcome, entry.errorCode, entry.routeClass])).toEqual([
+      ['tool-call', 'refused', 'policy_denied', 'non-eu'],
+      ['tool-call', 'refused', 'policy_denied', 'non-eu'],
+    ]);
+  });
+
+  it('a program that is not there, or an address that does not answer, says so', async () => {
+    const { hub } = await toolServers([
+      { name: 'nope', transport: 'stdio', command: 'atelier-no-such-program', args: [], env: [], enabled: true },
+      { name: 'down', transport: 'http', url: 'http://127.0.0.1:9/mcp', enabled: true },
+    ]);
+    await expect(hub.listTools('nope')).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('“atelier-no-such-program” was not found') as unknown });
+    await expect(hub.listTools('down')).rejects.toMatchObject({ message: expect.stringContaining('“down”') as unknown });
+    await expect(hub.listTools('other')).rejects.toMatchObject({ message: 'There is no tool server “other”.' });
+  });
+});
