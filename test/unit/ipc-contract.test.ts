@@ -65,6 +65,7 @@ describe('the IPC contract', () => {
         "assistants:update",
         "assistants:duplicate",
         "assistants:remove",
+        "school:get-status",
         "gateway:get-status",
         "gateway:list-tokens",
         "gateway:add-token",
