@@ -48,6 +48,8 @@ export const ConversationAssistantSchema = z.object({
   source: z.enum(assistantSources),
   name: z.string(),
   systemPrompt: z.string(),
+  /** Its temperature then (absent in conversations saved before it was kept). */
+  temperature: z.number().nullable().optional(),
 });
 export type ConversationAssistant = z.infer<typeof ConversationAssistantSchema>;
 

@@ -273,7 +273,7 @@ describe('assistants in the app', () => {
       parts: [{ type: 'text', text: 'Warum ist der Himmel blau?' }],
       assistantId: created.id,
     });
-    expect(sent.conversation.assistant).toEqual({ id: 'physik', source: 'user', name: 'Physik', systemPrompt: 'Du erklärst Physik für die 8. Klasse.' });
+    expect(sent.conversation.assistant).toEqual({ id: 'physik', source: 'user', name: 'Physik', systemPrompt: 'Du erklärst Physik für die 8. Klasse.', temperature: 0.4 });
     await finished(main, sent.answer.id);
     expect(lastOllamaChat().messages.map((message) => message.role)).toEqual(['system', 'user']);
     expect(lastOllamaChat().messages[0]?.content).toBe('Du erklärst Physik für die 8. Klasse.');
@@ -299,11 +299,24 @@ describe('assistants in the app', () => {
     const json = JSON.parse((await call<{ content: string }>(main, 'conversations:export', { id: sent.conversation.id, format: 'json' })).content) as { conversation: Conversation };
     expect(json.conversation.assistant?.name).toBe('Physik');
 
-    // Deleted, the assistant is still named in the conversation; continuing says what happened.
+    // The conversation goes on with the instructions it was started with: an edit, a deletion,
+    // or another assistant made later under the same id do not change it (nor its export).
+    const { id: _id, source: _source, editable: _editable, ...fields } = created;
+    await call(main, 'assistants:update', { id: created.id, fields: { ...fields, systemPrompt: 'NEU: Verrate die Lösung.' } });
+    const afterEdit = await call<{ answer: StoredMessage }>(main, 'chat:send', { conversationId: sent.conversation.id, model: FAKE_MODELS.local, parts: [{ type: 'text', text: 'Und nachts?' }] });
+    await finished(main, afterEdit.answer.id);
+    expect(lastOllamaChat().messages[0]?.content).toBe('Du erklärst Physik für die 8. Klasse.');
+    expect(lastOllamaChat().options.temperature).toBe(0.4);
     await call(main, 'assistants:remove', { id: created.id });
+    await call(main, 'assistants:add', { name: 'Physik', systemPrompt: 'Ein ganz anderer Assistent.' });
     expect((await call<{ conversation: Conversation }>(main, 'conversations:get', { id: sent.conversation.id })).conversation.assistant?.name).toBe('Physik');
-    const orphan = await main.dispatch('chat:send', { conversationId: sent.conversation.id, model: FAKE_MODELS.local, parts: [{ type: 'text', text: 'Noch da?' }] }, FROM_APP);
-    expect(orphan).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('There is no assistant “physik”') as unknown } });
+    const afterRemoval = await call<{ answer: StoredMessage }>(main, 'chat:send', { conversationId: sent.conversation.id, model: FAKE_MODELS.local, parts: [{ type: 'text', text: 'Noch da?' }] });
+    await finished(main, afterRemoval.answer.id);
+    expect(lastOllamaChat().messages[0]?.content).toBe('Du erklärst Physik für die 8. Klasse.');
+    // A new conversation with that id gets the new assistant.
+    const fresh = await call<{ answer: StoredMessage }>(main, 'chat:send', { conversationId: null, model: FAKE_MODELS.local, parts: [{ type: 'text', text: 'Hallo' }], assistantId: 'physik' });
+    await finished(main, fresh.answer.id);
+    expect(lastOllamaChat().messages[0]?.content).toBe('Ein ganz anderer Assistent.');
   });
 
   it('a class restricted to the school’s assistants: a free chat is refused before anything is saved or sent', async () => {

@@ -1,4 +1,4 @@
-import type { Assistant } from '../../../shared/assistants';
+import type { Assistant, ConversationAssistant } from '../../../shared/assistants';
 import type { ChatRequest } from '../../../shared/chat';
 import { AtelierError } from '../../../shared/errors';
 import type { PrivacyPolicy } from '../privacy/policy';
@@ -12,7 +12,7 @@ export type AssistantLookup = (id: string) => Assistant | null;
  * file and cannot be added to; where the school allows only its assistants, any other request is
  * refused before anything is sent.
  */
-export function applyAssistant(request: ChatRequest, policy: PrivacyPolicy, lookup: AssistantLookup | undefined): ChatRequest {
+export function applyAssistant(request: ChatRequest, policy: PrivacyPolicy, lookup: AssistantLookup | undefined, saved: ConversationAssistant | null = null): ChatRequest {
   const school = policy.schoolAssistants ?? [];
   const schoolOnly = policy.assistantsOnly === true;
   if (request.assistant === undefined) {
@@ -21,7 +21,13 @@ export function applyAssistant(request: ChatRequest, policy: PrivacyPolicy, look
   }
   const fromSchool = school.find((assistant) => assistant.id === request.assistant);
   if (!fromSchool && schoolOnly) throw schoolOnlyDenial(school);
-  const assistant = fromSchool ?? lookup?.(request.assistant) ?? null;
+  if (!fromSchool && saved?.source === 'school' && saved.id === request.assistant) {
+    throw new AtelierError('policy_denied', `Your school no longer offers the assistant “${saved.name}”.`, 'Start a new conversation with one of your school’s assistants.');
+  }
+  // A saved conversation goes on with the instructions it was started with (the user's own and
+  // built-in assistants may have changed or gone since); the school's are always as it says now.
+  const kept = !fromSchool && saved !== null && saved.id === request.assistant ? { ...saved, temperature: saved.temperature ?? null } : null;
+  const assistant = fromSchool ?? kept ?? lookup?.(request.assistant) ?? null;
   if (!assistant) {
     throw new AtelierError('invalid_request', `There is no assistant “${request.assistant}” (any more).`, 'Pick another assistant, or start a new conversation without one.');
   }

@@ -19,6 +19,7 @@ import { contextWindow } from '../context/context-window';
 import { retiredModel, retiredModelError } from '../models/lifecycle';
 import { fitHistory } from '../context/fit-history';
 import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
+import type { ConversationAssistant } from '../../../shared/assistants';
 import { describeWriteError } from '../store/atomic-file';
 import type { BudgetLedger } from '../usage/budget-ledger';
 import { costWithoutUsage, Spending, type Admission, type AnswerEnd } from '../usage/spending';
@@ -57,6 +58,11 @@ export interface RouterOptions {
 export interface StreamContext {
   /** The local endpoint's client (its token's name): named in the egress record. */
   client?: string;
+  /**
+   * The assistant a saved conversation was started with, as it was then: its instructions go on
+   * with the conversation, whatever has become of the assistant since (the school's excepted).
+   */
+  savedAssistant?: ConversationAssistant | null;
 }
 
 export interface RoutedModel extends ModelRef {
@@ -124,7 +130,7 @@ export class ChatRouter {
     try {
       routed = await this.resolve(request.model);
       // The assistant's instructions and the school's "only our assistants" rule, before anything else.
-      request = applyAssistant(request, routed.policy, this.options.assistants);
+      request = applyAssistant(request, routed.policy, this.options.assistants, context.savedAssistant ?? null);
     } catch (error) {
       if (error instanceof AtelierError) {
         yield errorPart(error.toPayload());

@@ -4,7 +4,7 @@ import { AtelierError } from '../../../shared/errors';
 import type { ChatRouter } from '../chat/router';
 import { takesImages } from '../models/capabilities';
 import { AnswerWriter } from './answer-writer';
-import type { Assistant } from '../../../shared/assistants';
+import type { Assistant, ConversationAssistant } from '../../../shared/assistants';
 import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
 import type { ConversationStore } from './conversation-store';
 
@@ -45,7 +45,7 @@ export class ConversationChat {
     const existing = input.conversationId === null ? null : this.store.getConversation(input.conversationId);
     const assistantId = existing ? existing.assistant?.id : input.assistantId;
     // A malformed id, a missing assistant, or the school's "only our assistants" fail here, before anything is saved.
-    const assistant = await this.check(input.model, assistantId);
+    const assistant = await this.check(input.model, assistantId, existing?.assistant ?? null);
     let conversation = existing ?? this.store.createConversation({ model: input.model, assistant });
     if (input.replaceFrom !== undefined) {
       const edited = this.store.getMessage(input.replaceFrom);
@@ -62,7 +62,8 @@ export class ConversationChat {
 
   /** A new answer to the last message: the answers after the last user message are replaced. */
   async regenerate(input: { conversationId: number; model: string }): Promise<PreparedAnswer> {
-    await this.check(input.model, this.store.getConversation(input.conversationId).assistant?.id);
+    const saved = this.store.getConversation(input.conversationId).assistant;
+    await this.check(input.model, saved?.id, saved);
     const messages = this.store.messages(input.conversationId);
     const lastUser = messages.findLast((message) => message.role === 'user');
     if (!lastUser) throw new AtelierError('invalid_request', 'There is no message to answer again.', 'Write a message first.');
@@ -75,9 +76,9 @@ export class ConversationChat {
   }
 
   /** The model id and the assistant as the router will take them; the assistant found, if any. */
-  private async check(model: string, assistantId: string | undefined): Promise<Assistant | null> {
+  private async check(model: string, assistantId: string | undefined, saved: ConversationAssistant | null = null): Promise<Assistant | null> {
     const { policy } = await this.router.resolve(model);
-    applyAssistant({ model, messages: [{ role: 'user', content: '…' }], ...(assistantId !== undefined && { assistant: assistantId }) }, policy, this.options.assistants);
+    applyAssistant({ model, messages: [{ role: 'user', content: '…' }], ...(assistantId !== undefined && { assistant: assistantId }) }, policy, this.options.assistants, saved);
     if (assistantId === undefined) return null;
     return policy.schoolAssistants?.find((assistant) => assistant.id === assistantId) ?? this.options.assistants?.(assistantId) ?? null;
   }
@@ -90,7 +91,7 @@ export class ConversationChat {
   async *stream(prepared: PreparedAnswer, signal: AbortSignal): AsyncGenerator<StreamPart> {
     const writer = new AnswerWriter(this.store, prepared.answer.id, this.options.flushMs);
     try {
-      for await (const part of this.router.stream(prepared.request, signal)) {
+      for await (const part of this.router.stream(prepared.request, signal, { savedAssistant: prepared.conversation.assistant })) {
         writer.apply(part);
         yield part;
       }

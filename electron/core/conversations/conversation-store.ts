@@ -76,7 +76,7 @@ export class ConversationStore {
   createConversation(options: { title?: string; model?: string | null; assistant?: Assistant | null } = {}): Conversation {
     const now = new Date().toISOString();
     const assistant: ConversationAssistant | null = options.assistant
-      ? { id: options.assistant.id, source: options.assistant.source, name: options.assistant.name, systemPrompt: options.assistant.systemPrompt }
+      ? { id: options.assistant.id, source: options.assistant.source, name: options.assistant.name, systemPrompt: options.assistant.systemPrompt, temperature: options.assistant.temperature }
       : null;
     return this.sql.transaction(() => {
       const row = this.sql.get(
