@@ -60,5 +60,7 @@ export const AssistantListSchema = z.object({
   schoolOnly: z.boolean(),
   /** Why the user cannot change assistants now (`classroom-lock` or `policy`); null when they can. */
   lockedBy: z.enum(['classroom-lock', 'policy']).nullable(),
+  /** The school's policy file is there but cannot be used (its assistants and rules are then unknown): why. */
+  policyProblem: z.string().nullable().optional(),
 });
 export type AssistantList = z.infer<typeof AssistantListSchema>;

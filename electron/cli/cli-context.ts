@@ -1,3 +1,5 @@
+import { AtelierError } from '../../shared/errors';
+import { decodePersonsText } from '../../shared/text';
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
 import { resolveDataDir } from '../core/paths';
@@ -29,6 +31,8 @@ export interface CliIo {
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
 export function processIo(): CliIo {
   // `atelier … | head`: a reader that leaves ends the command quietly, not with a stack trace.
   endQuietlyWhenOutputCloses(process);
@@ -37,17 +41,27 @@ export function processIo(): CliIo {
   const writeToFile = stdoutIsFile() ? wholeFileOutput(process) : null;
   return {
     env: process.env,
-    cwd: process.cwd(),
+    // `npm run cli -- …` runs in the package's folder; a file the user names is relative to theirs.
+    cwd: process.env.npm_lifecycle_event === 'cli' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd(),
     stdout: writeToFile ?? ((text) => process.stdout.write(text)),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stdin: {
       isTTY: process.stdin.isTTY === true,
+      // What a person pipes in: UTF-8 (a BOM is fine) or UTF-16 as PowerShell writes it, at most
+      // 16 MB (`< /dev/zero` must end in an error, not in memory running out).
       readAll: async () => {
-        let text = '';
-        process.stdin.setEncoding('utf8');
-        for await (const chunk of process.stdin) text += chunk as string;
-        return text;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > MAX_STDIN_BYTES) {
+            process.stdin.destroy();
+            throw new AtelierError('invalid_request', 'Standard input is larger than 16 MB, more than Atelier reads from it.', 'Pipe in a text file, not a device or a large file.');
+          }
+          chunks.push(chunk);
+        }
+        return decodePersonsText(Buffer.concat(chunks));
       },
     },
     // Ctrl-C, and a terminal closed (SIGHUP) or a polite kill (SIGTERM) alike: the answer or the

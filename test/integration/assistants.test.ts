@@ -1,4 +1,6 @@
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -10,6 +12,7 @@ import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { writeSettings } from '../support/settings-file';
 import { runAtelier } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
+import { buildCli } from '../support/built-cli';
 
 const useFakes = useProviderFakes();
 const FROM_APP = { url: 'app://atelier/' };
@@ -119,7 +122,7 @@ describe('atelier assistants', () => {
     const cases: [string[], RegExp][] = [
       [['assistants', 'add', '--name', 'X'], /needs a name and instructions/],
       [['assistants', 'add', '--name', 'X', '--prompt-file', 'missing.txt'], /There is no file missing\.txt/],
-      [['assistants', 'add', '--name', 'X', '--prompt-file', 'folder'], /is not a file/],
+      [['assistants', 'add', '--name', 'X', '--prompt-file', 'folder'], /is a folder, not a file/],
       [['assistants', 'add', '--name', 'X', '--prompt-file', 'empty.txt'], /needs instructions/],
       [['assistants', 'add', '--name', '   ', '--prompt-file', 'p.txt'], /needs a name/],
       [['assistants', 'add', '--name', 'X', '--prompt-file', 'p.txt', '-t', '3'], /--temperature must be a number from 0 to 2/],
@@ -141,6 +144,62 @@ describe('atelier assistants', () => {
     const list = JSON.parse((await atelier(['assistants', 'list', '--json'])).stdout) as AssistantList;
     expect(list.assistants.filter((assistant) => assistant.source === 'user')).toEqual([]);
     expect(ollamaChats()).toBe(chatsBefore);
+  });
+
+  it('reads instructions piped in as UTF-16, from a pipe, refuses Latin-1 and endless input, and checks the model it is saved with', async () => {
+    const { dir, env, atelier } = await home();
+    const cli = await buildCli();
+    const run = (argv: string[], input: Buffer | null, extra: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, ...argv], { env: { ...env, PATH: process.env.PATH ?? '', ...extra }, cwd: dir });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.on('error', () => undefined);
+        if (input) child.stdin.end(input);
+        else fs.open('/dev/zero').then((zero) => zero.createReadStream().pipe(child.stdin));
+      });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Größe erklären.', 'utf16le')]);
+    expect((await run(['assistants', 'add', '--name', 'Sechzehn', '--prompt-file', '-'], utf16)).code).toBe(0);
+    expect(JSON.parse((await atelier(['assistants', 'show', 'sechzehn', '--json'])).stdout)).toMatchObject({ systemPrompt: 'Größe erklären.' });
+    const endless = await run(['assistants', 'add', '--name', 'Null', '--prompt-file', '-'], null);
+    expect(endless).toMatchObject({ code: 2, stderr: expect.stringContaining('Standard input is larger than 16 MB') as unknown });
+    await fs.writeFile(path.join(dir, 'latin1.txt'), Buffer.from('Größe', 'latin1'));
+    expect((await atelier(['assistants', 'add', '--name', 'L', '--prompt-file', 'latin1.txt'])).stderr).toContain('is not UTF-8 text');
+    // A pipe, as `--prompt-file <(…)` gives one.
+    const fifo = path.join(dir, 'pipe');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const writer = fs.writeFile(fifo, 'Aus der Pipe.');
+    expect((await atelier(['assistants', 'add', '--name', 'Pipe', '--prompt-file', fifo])).code).toBe(0);
+    await writer;
+    await fs.writeFile(path.join(dir, 'p.txt'), 'Be kind.');
+    expect((await atelier(['assistants', 'add', '--name', 'R', '--prompt-file', 'p.txt', '-m', 'FAST'])).stderr).toContain('its model');
+    expect((await atelier(['assistants', 'add', '--name', 'R', '--prompt-file', 'p.txt', '-m', 'anthropic/claude-sonnet-4-5'])).stderr).toContain('was retired on 2026-11-30');
+    expect((await atelier(['assistants', 'add', '--name', 'R', '--prompt-file', 'p.txt', '-m', 'fast'])).code).toBe(0);
+  }, 60_000);
+
+  it('a policy file that cannot be used: assistants stay as they are, and list and chat say why', async () => {
+    const { dir, env } = await home();
+    const file = path.join(dir, 'broken.json');
+    await fs.writeFile(file, JSON.stringify({ assistants: { 'mathe-tutor': { name: 'M', systemPrompt: 'y', temperature: 5 } }, assistantsOnly: true }));
+    const atelier = (argv: string[]) => runAtelier(argv, { env: { ...env, ATELIER_POLICY_FILE: file } });
+    await fs.writeFile(path.join(dir, 'p.txt'), 'Be kind.');
+    expect((await atelier(['assistants', 'add', '--name', 'Mine', '--prompt-file', 'p.txt'])).stderr).toContain('cannot be changed until it is fixed');
+    expect((await atelier(['assistants', 'list'])).stderr).toContain(`Note: The school’s policy file ${file} cannot be used`);
+    expect((await atelier(['chat', '-m', FAKE_MODELS.local, 'Hallo'])).stderr).toContain(`Note: The school’s policy file ${file} cannot be used`);
+  });
+
+  it('under assistantsOnly a chat with neither a model nor an assistant names the rule; a user’s assistant the school’s id hides stays removable', async () => {
+    const { dir, env } = await home();
+    await fs.writeFile(path.join(dir, 'p.txt'), 'Mine.');
+    expect((await runAtelier(['assistants', 'add', '--name', 'Mathe-Tutor', '--prompt-file', 'p.txt'], { env })).stdout).toContain('as mathe-tutor');
+    const policy = await schoolPolicy(dir, { assistantsOnly: true });
+    const atelier = (argv: string[]) => runAtelier(argv, { env: { ...env, ATELIER_POLICY_FILE: policy } });
+    expect((await atelier(['chat', 'Hallo'])).stderr).toContain('Your school allows chats only with its own assistants');
+    expect((await atelier(['assistants', 'list'])).stdout).toMatch(/tutor\s+built-in .*\(not allowed here\)/);
+    expect((await atelier(['assistants', 'remove', 'mathe-tutor'])).code).toBe(0);
   });
 
   it('the school’s assistants are listed as the school’s, cannot be changed, and its instructions cannot be added to', async () => {
@@ -296,6 +355,7 @@ describe('assistants in the app', () => {
     const markdown = await call<{ content: string }>(main, 'conversations:export', { id: sent.conversation.id, format: 'markdown' });
     expect(markdown.content).toContain('With the assistant **Physik** (physik), whose instructions were:');
     expect(markdown.content).toContain('> Du erklärst Physik für die 8. Klasse.');
+    expect(markdown.content).toContain('## Physik (opening message)\n\nWas möchtest du wissen?');
     const json = JSON.parse((await call<{ content: string }>(main, 'conversations:export', { id: sent.conversation.id, format: 'json' })).content) as { conversation: Conversation };
     expect(json.conversation.assistant?.name).toBe('Physik');
 

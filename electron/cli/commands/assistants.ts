@@ -13,20 +13,17 @@ import { openSettingsStore } from './settings';
 
 /** The assistants of this data folder, as the app has them (built-in ones in the CLI's language). */
 export async function assistantLibraryFor(io: CliIo): Promise<AssistantLibrary> {
-  const language = await cliLanguage(io);
+  const settings = (await openSettingsStore(io)).get().settings;
+  // The app's language setting where one is chosen, else the terminal's (LC_ALL, LC_MESSAGES, LANG).
+  const language = assistantLanguage(settings.language !== 'system' ? settings.language : io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG);
   let store: AssistantStore | null = null;
   return new AssistantLibrary({
     store: () => (store ??= new AssistantStore(databaseFor(io))),
     policyFile: () => policyFileFor(io).read(),
     classroomLocked: () => classroomLockFor(io).isLocked(),
     language: () => language,
+    knownPrefixes: () => settings.endpoints.map((endpoint) => endpoint.prefix),
   });
-}
-
-/** The app's language setting where one is chosen, else the terminal's (LC_ALL, LC_MESSAGES, LANG). */
-async function cliLanguage(io: CliIo) {
-  const setting = (await openSettingsStore(io)).get().settings.language;
-  return assistantLanguage(setting !== 'system' ? setting : (io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG));
 }
 
 interface FieldOptions {
@@ -53,12 +50,14 @@ export function registerAssistantsCommand(program: Command, io: CliIo): void {
         printJson(io, list);
         return;
       }
-      if (list.schoolOnly) io.stdout('Your school allows chats only with its own assistants.\n');
+      if (list.policyProblem) io.stderr(`Note: ${list.policyProblem} Until it is fixed, the school's assistants and rules are unknown, and assistants cannot be changed.\n`);
+      if (list.schoolOnly) io.stdout('Your school allows chats only with its own assistants (marked school); the others cannot be used here.\n');
       if (list.lockedBy) io.stdout(list.lockedBy === 'policy' ? 'Your school manages the assistants: they cannot be changed here.\n' : 'The class is locked: assistants cannot be changed.\n');
       const width = Math.max(...list.assistants.map((assistant) => assistant.id.length), 2);
       for (const assistant of list.assistants) {
         const model = assistant.model ? `  [${terminalLine(assistant.model, 80)}]` : '';
-        io.stdout(`${assistant.id.padEnd(width)}  ${SOURCE_LABEL[assistant.source].padEnd(8)}  ${terminalLine(assistant.name, 80)}${model}\n`);
+        const unusable = list.schoolOnly && assistant.source !== 'school' ? '  (not allowed here)' : '';
+        io.stdout(`${assistant.id.padEnd(width)}  ${SOURCE_LABEL[assistant.source].padEnd(8)}  ${terminalLine(assistant.name, 80)}${model}${unusable}\n`);
       }
       io.stdout('\nChat with one: atelier chat --assistant ID "your message"\n');
     });
@@ -95,7 +94,7 @@ export function registerAssistantsCommand(program: Command, io: CliIo): void {
         throw new AtelierError('invalid_request', 'A new assistant needs a name and instructions.', 'Give --name "NAME" and --prompt-file FILE (or --from ID to start from a copy).');
       }
       const fields: AssistantFieldsInput = {
-        name: options.name ?? `${base?.name ?? ''} (copy)`.slice(0, 80),
+        name: options.name ?? `${(base?.name ?? '').slice(0, 73).trimEnd()} (copy)`,
         description: options.description ?? base?.description ?? '',
         systemPrompt: options.promptFile !== undefined ? await readPromptFile(io, options.promptFile) : (base?.systemPrompt ?? ''),
         model: options.model ?? base?.model ?? null,
@@ -176,7 +175,7 @@ function temperatureArgument(value: string): number {
 /** The largest instructions file read (the instructions themselves may be 20,000 characters). */
 const MAX_PROMPT_FILE_BYTES = 256 * 1024;
 
-/** Reads the instructions from a file the user named (or standard input for `-`), BOM or UTF-16 too. */
+/** Reads the instructions from a file the user named (or standard input for `-`): UTF-8 (a BOM is fine) or UTF-16. */
 async function readPromptFile(io: CliIo, file: string): Promise<string> {
   if (file === '-') {
     if (io.stdin.isTTY) throw new AtelierError('invalid_request', 'There are no instructions on standard input.', 'Pipe them in: atelier assistants add --name N --prompt-file - < prompt.txt');
@@ -186,9 +185,10 @@ async function readPromptFile(io: CliIo, file: string): Promise<string> {
   let content: Buffer;
   try {
     const stat = await fs.stat(full);
-    if (!stat.isFile()) throw new AtelierError('invalid_request', `${printable(file, 200)} is not a file.`, 'Give a text file with the instructions.');
-    if (stat.size > MAX_PROMPT_FILE_BYTES) throw new AtelierError('invalid_request', `${printable(file, 200)} is ${stat.size} bytes: instructions are at most 20,000 characters.`, 'Shorten the instructions.');
-    content = await fs.readFile(full);
+    if (stat.isDirectory()) throw new AtelierError('invalid_request', `${printable(file, 200)} is a folder, not a file.`, 'Give a text file with the instructions.');
+    if (stat.isFile() && stat.size > MAX_PROMPT_FILE_BYTES) throw tooLarge(file);
+    // A pipe (`--prompt-file <(…)`) or a device is read up to the limit.
+    content = await readAtMost(full, file);
   } catch (error) {
     if (error instanceof AtelierError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -198,5 +198,30 @@ async function readPromptFile(io: CliIo, file: string): Promise<string> {
       'Check the file name (it is relative to the current folder).',
     );
   }
-  return decodePersonsText(content);
+  const text = decodePersonsText(content);
+  // Text saved as Latin-1 or Windows-1252 ("ANSI") is not UTF-8: taken as it is, its umlauts would be lost.
+  if (text.includes('\uFFFD') && !content.includes(Buffer.from('\uFFFD', 'utf8'))) {
+    throw new AtelierError('invalid_request', `${printable(file, 200)} is not UTF-8 text (it may be saved as Latin-1 or "ANSI").`, 'Save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8) and try again.');
+  }
+  return text;
+}
+
+async function readAtMost(full: string, file: string): Promise<Buffer> {
+  const handle = await fs.open(full, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of handle.createReadStream({ highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_PROMPT_FILE_BYTES) throw tooLarge(file);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function tooLarge(file: string): AtelierError {
+  return new AtelierError('invalid_request', `${printable(file, 200)} is larger than 256 KB: instructions are at most 20,000 characters.`, 'Shorten the instructions.');
 }

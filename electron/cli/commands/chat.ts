@@ -14,6 +14,8 @@ import { openSettingsStore } from './settings';
 import { assistantLibraryFor } from './assistants';
 import { isRole } from '../../core/models/role-model';
 import { modelForRole } from '../model-for-role';
+import { effectivePolicy } from '../../core/privacy/policy';
+import { applyAssistant } from '../../core/assistants/apply-assistant';
 
 interface ChatOptions {
   model?: string;
@@ -50,6 +52,11 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       if (options.assistant !== undefined && !assistant) {
         throw new AtelierError('invalid_request', `There is no assistant “${options.assistant}”.`, 'See the assistants there are with: atelier assistants list');
       }
+      const policy = effectivePolicy(settingsStore.get().settings, policyFileFor(io).read());
+      // A school's file that cannot be used is said on every chat: what it meant to allow is unknown.
+      if (policy.problem) io.stderr(`Note: ${policy.problem}\n`);
+      // Where the school allows only its assistants, a chat without one is refused first (not asked for a model).
+      if (!assistant && policy.assistantsOnly) applyAssistant({ model: 'local/x', messages: [{ role: 'user', content: prompt }] }, policy, undefined);
       const wanted = options.model ?? assistant?.model ?? null;
       if (wanted === null) {
         throw new AtelierError(
@@ -76,7 +83,11 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         policyFile: policyFileFor(io),
         assistants: (id) => (id === assistant?.id ? assistant : null),
       });
-      const { prefix } = await router.resolve(request.model); // a bad id fails here, before any network I/O
+      // A bad id fails here, before any network I/O; one the assistant names says so.
+      const { prefix } = await router.resolve(request.model).catch((error: unknown) => {
+        if (!(error instanceof AtelierError) || options.model !== undefined || !assistant) throw error;
+        throw new AtelierError(error.code, `The assistant “${assistant.name}” names a model that cannot be used: ${error.message}`, `Give another with -m, or change the assistant's: atelier assistants edit ${assistant.id} -m MODEL_OR_ROLE`);
+      });
 
       const controller = new AbortController();
       const stopListening = io.onInterrupt(() => controller.abort());

@@ -4,6 +4,9 @@ import type { ManagedPolicy } from '../privacy/policy-file';
 import { effectivePolicy } from '../privacy/policy';
 import { builtinAssistants, type AssistantLanguage } from './builtin-assistants';
 import { notFound, type AssistantStore } from './assistant-store';
+import { isRole } from '../models/role-model';
+import { parseModelId } from '../models/model-id';
+import { retiredModel } from '../models/lifecycle';
 
 export interface AssistantLibraryOptions {
   /** The user's assistants (the app's database), opened when first needed. */
@@ -14,6 +17,8 @@ export interface AssistantLibraryOptions {
   classroomLocked: () => Promise<boolean>;
   /** The language built-in assistants are shown and sent in. */
   language: () => AssistantLanguage;
+  /** The model-id prefixes there are (built-in and the endpoints added): an assistant's model must use one. */
+  knownPrefixes?: () => readonly string[];
 }
 
 const ASSISTANTS_LOCKED = new AtelierError(
@@ -34,6 +39,7 @@ export class AssistantLibrary {
     const managed = this.options.policyFile();
     const school = schoolAssistantsOf(managed);
     const lockedBy = (await this.options.classroomLocked()) ? 'classroom-lock' : schoolLocks(managed) ? 'policy' : null;
+    const policyProblem = managed.state === 'invalid' ? `The school’s policy file ${managed.file} cannot be used: ${managed.problem}.` : null;
     const shadowed = new Set(school.map((assistant) => assistant.id));
     const own = this.options
       .store()
@@ -41,7 +47,7 @@ export class AssistantLibrary {
       .filter((assistant) => !shadowed.has(assistant.id))
       .map((assistant) => ({ ...assistant, editable: lockedBy === null }));
     const builtin = builtinAssistants(this.options.language()).filter((assistant) => !shadowed.has(assistant.id));
-    return { assistants: [...school, ...builtin, ...own], schoolOnly: schoolOnly(managed), lockedBy };
+    return { assistants: [...school, ...builtin, ...own], schoolOnly: schoolOnly(managed), lockedBy, policyProblem };
   }
 
   /** One assistant by id, or null: the school's first, then the built-in ones, then the user's. */
@@ -59,17 +65,35 @@ export class AssistantLibrary {
 
   async add(input: AssistantFieldsInput): Promise<Assistant> {
     await this.assertChangesAllowed();
-    return this.options.store().add(parseFields(input), this.reservedIds());
+    return this.options.store().add(this.checked(input), this.reservedIds());
   }
 
   async update(id: string, input: AssistantFieldsInput): Promise<Assistant> {
     await this.assertChangesAllowed();
     this.assertOwn(id);
-    return this.options.store().update(id, parseFields(input));
+    return this.options.store().update(id, this.checked(input));
+  }
+
+  /** The fields, with the model checked as the chat will take it: a role, or an id of a provider there is and a model not retired. */
+  private checked(input: AssistantFieldsInput) {
+    const fields = parseFields(input);
+    if (fields.model !== null && !isRole(fields.model)) {
+      let ref;
+      try {
+        ref = parseModelId(fields.model, this.options.knownPrefixes?.() ?? []);
+      } catch (error) {
+        throw new AtelierError('invalid_request', `That assistant cannot be saved: its model ${error instanceof AtelierError ? error.message : ''}`.trim(), 'Give a model id such as local/llama3.2:3b, or a role: fast, advanced, extreme.');
+      }
+      const retired = retiredModel(ref.prefix, ref.model);
+      if (retired) {
+        throw new AtelierError('invalid_request', `That assistant cannot be saved: ${fields.model} was retired on ${retired.retiredOn}.`, retired.successor ? `Use ${retired.successor}, or a role such as advanced.` : 'Choose a current model, or a role such as advanced.');
+      }
+    }
+    return fields;
   }
 
   /** An editable copy of any assistant (a built-in one, the school's, the user's own). */
-  async duplicate(id: string, copyName: (name: string) => string = (name) => `${name} (copy)`): Promise<Assistant> {
+  async duplicate(id: string, copyName: (name: string) => string = (name) => `${name.slice(0, 73).trimEnd()} (copy)`): Promise<Assistant> {
     const original = this.get(id);
     return this.add({
       name: copyName(original.name).slice(0, 80),
@@ -88,6 +112,8 @@ export class AssistantLibrary {
   }
 
   private assertOwn(id: string): void {
+    // The user's own under an id the school also uses stays theirs to change or delete.
+    if (this.options.store().get(id) !== null) return;
     const found = this.find(id);
     if (found && found.source !== 'user') {
       throw new AtelierError(
@@ -102,6 +128,10 @@ export class AssistantLibrary {
   private async assertChangesAllowed(): Promise<void> {
     if (await this.options.classroomLocked()) throw ASSISTANTS_LOCKED;
     const managed = this.options.policyFile();
+    // A school's file that cannot be used may have meant to lock or restrict: nothing changes until it is fixed.
+    if (managed.state === 'invalid') {
+      throw new AtelierError('settings_locked', `The school’s policy file ${managed.file} cannot be used (${managed.problem}), so assistants cannot be changed until it is fixed.`, 'Ask your school’s IT to fix the policy file (atelier privacy show says what is wrong).');
+    }
     if (schoolLocks(managed)) {
       throw new AtelierError('settings_locked', `Your school manages Atelier’s settings and assistants (${managed.state === 'none' ? '' : managed.file}).`, 'Ask your school’s IT if an assistant is missing.');
     }

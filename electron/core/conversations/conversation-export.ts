@@ -26,10 +26,11 @@ function toMarkdown(conversation: Conversation, messages: StoredMessage[]): stri
     const instructions = stripTerminalControls(systemPrompt)
       .split('\n')
       .map((line) => `> ${line}`.trimEnd());
-    lines.push(`With the assistant **${terminalLine(name, 200)}** (${id}), whose instructions were:`, '', ...instructions, '');
+    lines.push(`With the assistant **${markdownText(terminalLine(name, 200))}** (${id}), whose instructions were:`, '', ...instructions, '');
   }
   for (const message of messages) {
-    const who = message.role === 'user' ? 'You' : `Assistant (${terminalLine(message.model ?? 'unknown model', 300)})`;
+    // An answer names its model; the assistant's opening message (saved with none) says what it is.
+    const who = message.role === 'user' ? 'You' : message.model === null && conversation.assistant ? `${markdownText(terminalLine(conversation.assistant.name, 200))} (opening message)` : `Assistant (${terminalLine(message.model ?? 'unknown model', 300)})`;
     lines.push(`## ${who}`, '');
     for (const part of message.parts) {
       lines.push(part.type === 'text' ? stripTerminalControls(part.text) : `*[image, ${terminalLine(part.mediaType, 80)}]*`, '');
@@ -47,6 +48,11 @@ function toMarkdown(conversation: Conversation, messages: StoredMessage[]): stri
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Text that Markdown shows as it is: its emphasis, code and link characters escaped. */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>#]/g, (char) => `\\${char}`);
 }
 
 /** A file name from the title: letters, digits and dashes, never a path. */

@@ -75,6 +75,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     policyFile: () => policyFile.read(),
     classroomLocked: () => lock.isLocked(),
     language: () => languageOfSetting(settings.get().settings.language),
+    knownPrefixes: () => settings.get().settings.endpoints.map((endpoint) => endpoint.prefix),
   });
   const findAssistant = (id: string) => assistants.find(id);
   const router = createRouterFor(settings, env, secrets, {
