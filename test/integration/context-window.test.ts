@@ -98,3 +98,14 @@ describe('fitHistory', () => {
     expect(fitted.omittedMessages).toBe(2);
   });
 });
+
+describe('what always goes and does not fit', () => {
+  it('says so when the instructions and the newest message are longer than the context leaves room for', async () => {
+    const settings: Settings = { ...DEFAULT_SETTINGS, ollama: { ...DEFAULT_SETTINGS.ollama, numCtx: 2048 } };
+    const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig(settings, useFakes().env) });
+    const long = await collectAnswer(router.stream({ model: FAKE_MODELS.local, system: 'Never give the final answer. '.repeat(300), messages: [{ role: 'user', content: '7·8?' }] }));
+    expect(long.notices.join(' ')).toMatch(/more than this model's context of 2,048 tokens leaves room for with the answer: Ollama will cut their start/);
+    const short = await collectAnswer(router.stream({ model: FAKE_MODELS.local, system: 'Be kind.', messages: [{ role: 'user', content: '7·8?' }] }));
+    expect(short.notices).toEqual([]);
+  });
+});

@@ -38,10 +38,13 @@ describe('choosing num_ctx from the GPU memory', () => {
     expect(chooseNumCtx({ model, fixed: null, vramBytes: gb * GIB })).toEqual({ numCtx, reason });
   });
 
-  it('sends a number fixed in settings as it is, on any machine and for any model', () => {
+  it('sends a number fixed in settings as it is, on any machine, up to what the model can read', () => {
     for (const vramBytes of [null, 0, 8 * GIB, 80 * GIB]) {
       expect(chooseNumCtx({ model: 'llama3.2:3b', fixed: 4096, vramBytes })).toEqual({ numCtx: 4096, reason: 'fixed' });
-      expect(chooseNumCtx({ model: 'no-such:1b', fixed: 200_000, vramBytes, ownLimit: 2048 })).toEqual({ numCtx: 200_000, reason: 'fixed' });
+      expect(chooseNumCtx({ model: 'no-such:1b', fixed: 200_000, vramBytes })).toEqual({ numCtx: 200_000, reason: 'fixed' });
+      // More than the model's own limit (Ollama's /api/show, or the table) is capped at it.
+      expect(chooseNumCtx({ model: 'no-such:1b', fixed: 200_000, vramBytes, ownLimit: 2048 })).toEqual({ numCtx: 2048, reason: 'model-limit' });
+      expect(chooseNumCtx({ model: 'llama3.2:3b', fixed: 1_048_576, vramBytes })).toEqual({ numCtx: 131_072, reason: 'model-limit' });
     }
   });
 

@@ -219,6 +219,14 @@ export class ChatRouter {
       const fitted = fitHistory(request, window, answerRoom);
       request = fitted.request;
       omittedMessages = fitted.omittedMessages;
+      // What always goes (the instructions and the newest message) may not fit either: said, since
+      // Ollama cuts the start of such a prompt without a word, and others refuse it.
+      if (fitted.estimatedTokens + answerRoom > window) {
+        yield {
+          type: 'notice',
+          message: `The instructions and the newest message are about ${fitted.estimatedTokens.toLocaleString('en')} tokens, more than this model's context of ${window.toLocaleString('en')} tokens leaves room for with the answer: ${routed.prefix === 'local' ? 'Ollama will cut their start' : 'the provider may refuse them or cut the answer short'}. Shorten them, or choose a model with a larger context.`,
+        };
+      }
     }
     // The budget next: a cloud request's worst case is held before it may leave (core/usage/spending.ts).
     let admission: Admission;

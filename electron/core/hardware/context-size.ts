@@ -48,9 +48,10 @@ export interface NumCtxInput {
  * when the model does not fit even at the default (judged as the matrix judges "fits").
  */
 export function chooseNumCtx({ model, fixed, vramBytes, ownLimit = null }: NumCtxInput): NumCtxChoice {
-  if (fixed !== null) return { numCtx: fixed, reason: 'fixed' };
   const spec = ollamaModel(model);
   const limit = Math.min(ownLimit !== null && ownLimit > 0 ? ownLimit : Infinity, spec?.contextLength ?? Infinity);
+  // A size fixed in settings, but never more than the model can read (its own limit, where known).
+  if (fixed !== null) return fixed > limit ? { numCtx: limit, reason: 'model-limit' } : { numCtx: fixed, reason: 'fixed' };
   const atMost = (numCtx: number, reason: NumCtxReason): NumCtxChoice => (numCtx > limit ? { numCtx: limit, reason: 'model-limit' } : { numCtx, reason });
   if (spec === undefined) return atMost(NUM_CTX_DEFAULT, 'unknown-model');
   if (vramBytes === null) return atMost(NUM_CTX_DEFAULT, 'unknown-hardware');
