@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { modelRoles } from '../../../shared/choices';
+import { retiredModel } from '../../core/models/lifecycle';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import { FallbacksSchema, ModelIdSchema, type Settings } from '../../../shared/settings';
 import type { ReliabilityStatus } from '../../../shared/reliability';
@@ -69,6 +70,8 @@ export function registerReliabilityCommands(program: Command, io: CliIo): void {
       for (const model of chain) {
         const checked = ModelIdSchema.safeParse(model);
         if (!checked.success) throw new AtelierError('invalid_request', `"${printable(model, 80)}" is not a model id: ${describeIssues(checked.error.issues)}.`, 'Give model ids such as local/llama3.2:3b (atelier models lists them).');
+        const retired = retiredModel(model.slice(0, model.indexOf('/')), model.slice(model.indexOf('/') + 1));
+        if (retired) throw new AtelierError('invalid_request', `${printable(model, 80)} was retired on ${retired.retiredOn}: as a fallback it could never answer.`, retired.successor ? `Use ${retired.successor} instead.` : 'Choose a current model (atelier models lists them).');
       }
       if (chain.includes(from)) throw new AtelierError('invalid_request', `${from} cannot be its own fallback.`, 'Name other models to use when it cannot answer.');
       const store = await openSettingsStore(io);

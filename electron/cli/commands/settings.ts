@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { retiredModel } from '../../core/models/lifecycle';
 import { AtelierError, describeIssues } from '../../../shared/errors';
 import type * as z from 'zod';
 import { DEFAULT_SETTINGS, SettingsPatchSchema, applySettingsPatch, builtinProviderPrefixes, type Settings, type SettingsPatch, type SettingsState } from '../../../shared/settings';
@@ -168,7 +169,14 @@ function checkProvider(path: string, value: string, id: unknown, current: Settin
   const prefix = id.slice(0, id.indexOf('/'));
   const endpoints = current.endpoints.map((endpoint) => endpoint.prefix);
   const providers = [...builtinProviderPrefixes, ...endpoints];
-  if (providers.includes(prefix)) return;
+  if (providers.includes(prefix)) {
+    // A model its provider retired would fail at the first message, far from this command.
+    const retired = retiredModel(prefix, id.slice(prefix.length + 1));
+    if (retired) {
+      throw new AtelierError('invalid_request', `"${printable(value, 80)}" was retired on ${retired.retiredOn}: it answers no more.`, retired.successor ? `Use ${retired.successor}: atelier settings set ${path} ${retired.successor}` : 'Choose a current model (atelier models lists them).');
+    }
+    return;
+  }
   throw new AtelierError(
     'invalid_request',
     `"${printable(value, 80)}" is not a valid value for ${path}: there is no provider "${printable(prefix, 40)}".`,

@@ -16,7 +16,7 @@ import type { Provider } from '../providers/provider';
 import { providerFactory } from '../providers/provider-factory';
 import { DEFAULT_MAX_TOKENS } from '../providers/provider';
 import { contextWindow } from '../context/context-window';
-import { retiredModel, retiredModelError } from '../models/lifecycle';
+import { knownLifecycle, retiredModel, retiredModelError } from '../models/lifecycle';
 import { fitHistory } from '../context/fit-history';
 import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
 import type { ConversationAssistant } from '../../../shared/assistants';
@@ -196,6 +196,11 @@ export class ChatRouter {
       if (chain.canFallBack || !chain.primary) return { reason: error.code, error, notice: `${name} could not answer (${error.message}), so the next model of its fallback chain answers.` };
       yield errorPart(error);
       return null;
+    }
+    const lifecycle = knownLifecycle(routed.prefix, routed.model);
+    // A model whose retirement day is announced: said with each answer until then.
+    if (lifecycle?.lifecycle === 'deprecated' && lifecycle.retiresOn) {
+      yield { type: 'notice', message: `${name} is deprecated by its provider and stops answering on ${lifecycle.retiresOn}${lifecycle.successor ? `; use ${lifecycle.successor}` : ''}.` };
     }
     const health = this.health();
     const key = healthKey(routed.route);
