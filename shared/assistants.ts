@@ -14,7 +14,12 @@ export type AssistantSource = (typeof assistantSources)[number];
 
 /** What an assistant is made of; the same fields for a new one, an edit, and the school's file. */
 export const AssistantFieldsSchema = z.strictObject({
-  name: z.string().trim().min(1, 'an assistant needs a name').max(80, 'a name of at most 80 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'an assistant needs a name')
+    .max(80, 'a name of at most 80 characters')
+    .refine((name) => /[\p{L}\p{N}\p{S}\p{P}]/u.test(name), 'a name needs a letter, a digit or a sign one can see'),
   description: z.string().trim().max(300, 'a description of at most 300 characters').default(''),
   /** What the model is told before the conversation: its role and its rules. */
   systemPrompt: z.string().trim().min(1, 'an assistant needs instructions (its system prompt)').max(20_000, 'instructions of at most 20,000 characters'),
