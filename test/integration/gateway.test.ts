@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { type DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
@@ -241,9 +242,60 @@ describe('who may use it', () => {
     const remoteImage = JSON.stringify({ model: FAKE_MODELS.local, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] });
     expect((await raw({ headers, body: remoteImage })).body).toContain('does not fetch image addresses');
     expect((await raw({ headers, body: JSON.stringify({ ...HELLO, model: FAKE_MODELS.local, n: 3 }) })).status).toBe(400);
+    expect((await raw({ headers, body: JSON.stringify({ ...HELLO, model: FAKE_MODELS.local, response_format: { type: 'json_schema', json_schema: {} } }) })).body).toContain('does not take response_format json_schema');
+    expect((await raw({ headers, body: JSON.stringify({ ...HELLO, model: FAKE_MODELS.local, functions: [{ name: 'f' }] }) })).body).toContain('does not take functions');
+    expect((await raw({ headers, body: JSON.stringify({ ...HELLO, model: FAKE_MODELS.local, response_format: { type: 'text' }, seed: 1 }) })).status).toBe(200);
+    const upper = JSON.stringify({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: [{ type: 'text', text: 'Was?' }, { type: 'image_url', image_url: { url: 'data:image/JPG;base64,iVBORw0KGgo=' } }] }] });
+    expect((await raw({ headers, body: upper })).status).toBe(200);
+    expect(JSON.parse((await raw({ method: 'GET', path: '/v1/models/fast', headers })).body)).toMatchObject({ id: 'fast', object: 'model' });
+    expect((await raw({ method: 'GET', path: '/v1/models/nothing', headers })).status).toBe(404);
     const huge = await raw({ headers: { ...headers, 'Content-Length': String(64 * 1024 * 1024) }, body: '' }).catch((error: unknown) => error);
     expect(huge).toMatchObject({ status: 413 });
     expect((await raw({ method: 'GET', path: '/v1/nothing', headers })).status).toBe(404);
+  });
+
+  it('a chunked body over the limit gets 413, not a reset', async () => {
+    await gateway.close();
+    const router = new ChatRouter({ policy: () => policy, config: () => resolveProviderConfig(settings, useFakes().env) });
+    gateway = await startGateway({ router, tokens, port: 0, maxBodyBytes: 1024, models: async () => [] });
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port: gateway.port, method: 'POST', path: '/v1/chat/completions', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      for (let i = 0; i < 8; i++) request.write('x'.repeat(512));
+      request.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toContain('larger than');
+  });
+
+  it('refuses to start when another program holds the port on ::1', async () => {
+    const blocker = net.createServer();
+    const blocked = await new Promise<boolean>((resolve) => {
+      blocker.once('error', () => resolve(false));
+      blocker.listen(0, '::1', () => resolve(true));
+    });
+    if (!blocked) return; // no IPv6 loopback here: nothing to hold
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(startGateway({ router: new ChatRouter({ policy: () => policy, config: () => resolveProviderConfig(settings, useFakes().env) }), tokens, port, models: async () => [] })).rejects.toThrow(`Port ${port} is in use already on [::1]`);
+      // Nothing is left listening on 127.0.0.1 either.
+      await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('token names are one name in any case and width; without a keychain a token still works', async () => {
+    await tokens.add('Ünïcode名前');
+    await expect(tokens.add('ünïcode名前')).rejects.toThrow('already');
+    await tokens.add('Ａ全角');
+    await expect(tokens.add('ａ全角')).rejects.toThrow('already');
+    expect(await tokens.revoke('ÜNÏCODE名前')).toBe(true);
+    expect(tokens.list().map((entry) => entry.name)).toEqual(expect.arrayContaining(['Ａ全角', 'Notebook 7b']));
   });
 
   it('refuses more answers at once than its limit, with Retry-After', async () => {
@@ -382,6 +434,10 @@ describe('atelier serve', () => {
       );
     const added = JSON.parse((await atelier(['serve', 'tokens', 'add', 'Notebook', '--json'])).stdout) as { token: string; masked: string };
     expect(added.token).toMatch(/^atl_/);
+    // Without a keychain (no Secret Service running) a token is made all the same, and said to be kept nowhere else.
+    const headless = await promisify(execFile)(process.execPath, [cli, 'serve', 'tokens', 'add', 'Headless'], { env: { ...env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' } });
+    expect(headless.stdout).toMatch(/^atl_/);
+    expect(headless.stderr).toContain('there is no keychain here');
     const listed = await atelier(['serve', 'tokens', 'list']);
     expect(listed.stdout).toContain(`Notebook  ${added.masked}`);
     expect(listed.stdout).not.toContain(added.token);
@@ -403,9 +459,17 @@ describe('atelier serve', () => {
     // A second server on the same port says so.
     const second = await atelier(['serve', '--port', String(port)]);
     expect(second).toMatchObject({ code: 2, stderr: expect.stringContaining(`Port ${port} is in use already`) as unknown });
+    // A setting changed from another terminal applies to the next request: the tier, here.
+    const fresh = JSON.parse((await atelier(['serve', 'tokens', 'add', 'Second', '--json'])).stdout) as { token: string };
+    const other = new OpenAI({ apiKey: fresh.token, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const askCloud = () => other.chat.completions.create({ model: FAKE_MODELS.openai, ...HELLO }).then(() => 'answered', (error: unknown) => (error instanceof OpenAI.APIError ? String(error.status) : 'error'));
+    expect(await askCloud()).toBe('403');
+    expect((await atelier(['privacy', 'set', 'non_dsgvo'])).code).toBe(0);
+    await expect.poll(askCloud, { timeout: 10_000 }).toBe('answered');
     const exited = new Promise<number | null>((done) => server.on('exit', (code) => done(code)));
     server.kill('SIGINT');
-    expect(await exited).toBe(0);
+    // Stopped with Ctrl-C: 130, as every command.
+    expect(await exited).toBe(130);
     expect(out).toContain('Stopped.');
   }, 60_000);
 });

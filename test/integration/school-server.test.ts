@@ -15,6 +15,8 @@ import { runAtelier } from '../support/run-cli';
 import { writeSettings } from '../support/settings-file';
 import { tempDir } from '../support/temp-dir';
 import { startMainProcess } from '../support/main-process';
+import { RouteHealthStore } from '../../electron/core/reliability/route-health';
+import { openDatabase } from '../../electron/core/store/database';
 
 const useFakes = useProviderFakes();
 
@@ -190,6 +192,23 @@ describe('a school’s LiteLLM proxy', () => {
     expect(team).toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('Team=5b') as unknown });
     expect(team?.message).not.toContain('is spent.');
     expect(team?.retryAfterMs).toBeUndefined();
+  });
+
+  it('after a key’s budget refusal the route rests until the budget starts again (at most a day)', async () => {
+    const health = new RouteHealthStore(openDatabase(await tempDir()));
+    const managed: ManagedPolicy = { state: 'valid', file: 'policy.json', policy: PolicyFileSchema.parse({ schoolServer: { url: `${litellm.url}/v1`, residency: 'eu' } }) };
+    const settings: Settings = { ...DEFAULT_SETTINGS, privacy: { tier: 'dsgvo_cloud' } };
+    const router = new ChatRouter({
+      policy: () => effectivePolicy(settings, managed),
+      config: () => resolveProviderConfig(withSchoolServer(settings, managed), { ATELIER_ENDPOINT_SCHOOL_KEY: KEYS.broke }),
+      health: () => health,
+    });
+    expect(await errorOf(router.stream(hi))).toMatchObject({ code: 'budget_exceeded' });
+    const route = health.list().find((entry) => entry.provider === 'school');
+    expect(route?.state).toBe('cooling');
+    const until = Date.parse(route?.coolingUntil ?? '');
+    expect(until - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
   });
 
   it('its answers are not held against this machine’s budget, where an unpriced or priced plain endpoint’s are', async () => {

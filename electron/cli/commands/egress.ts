@@ -1,3 +1,4 @@
+import { terminalLine } from '../../../shared/terminal-text';
 import type { Command } from 'commander';
 import { EgressLog } from '../../core/privacy/egress-log';
 import { openDatabase } from '../../core/store/database';
@@ -20,7 +21,8 @@ export function registerEgressCommand(program: Command, io: CliIo): void {
       }
       if (entries.length === 0) io.stdout('No requests recorded yet.\n');
       for (const entry of entries) {
-        io.stdout(`${entry.at}  ${entry.outcome.padEnd(9)} ${entry.routeClass.padEnd(6)} ${entry.provider}/${entry.modelId} → ${entry.host}${entry.region ? ` (${entry.region})` : ''}\n`);
+        const via = entry.client ? `  via ${terminalLine(entry.client, 64)} (local endpoint)` : '';
+        io.stdout(`${entry.at}  ${entry.outcome.padEnd(9)} ${entry.routeClass.padEnd(6)} ${entry.provider}/${entry.modelId} → ${entry.host}${entry.region ? ` (${entry.region})` : ''}${via}\n`);
       }
     });
 

@@ -13,7 +13,7 @@ import { guardCredentials } from '../../core/privacy/settings-guard';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { classroomLockFor, databaseFor, dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { modelForRole } from '../model-for-role';
-import { CliExit, EXIT_FAILED } from '../exit-codes';
+import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { assistantLibraryFor } from './assistants';
 import { openSettingsStore } from './settings';
 
@@ -59,6 +59,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         ),
         resolveRole: async (role) => (isRole(role) ? modelForRole(io, role, store) : null),
       });
+      // Settings changed from another terminal (the tier, the budget, the origins) apply to the next request.
+      const stopWatching = store.watch();
+      const problem = effectivePolicy(store.get().settings, policyFileFor(io).read()).problem;
+      if (problem) io.stderr(`Note: ${problem}\n`);
       io.stdout(`Atelier’s OpenAI-compatible endpoint is running: ${gateway.baseUrl}\n`);
       io.stdout(`Listening on ${gateway.addresses.join(' and ')} (this computer only). Model ids are Atelier’s: local/…, bedrock/…, or fast, advanced, extreme.\n`);
       if (tokens.list().length === 0) io.stderr('Note: there is no access token yet, so every request is refused. Make one: atelier serve tokens add NAME\n');
@@ -69,8 +73,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
           resolve();
         });
       });
+      stopWatching();
       await gateway.close();
       io.stdout('Stopped.\n');
+      throw new CliExit(EXIT_INTERRUPTED);
     });
 
   const tokens = serve.command('tokens').description('access tokens for the endpoint, one per client: add, list, revoke');
@@ -89,6 +95,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       }
       io.stdout(`${made.token}\n`);
       io.stderr(`This is the token for “${terminalLine(made.name, 64)}”; it is shown this once. Give it to the client as its API key (Authorization: Bearer …).\n`);
+      if (!made.inKeychain) io.stderr('Note: there is no keychain here, so the token is kept nowhere else: copy it now. It works all the same.\n');
     });
 
   tokens

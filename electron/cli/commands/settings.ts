@@ -57,8 +57,11 @@ export function registerSettingsCommand(program: Command, io: CliIo): void {
       const patch = parsePatch(path, value);
       // A model id must name a provider there is: decided on the endpoints on disk now, under the
       // settings lock (the schema alone cannot know which endpoints were added).
-      const state = await (await openSettingsStore(io)).update((current) => {
-        checkProvider(path, value, readPath(applySettingsPatch(current, patch), path), current);
+      const store = await openSettingsStore(io);
+      // The school's server (its policy file's schoolServer) counts too, though it is not in the file.
+      const inForce = store.get().settings.endpoints.map((endpoint) => endpoint.prefix);
+      const state = await store.update((current) => {
+        checkProvider(path, value, readPath(applySettingsPatch(current, patch), path), current, inForce);
         return patch;
       });
       io.stdout(`${path} = ${formatValue(readPath(state.settings, path), path)}\n`);
@@ -164,10 +167,10 @@ const MODEL_ID_SETTINGS = new Set(['chat.model', 'roles.fast', 'roles.advanced',
  * A model id for a provider that is neither built in nor an endpoint added here would fail at
  * the first message, far from the command that set it: refused now, with the providers there are.
  */
-function checkProvider(path: string, value: string, id: unknown, current: Settings): void {
+function checkProvider(path: string, value: string, id: unknown, current: Settings, inForce: readonly string[] = []): void {
   if (!MODEL_ID_SETTINGS.has(path) || typeof id !== 'string') return;
   const prefix = id.slice(0, id.indexOf('/'));
-  const endpoints = current.endpoints.map((endpoint) => endpoint.prefix);
+  const endpoints = [...new Set([...current.endpoints.map((endpoint) => endpoint.prefix), ...inForce])];
   const providers = [...builtinProviderPrefixes, ...endpoints];
   if (providers.includes(prefix)) {
     // A model its provider retired would fail at the first message, far from this command.

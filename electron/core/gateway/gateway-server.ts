@@ -99,6 +99,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     touch(client);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
+    if (req.method === 'GET' && path.startsWith('/v1/models/')) {
+      req.resume();
+      const id = decodeURIComponent(path.slice('/v1/models/'.length));
+      const model = (await options.models()).find((candidate) => candidate.id === id);
+      if (model) sendJson(res, 200, { id: model.id, object: 'model', created: 0, owned_by: model.ownedBy });
+      else sendError(res, { code: 'model_not_found', message: `There is no model “${printableOrigin(id)}” here.`, hint: 'GET /v1/models lists the models this endpoint offers.' });
+      return;
+    }
     if (req.method === 'GET' && path === '/v1/models') {
       req.resume();
       const models = await options.models();
@@ -115,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     req.resume();
-    sendError(res, { code: 'model_not_found', message: `There is no ${req.method ?? ''} ${printableOrigin(path)} here.`, hint: 'This endpoint serves GET /v1/models and POST /v1/chat/completions.' });
+    sendError(res, { code: 'invalid_request', message: `There is no ${req.method ?? ''} ${printableOrigin(path)} here.`, hint: 'This endpoint serves GET /v1/models and POST /v1/chat/completions.' }, {}, 404);
   }
 
   /** Notes a client's use at most once a minute per process: a write per request would cost every answer. */
@@ -139,19 +147,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sendError(res, { code: 'invalid_request', message: 'Send the request as JSON (Content-Type: application/json).' }, {}, 415);
       return;
     }
-    if (running >= maxConcurrent) {
-      req.resume();
-      sendError(res, { code: 'rate_limited', message: `Atelier is answering ${maxConcurrent} requests already.`, hint: 'Wait a moment and try again.' }, { 'Retry-After': '1' });
-      return;
-    }
-    running++;
+    let counted = false;
     const controller = new AbortController();
     // A client that goes away stops the answer: the router cancels the provider's request.
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
     try {
+      // The body first, then a place among the answers running: a client that sends slowly holds none.
       const body = await readJson(req, maxBody);
+      if (running >= maxConcurrent) {
+        sendError(res, { code: 'rate_limited', message: `Atelier is answering ${maxConcurrent} requests already.`, hint: 'Wait a moment and try again.' }, { 'Retry-After': '1' });
+        return;
+      }
+      running++;
+      counted = true;
       const parsed = parseCompletionRequest(body);
       if (ROLES.has(parsed.request.model) && options.resolveRole) {
         const model = await options.resolveRole(parsed.request.model);
@@ -162,11 +172,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch (error) {
       if (!(error instanceof AtelierError)) throw error;
       const status = (error as AtelierError & { status?: number }).status;
-      // A body too large is not read: the connection closes after the answer, or its rest would be
-      // taken for the next request.
+      // A body too large is not read on: the answer goes out, then the connection closes (its rest
+      // would be taken for the next request).
+      if (status === 413) res.on('finish', () => req.destroy());
       if (!res.headersSent) sendError(res, error.toPayload(), status === 413 ? { Connection: 'close' } : {}, status);
     } finally {
-      running--;
+      if (counted) running--;
     }
   }
 
@@ -273,8 +284,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   try {
     servers.push(await listen('::1'));
     addresses.push(`[::1]:${port}`);
-  } catch {
-    // No IPv6 loopback on this system (or the port is taken there): 127.0.0.1 serves alone.
+  } catch (error) {
+    // No IPv6 loopback on this system: 127.0.0.1 serves alone. But another program on [::1] at
+    // this port would get the tokens of clients that try ::1 first for "localhost": refused.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT') {
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      throw listenError(error, port, '[::1]');
+    }
   }
   return {
     port,
@@ -329,13 +346,16 @@ async function readJson(req: http.IncomingMessage, maxBytes: number): Promise<un
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        req.destroy();
+        // Stop reading; the 413 is sent, and the connection closed after it.
+        req.off('data', onData);
+        req.pause();
         reject(tooLarge(maxBytes));
       } else chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -351,9 +371,9 @@ function tooLarge(maxBytes: number): AtelierError {
   return Object.assign(error, { status: 413 });
 }
 
-function listenError(error: unknown, port: number): AtelierError {
+function listenError(error: unknown, port: number, where = ''): AtelierError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new AtelierError('invalid_request', `Port ${port} is in use already (another Atelier endpoint, or another program).`, 'Stop the other one, or choose another port: atelier serve --port N.');
+  if (code === 'EADDRINUSE') return new AtelierError('invalid_request', `Port ${port} is in use already${where ? ` on ${where}` : ''} (another Atelier endpoint, or another program).`, 'Stop the other one, or choose another port: atelier serve --port N.');
   if (code === 'EACCES') return new AtelierError('invalid_request', `Atelier may not listen on port ${port}.`, 'Choose a port above 1023: atelier serve --port N.');
   return new AtelierError('internal_error', `The local endpoint could not start: ${(error as Error).message}.`, 'Try another port.');
 }

@@ -31,7 +31,11 @@ export const ChatCompletionRequestSchema = z.object({
   tools: z.array(z.unknown()).optional(),
   tool_choice: z.unknown().optional(),
   user: z.string().optional(),
+  response_format: z.object({ type: z.string() }).loose().nullable().optional(),
 });
+
+/** Fields a client may send that change what it gets back: refused, never ignored silently. */
+const REFUSED_FIELDS = ['functions', 'function_call', 'logprobs', 'top_logprobs', 'audio', 'modalities', 'prediction', 'logit_bias', 'parallel_tool_calls'] as const;
 type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
 export interface ParsedCompletionRequest {
@@ -45,6 +49,13 @@ export function parseCompletionRequest(body: unknown): ParsedCompletionRequest {
   const parsed = ChatCompletionRequestSchema.safeParse(body);
   if (!parsed.success) throw new AtelierError('invalid_request', `The request is not one Atelier can take: ${describeIssues(parsed.error.issues)}.`, 'Send an OpenAI Chat Completions request: model and messages.');
   const wire: ChatCompletionRequest = parsed.data;
+  const refused = REFUSED_FIELDS.filter((field) => {
+    const value = (body as Record<string, unknown>)[field];
+    return value !== undefined && value !== null && value !== false;
+  });
+  if (refused.length > 0) throw new AtelierError('invalid_request', `The local endpoint does not take ${refused.join(', ')}.`, 'Leave them out.');
+  if (wire.response_format && wire.response_format.type !== 'text') throw new AtelierError('invalid_request', `The local endpoint does not take response_format ${wire.response_format.type} (only text).`, 'Leave out response_format, or ask for JSON in the message.');
+  if (wire.tool_choice !== undefined && wire.tool_choice !== null && wire.tool_choice !== 'none' && wire.tool_choice !== 'auto') throw new AtelierError('invalid_request', 'The local endpoint does not take tools (yet), so no tool_choice either.', 'Leave out tool_choice.');
   if (wire.n !== undefined && wire.n !== 1) throw new AtelierError('invalid_request', 'Atelier answers with one choice (n = 1).', 'Leave out n, or send 1.');
   if (wire.tools !== undefined && wire.tools.length > 0) throw new AtelierError('invalid_request', 'The local endpoint does not take tools (yet).', 'Leave out tools.');
   const system: string[] = [];
@@ -82,7 +93,7 @@ function textOnly(content: z.infer<typeof MessageWire>['content'], role: string)
   return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n\n');
 }
 
-const DATA_URL = /^data:(image\/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/;
+const DATA_URL = /^data:(image\/(?:png|jpe?g|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/i;
 
 function toParts(content: z.infer<typeof MessageWire>['content']): ContentPart[] {
   if (content === null) return [];
@@ -91,12 +102,16 @@ function toParts(content: z.infer<typeof MessageWire>['content']): ContentPart[]
     if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }];
     const match = DATA_URL.exec(part.image_url.url);
     if (!match) {
+      if (/^data:/i.test(part.image_url.url)) {
+        throw new AtelierError('invalid_request', 'That image is not one Atelier takes: a data URL of a PNG, JPEG, GIF or WebP in base64 is.', `Send data:image/png;base64,… (${imageMediaTypes.join(', ')}).`);
+      }
       // Fetching a URL would be a request Atelier's tier and record never saw.
       throw new AtelierError('invalid_request', 'Images must be sent as data URLs (data:image/png;base64,…); Atelier does not fetch image addresses.', `Send PNG, JPEG, GIF or WebP as base64 (${imageMediaTypes.join(', ')}).`);
     }
     const data = (match[2] ?? '').replace(/\s/g, '');
     if ((data.length * 3) / 4 > MAX_IMAGE_BYTES) throw new AtelierError('invalid_request', 'That image is larger than 10 MB.', 'Send a smaller image.');
-    return [{ type: 'image', mediaType: match[1] as (typeof imageMediaTypes)[number], data }];
+    const mediaType = (match[1] ?? '').toLowerCase().replace('image/jpg', 'image/jpeg') as (typeof imageMediaTypes)[number];
+    return [{ type: 'image', mediaType, data }];
   });
 }
 

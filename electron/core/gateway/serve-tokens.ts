@@ -9,9 +9,14 @@ import { Statements } from '../store/statements';
 /** What every token starts with, so a leaked one is recognisable (and secret scanners can find it). */
 export const TOKEN_PREFIX = 'atl_';
 
+/** A name as compared: Unicode-normalised and lower-cased, so "Ünï" and "ünï", "Ａ" and "A" are one name. */
+function nameKey(name: string): string {
+  return name.trim().normalize('NFKC').toLowerCase();
+}
+
 /** The keychain entry of a token. */
 export function tokenSecretName(name: string): string {
-  return `serve-token:${name.toLowerCase()}`;
+  return `serve-token:${nameKey(name)}`;
 }
 
 function fingerprintOf(token: string): string {
@@ -46,17 +51,27 @@ export class ServeTokens {
     return rows.map((row) => ({ name: row.name, masked: row.masked, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
   }
 
-  /** Makes a token for a new client; the token is returned this once. */
-  async add(rawName: string): Promise<ServeToken & { token: string }> {
+  /**
+   * Makes a token for a new client; the token is returned this once. It is kept in the keychain
+   * where there is one (`inKeychain`); without one it still works (requests are checked against
+   * its fingerprint), it is just kept nowhere else.
+   */
+  async add(rawName: string): Promise<ServeToken & { token: string; inKeychain: boolean }> {
     const parsed = ServeTokenNameSchema.safeParse(rawName);
     if (!parsed.success) throw new AtelierError('invalid_request', `That token name cannot be used: ${describeIssues(parsed.error.issues)}.`, 'Name it after the tool that will use it, such as "VS Code".');
     const name = parsed.data;
-    if (this.sql.get('SELECT 1 FROM serve_tokens WHERE name = ?').get(name)) {
+    if (this.find(name) !== null) {
       throw new AtelierError('invalid_request', `There is a token named “${name}” already.`, `Revoke it first (atelier serve tokens revoke "${name}"), or choose another name.`);
     }
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     // The keychain first: a token the database knows but the keychain lost is not one to hand out.
-    await this.secrets.set(tokenSecretName(name), token);
+    let inKeychain = true;
+    try {
+      await this.secrets.set(tokenSecretName(name), token);
+    } catch (error) {
+      if ((await this.secrets.keychainStatus()).available) throw error;
+      inKeychain = false;
+    }
     const createdAt = new Date().toISOString();
     try {
       this.sql.get('INSERT INTO serve_tokens (name, fingerprint, masked, created_at) VALUES (?, ?, ?, ?)').run(name, fingerprintOf(token), maskSecret(token), createdAt);
@@ -67,15 +82,24 @@ export class ServeTokens {
       }
       throw error;
     }
-    return { name, token, masked: maskSecret(token), createdAt, lastUsedAt: null };
+    return { name, token, masked: maskSecret(token), createdAt, lastUsedAt: null, inKeychain };
   }
 
   /** Revokes a token: refused from the next request on. False when there was none of that name. */
   async revoke(name: string): Promise<boolean> {
-    const row = this.sql.get('DELETE FROM serve_tokens WHERE name = ? RETURNING name').get(name.trim()) as { name: string } | undefined;
+    const found = this.find(name);
+    if (found === null) return false;
+    const row = this.sql.get('DELETE FROM serve_tokens WHERE name = ? RETURNING name').get(found) as { name: string } | undefined;
     if (!row) return false;
     await this.secrets.delete(tokenSecretName(row.name)).catch(() => false);
     return true;
+  }
+
+  /** The stored name that is `name`, compared as names are (see nameKey); null when there is none. */
+  private find(name: string): string | null {
+    const key = nameKey(name);
+    const rows = this.sql.get('SELECT name FROM serve_tokens').all() as unknown as { name: string }[];
+    return rows.find((row) => nameKey(row.name) === key)?.name ?? null;
   }
 
   /** The client's name for a presented token, or null when it is no (longer a) token. */

@@ -17,6 +17,8 @@ export const FAILURES_TO_COOL = 3;
 const FIRST_COOLDOWN_MS = 30_000;
 const LONGEST_COOLDOWN_MS = 5 * 60_000;
 const LONGEST_RETRY_AFTER_MS = 60 * 60_000;
+/** The longest a server's budget refusal rests a route. */
+const BUDGET_REST_MS = 24 * 60 * 60 * 1000;
 
 interface HealthRow {
   provider: string;
@@ -81,6 +83,11 @@ export class RouteHealthStore {
       const failures = (row?.failures ?? 0) + (counts ? 1 : 0);
       // A failure that does not count leaves a cool-down as it is: only a success ends one.
       let coolingUntil: string | null = counts ? null : (row?.cooling_until ?? null);
+      // A server's own budget refusal (a school's LiteLLM key) rests the route until the budget
+      // starts again, at most a day: asking again before then only gets the same refusal.
+      if (code === 'budget_exceeded' && retryAfterMs !== undefined && retryAfterMs > 0) {
+        coolingUntil = new Date(now.getTime() + Math.min(retryAfterMs, BUDGET_REST_MS)).toISOString();
+      }
       if (counts && failures >= FAILURES_TO_COOL) {
         const backoff = Math.min(LONGEST_COOLDOWN_MS, FIRST_COOLDOWN_MS * 2 ** (failures - FAILURES_TO_COOL));
         // A Retry-After is honoured up to an hour: a server asking for years cannot shut a route for good.
