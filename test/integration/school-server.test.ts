@@ -253,6 +253,11 @@ describe('a school’s LiteLLM proxy', () => {
     }
     expect({ openai: useFakes().openai.requests.length, ollama: ollamaChats() }).toEqual(before);
 
+    // The roles: none of Atelier's own picks is allowed, so it says so; the school's model can be set for one.
+    expect((await atelier(['chat', '-m', 'fast', 'Hallo'])).stderr).toContain('not allowed by your school');
+    expect((await atelier(['settings', 'set', 'roles.fast', 'school/llama-3.1-70b'])).code).toBe(0);
+    expect((await atelier(['chat', '-m', 'fast', 'Hallo'])).stdout).toBe('Hello from the fake!\n');
+
     // Nobody points its prefix at another server.
     const moved = await atelier(['endpoints', 'add', 'school', `${useFakes().school.url}/v1`]);
     expect(moved.code).toBe(1);
