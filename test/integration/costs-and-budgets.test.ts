@@ -131,7 +131,7 @@ describe('the cost of every answer', () => {
     await costOf('openai/gpt-4o-mini');
     const [entry] = new EgressLog(db).list();
     expect(entry?.costUsd).toBeCloseTo(usd(GPT_MINI, TOKENS), 9);
-    expect(new EgressLog(db).toCsv().split('\r\n')[0]).toMatch(/,costUsd$/);
+    expect(new EgressLog(db).toCsv().split('\r\n')[0]).toMatch(/,costUsd,client$/);
   });
 
   it('atelier chat --json gives costUsd: a number, or null for an unknown price', async () => {
