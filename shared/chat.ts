@@ -20,16 +20,33 @@ export const ContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, I
 export type ContentPart = z.infer<typeof ContentPartSchema>;
 
 /** The text of a message's parts, paragraphs apart; images left out. */
-export function textOfParts(parts: readonly ContentPart[]): string {
+export function textOfParts(parts: readonly MessagePart[]): string {
   return parts
     .flatMap((part) => (part.type === 'text' ? [part.text] : []))
     .join('\n\n');
 }
 
+/** A tool the model asked to run (in an assistant message), with its arguments. */
+export const ToolCallPartSchema = z.object({ type: z.literal('tool-call'), id: z.string().min(1), name: z.string().min(1), args: z.record(z.string(), z.unknown()) });
+/** What a tool answered (in the user turn after the call), as text; `isError` when it failed. */
+export const ToolResultPartSchema = z.object({ type: z.literal('tool-result'), id: z.string().min(1), name: z.string().min(1), text: z.string(), isError: z.boolean() });
+export const MessagePartSchema = z.discriminatedUnion('type', [TextPartSchema, ImagePartSchema, ToolCallPartSchema, ToolResultPartSchema]);
+export type ToolCallPart = z.infer<typeof ToolCallPartSchema>;
+export type ToolResultPart = z.infer<typeof ToolResultPartSchema>;
+export type MessagePart = z.infer<typeof MessagePartSchema>;
+
+/** A tool offered to the model: its name (letters, digits, `_` and `-`, as every provider takes), what it does, its arguments' JSON Schema. */
+export const ToolSpecSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  description: z.string().max(4000),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type ToolSpec = z.infer<typeof ToolSpecSchema>;
+
 export const ChatMessageSchema = z.object({
   role: z.enum(['user', 'assistant']),
-  /** Plain text, or parts for messages with images. */
-  content: z.union([z.string(), z.array(ContentPartSchema).min(1)]),
+  /** Plain text, or parts: text and images, and in a tool loop the calls and their results. */
+  content: z.union([z.string(), z.array(MessagePartSchema).min(1)]),
   /** Its token count as estimated when it was saved (the router estimates messages without one). */
   tokens: z.number().int().nonnegative().optional(),
 });
@@ -45,6 +62,8 @@ export const ChatRequestSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   /** Upper bound on the answer's length, in tokens. */
   maxTokens: z.number().int().positive().max(1_000_000).optional(),
+  /** Tools the model may call; it then ends with `tool-call` parts and finish reason `tool-calls`. */
+  tools: z.array(ToolSpecSchema).max(128).optional(),
   /** Where the answer stops: up to 4 texts, the first one that appears ends it (not itself shown). */
   stop: z.array(z.string().min(1).max(200)).min(1).max(4).optional(),
   /**
@@ -86,6 +105,10 @@ export type Usage = z.infer<typeof UsageSchema>;
  */
 export const StreamPartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text-delta'), text: z.string() }),
+  /** The model asks to run a tool (whole, once its arguments have arrived). */
+  ToolCallPartSchema,
+  /** A tool's answer, from the tool loop (core/tools/tool-loop.ts). */
+  ToolResultPartSchema,
   z.object({ type: z.literal('notice'), message: z.string() }),
   /**
    * Before any text: where this answer comes from (tier, route class, provider, region, host,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_ANSWER, sleep, type Scenario } from './scenario';
+import { DEFAULT_ANSWER, sleep, type FakeToolCall, type Scenario } from './scenario';
 
 export type FakeRequest = http.IncomingMessage | http2.Http2ServerRequest;
 export type FakeResponse = http.ServerResponse | http2.Http2ServerResponse;
@@ -165,6 +165,8 @@ export interface WireFormat {
   streamError(error: unknown): string | Uint8Array;
   /** A frame that does not parse in the provider's format. */
   malformed(): string | Uint8Array;
+  /** Tool calls after the text, in the provider's form (fakes that speak tool calling). */
+  toolCalls?(calls: FakeToolCall[]): (string | Uint8Array)[];
 }
 
 /**
@@ -200,6 +202,10 @@ export async function streamScenario(
       response.end();
       return;
     case 'answer':
+      if (scenario.toolCalls) {
+        if (!format.toolCalls) throw new Error('This fake does not speak tool calls yet.');
+        for (const piece of format.toolCalls(scenario.toolCalls)) write(response, piece);
+      }
       for (const piece of format.finish(scenario.finish)) write(response, piece);
       response.end();
       return;

@@ -79,6 +79,17 @@ export async function serveOpenAi(fake: LoopbackServer, options: OpenAiFakeOptio
     // OpenRouter's form of an error inside a 200 stream: an `error` member in a chunk.
     streamError: (error) => chunk({ content: '' }, 'error', { error }),
     malformed: () => 'data: {"id": "chatcmpl-fake", "choices": [\n\n',
+    // As OpenAI streams them: the id and name first, then the arguments' JSON in two pieces.
+    toolCalls: (calls) =>
+      calls.flatMap((call, index) => {
+        const json = JSON.stringify(call.args);
+        const half = Math.floor(json.length / 2);
+        return [
+          chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null),
+          chunk({ tool_calls: [{ index, function: { arguments: json.slice(0, half) } }] }, null),
+          chunk({ tool_calls: [{ index, function: { arguments: json.slice(half) } }] }, null),
+        ];
+      }),
     finish: (reason) => {
       const usage = fakeUsage(prompt, scenario.chunks);
       const usageChunk = {

@@ -14,6 +14,8 @@ export type Scenario =
       finish?: string;
       /** Prompt-cache tokens to report (Anthropic and Bedrock count them apart from input). */
       cache?: { read: number; write: number };
+      /** Tool calls after the text, in the provider's own form (give `finish` as the provider says it: tool_calls, tool_use). */
+      toolCalls?: FakeToolCall[];
     }
   /** An HTTP error before any streaming, with the provider's real error body. */
   | { kind: 'http-error'; status: number; body: unknown; headers?: Record<string, string> }
@@ -27,6 +29,13 @@ export type Scenario =
   | { kind: 'malformed'; chunks: string[] }
   /** Drops the connection before sending a single byte of the response. */
   | { kind: 'reset' };
+
+/** A tool call a fake answers with. */
+export interface FakeToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+}
 
 export const DEFAULT_ANSWER: Scenario = { kind: 'answer', chunks: ['Hello', ' from', ' the', ' fake', '!'] };
 

@@ -51,6 +51,8 @@ export async function collectAnswer(
       attempts++;
     } else if (part.type === 'finish') {
       finish = { reason: part.reason, usage: part.usage };
+    } else if (part.type === 'tool-call' || part.type === 'tool-result') {
+      // The tool loop's own parts: the caller's onPart sees them.
     } else {
       const { type: _type, retryAfterMs: _retryAfter, ...payload } = part;
       error = payload;

@@ -35,7 +35,13 @@ export function estimateMessageTokens(message: ChatMessage): number {
 export function countMessageTokens(message: Pick<ChatMessage, 'content'>): number {
   if (typeof message.content === 'string') return TOKENS_PER_MESSAGE + estimateTextTokens(message.content);
   let tokens = TOKENS_PER_MESSAGE;
-  for (const part of message.content) tokens += part.type === 'text' ? estimateTextTokens(part.text) : TOKENS_PER_IMAGE;
+  for (const part of message.content) {
+    tokens +=
+      part.type === 'text' ? estimateTextTokens(part.text)
+      : part.type === 'image' ? TOKENS_PER_IMAGE
+      : part.type === 'tool-call' ? estimateTextTokens(`${part.name}${JSON.stringify(part.args)}`)
+      : estimateTextTokens(part.text);
+  }
   return tokens;
 }
 

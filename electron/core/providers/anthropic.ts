@@ -109,11 +109,18 @@ function toAnthropicMessages(request: ProviderRequest): MessageParam[] {
     content:
       typeof message.content === 'string'
         ? message.content
-        : message.content.map((part) =>
-            part.type === 'text'
-              ? { type: 'text' as const, text: part.text }
-              : { type: 'image' as const, source: { type: 'base64' as const, media_type: part.mediaType, data: part.data } },
-          ),
+        : message.content.map((part) => {
+            switch (part.type) {
+              case 'text':
+                return { type: 'text' as const, text: part.text };
+              case 'image':
+                return { type: 'image' as const, source: { type: 'base64' as const, media_type: part.mediaType, data: part.data } };
+              case 'tool-call':
+                return { type: 'tool_use' as const, id: part.id, name: part.name, input: part.args };
+              case 'tool-result':
+                return { type: 'tool_result' as const, tool_use_id: part.id, content: part.text, is_error: part.isError };
+            }
+          }),
   }));
 }
 

@@ -202,17 +202,18 @@ function toBedrockMessages(request: ProviderRequest): Message[] {
     content:
       typeof message.content === 'string'
         ? [{ text: message.content }]
-        : message.content.map(
-            (part): ContentBlock =>
-              part.type === 'text'
-                ? { text: part.text }
-                : {
-                    image: {
-                      format: part.mediaType.slice('image/'.length) as 'png' | 'jpeg' | 'gif' | 'webp',
-                      source: { bytes: Buffer.from(part.data, 'base64') },
-                    },
-                  },
-          ),
+        : message.content.map((part): ContentBlock => {
+            switch (part.type) {
+              case 'text':
+                return { text: part.text };
+              case 'image':
+                return { image: { format: part.mediaType.slice('image/'.length) as 'png' | 'jpeg' | 'gif' | 'webp', source: { bytes: Buffer.from(part.data, 'base64') } } };
+              case 'tool-call':
+                return { toolUse: { toolUseId: part.id, name: part.name, input: part.args as never } };
+              case 'tool-result':
+                return { toolResult: { toolUseId: part.id, content: [{ text: part.text }], status: part.isError ? 'error' : 'success' } };
+            }
+          }),
   }));
 }
 

@@ -61,8 +61,14 @@ async function* streamChat(client: Ollama, config: OllamaConfig, request: Provid
 function toOllamaMessages(request: ProviderRequest): Message[] {
   const messages: Message[] = request.system ? [{ role: 'system', content: request.system }] : [];
   for (const message of request.messages) {
-    const images = typeof message.content === 'string' ? [] : message.content.flatMap((part) => (part.type === 'image' ? [part.data] : []));
-    messages.push({ role: message.role, content: textOf(message.content), ...(images.length > 0 && { images }) });
+    const parts = typeof message.content === 'string' ? [] : message.content;
+    // A tool's results are messages of their own (role "tool"), after the call.
+    for (const part of parts) if (part.type === 'tool-result') messages.push({ role: 'tool', content: part.text, tool_name: part.name } as Message);
+    const images = parts.flatMap((part) => (part.type === 'image' ? [part.data] : []));
+    const calls = parts.flatMap((part) => (part.type === 'tool-call' ? [{ function: { name: part.name, arguments: part.args } }] : []));
+    const text = textOf(message.content);
+    if (text === '' && images.length === 0 && calls.length === 0) continue;
+    messages.push({ role: message.role, content: text, ...(images.length > 0 && { images }), ...(calls.length > 0 && { tool_calls: calls }) });
   }
   return messages;
 }

@@ -1,10 +1,11 @@
 import OpenAI from 'openai';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason, StreamPart, Usage } from '../../../shared/chat';
 import { credentialsMissing, type ErrorContext } from './provider-errors';
 import { failingProvider, guardStream, type Provider, type ProviderRequest } from './provider';
 import { mapStainlessError } from './stainless-errors';
 import { mapLiteLlmError } from './litellm-errors';
+import { toolCallPart } from './tool-call';
 
 
 export interface OpenAiCompatibleOptions {
@@ -83,15 +84,25 @@ async function* streamChat(
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.maxTokens !== undefined && { [options.maxTokensField]: request.maxTokens }),
       ...(request.stop && { stop: request.stop }),
+      ...(request.tools && request.tools.length > 0 && { tools: request.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) }),
     },
     { signal },
   );
   let finishRaw: string | null = null;
   let usage: Usage = { inputTokens: null, outputTokens: null };
+  // Tool calls arrive in pieces by index: the id and name first, the arguments' JSON in fragments.
+  const calls = new Map<number, { id: string; name: string; args: string }>();
   for await (const chunk of stream) {
     const choice = chunk.choices[0];
     const text = choice?.delta?.content;
     if (text) yield { type: 'text-delta', text };
+    for (const call of choice?.delta?.tool_calls ?? []) {
+      const kept = calls.get(call.index) ?? { id: '', name: '', args: '' };
+      if (call.id) kept.id = call.id;
+      if (call.function?.name) kept.name += call.function.name;
+      if (call.function?.arguments) kept.args += call.function.arguments;
+      calls.set(call.index, kept);
+    }
     if (choice?.finish_reason) finishRaw = choice.finish_reason;
     if (chunk.usage) {
       // OpenRouter adds the cost of the call to the usage chunk.
@@ -103,6 +114,7 @@ async function* streamChat(
       };
     }
   }
+  for (const call of calls.values()) yield toolCallPart(call.id, call.name, call.args);
   // No finish_reason: the stream was cut (or aborted); the guard reports it.
   if (finishRaw !== null) yield { type: 'finish', reason: openAiFinishReason(finishRaw), usage };
 }
@@ -110,21 +122,26 @@ async function* streamChat(
 export function toOpenAiMessages(request: ProviderRequest): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = request.system ? [{ role: 'system', content: request.system }] : [];
   for (const message of request.messages) {
-    if (message.role === 'assistant' || typeof message.content === 'string') {
-      messages.push({
-        role: message.role,
-        content: typeof message.content === 'string' ? message.content : message.content.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-      } as ChatCompletionMessageParam);
+    if (typeof message.content === 'string') {
+      messages.push({ role: message.role, content: message.content } as ChatCompletionMessageParam);
       continue;
     }
-    messages.push({
-      role: 'user',
-      content: message.content.map((part) =>
-        part.type === 'text'
-          ? { type: 'text' as const, text: part.text }
-          : { type: 'image_url' as const, image_url: { url: `data:${part.mediaType};base64,${part.data}` } },
-      ),
-    });
+    if (message.role === 'assistant') {
+      const calls = message.content.flatMap((part) => (part.type === 'tool-call' ? [{ id: part.id, type: 'function' as const, function: { name: part.name, arguments: JSON.stringify(part.args) } }] : []));
+      const text = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+      messages.push({ role: 'assistant', content: text === '' && calls.length > 0 ? null : text, ...(calls.length > 0 && { tool_calls: calls }) });
+      continue;
+    }
+    // A tool's results are messages of their own (role "tool"), before what the user says next.
+    for (const part of message.content) if (part.type === 'tool-result') messages.push({ role: 'tool', tool_call_id: part.id, content: part.text });
+    const content = message.content.flatMap((part): ChatCompletionContentPart[] =>
+      part.type === 'text'
+        ? [{ type: 'text', text: part.text }]
+        : part.type === 'image'
+          ? [{ type: 'image_url', image_url: { url: `data:${part.mediaType};base64,${part.data}` } }]
+          : [],
+    );
+    if (content.length > 0) messages.push({ role: 'user', content });
   }
   return messages;
 }

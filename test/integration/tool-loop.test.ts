@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StreamPart } from '../../shared/chat';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import type { McpServerConfig } from '../../shared/tools';
+import { ChatRouter } from '../../electron/core/chat/router';
+import { resolveProviderConfig } from '../../electron/core/config/provider-config';
+import { EgressLog } from '../../electron/core/privacy/egress-log';
+import { UNRESTRICTED } from '../../electron/core/privacy/policy';
+import { openDatabase } from '../../electron/core/store/database';
+import { runToolLoop, type ToolApproval, type ToolCallRequest } from '../../electron/core/tools/tool-loop';
+import { ToolServers } from '../../electron/core/tools/tool-servers';
+import { repoRoot } from '../support/built-cli';
+import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
+import { tempDir } from '../support/temp-dir';
+
+const useFakes = useProviderFakes();
+const STDIO: McpServerConfig = { name: 'tools', transport: 'stdio', command: process.execPath, args: [path.join(repoRoot, 'test/fakes/mcp-test-server.mjs')], env: [], enabled: true };
+
+let open: ToolServers[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((servers) => servers.closeAll()));
+  open = [];
+});
+
+async function setup() {
+  const db = openDatabase(await tempDir());
+  const egress = new EgressLog(db);
+  const router = new ChatRouter({ policy: () => UNRESTRICTED, config: () => resolveProviderConfig({ ...DEFAULT_SETTINGS, privacy: { tier: 'non_dsgvo' } }, useFakes().env), onEgress: (entry) => egress.record(entry) });
+  const servers = new ToolServers({ servers: () => [STDIO], policy: () => UNRESTRICTED, env: process.env, secrets: null, onEgress: (entry) => egress.record(entry) });
+  open.push(servers);
+  return { router, servers, egress };
+}
+
+async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const all: StreamPart[] = [];
+  for await (const part of parts) all.push(part);
+  return all;
+}
+
+interface OpenAiBody {
+  tools?: { type: string; function: { name: string; parameters: { properties: Record<string, unknown> } } }[];
+  messages: { role: string; content: unknown; tool_call_id?: string; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }[];
+}
+
+describe('the tool loop, through OpenAI’s tool_calls', () => {
+  it('offers the server’s tools, asks before the call, runs it, and gives the model the result', async () => {
+    const { router, servers, egress } = await setup();
+    useFakes().openai.respondWith(
+      { kind: 'answer', chunks: [], toolCalls: [{ id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 } }], finish: 'tool_calls' },
+      { kind: 'answer', chunks: ['Es sind ', '42.'] },
+    );
+    const asked: ToolCallRequest[] = [];
+    const parts = await collect(
+      runToolLoop({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'Was ist 2 + 40?' }] }, {
+        router,
+        servers,
+        serverNames: ['tools'],
+        approve: async (call) => {
+          asked.push(call);
+          return 'once';
+        },
+      }),
+    );
+    expect(asked).toEqual([{ server: 'tools', tool: 'add', args: { a: 2, b: 40 } }]);
+    expect(parts.filter((part) => part.type === 'tool-call' || part.type === 'tool-result')).toEqual([
+      { type: 'tool-call', id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 } },
+      { type: 'tool-result', id: 'call_1', name: 'tools__add', text: '42', isError: false },
+    ]);
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part.type === 'text-delta' ? part.text : '')).join('')).toBe('Es sind 42.');
+    expect(parts.at(-1)?.type).toBe('finish');
+    const [first, second] = useFakes().openai.requests.filter((request) => request.path.endsWith('/chat/completions')).slice(-2).map((request) => JSON.parse(request.body) as OpenAiBody);
+    expect(first?.tools?.map((tool) => tool.function.name)).toEqual(['tools__echo', 'tools__add', 'tools__fail', 'tools__slow', 'tools__env']);
+    expect(first?.tools?.find((tool) => tool.function.name === 'tools__add')?.function.parameters.properties).toHaveProperty('a');
+    expect(second?.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'tools__add', arguments: '{"a":2,"b":40}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '42' },
+    ]);
+    // Each call is in the egress record, beside the two model turns.
+    expect(egress.list().map((entry) => [entry.purpose, entry.provider, entry.modelId])).toEqual([
+      ['chat', 'openai', 'gpt-fake-mini'],
+      ['tool-call', 'mcp:tools', 'add'],
+      ['chat', 'openai', 'gpt-fake-mini'],
+    ]);
+  });
+
+  it('a denied call is not run, and the model is told; "for this conversation" is asked once', async () => {
+    const { router, servers, egress } = await setup();
+    const call = (id: string) => ({ kind: 'answer' as const, chunks: [], toolCalls: [{ id, name: 'tools__echo', args: { text: id } }], finish: 'tool_calls' });
+    useFakes().openai.respondWith(call('a'), { kind: 'answer', chunks: ['Schade.'] });
+    const denied = await collect(runToolLoop({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'Echo!' }] }, { router, servers, serverNames: ['tools'], approve: async () => 'deny' }));
+    expect(denied.find((part) => part.type === 'tool-result')).toMatchObject({ isError: true, text: 'The user did not allow this tool call.' });
+    expect(egress.list().filter((entry) => entry.purpose === 'tool-call')).toEqual([]);
+
+    useFakes().openai.respondWith(call('b'), call('c'), { kind: 'answer', chunks: ['Fertig.'] });
+    let asked = 0;
+    const approve = async (): Promise<ToolApproval> => {
+      asked++;
+      return 'conversation';
+    };
+    const parts = await collect(runToolLoop({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'Echo!' }] }, { router, servers, serverNames: ['tools'], approve }));
+    expect(asked).toBe(1);
+    expect(parts.filter((part) => part.type === 'tool-result').map((part) => (part.type === 'tool-result' ? part.text : ''))).toEqual(['b', 'c']);
+  });
+
+  it('stops after the step limit', async () => {
+    const { router, servers } = await setup();
+    useFakes().openai.respondWith({ kind: 'answer', chunks: [], toolCalls: [{ id: 'x', name: 'tools__echo', args: { text: 'again' } }], finish: 'tool_calls' });
+    const parts = await collect(runToolLoop({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'Loop' }] }, { router, servers, serverNames: ['tools'], approve: async () => 'conversation', maxSteps: 3 }));
+    expect(parts.filter((part) => part.type === 'tool-result')).toHaveLength(3);
+    expect(parts.at(-1)).toMatchObject({ type: 'error', message: 'The model kept calling tools: stopped after 3 steps.' });
+  });
+});
