@@ -61,6 +61,19 @@ export function createAnthropicFake(options: { validKey: string; models?: string
       text: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
       streamError: (error) => `event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`,
       malformed: () => 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": \n\n',
+      // As Anthropic streams them: a tool_use block each, its input's JSON in two pieces.
+      toolCalls: (calls) =>
+        calls.flatMap((call, number) => {
+          const index = number + 1;
+          const json = JSON.stringify(call.args);
+          const half = Math.floor(json.length / 2);
+          return [
+            event('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }),
+            event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(0, half) } }),
+            event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(half) } }),
+            event('content_block_stop', { index }),
+          ];
+        }),
       finish: (reason) => [
         event('content_block_stop', { index: 0 }),
         event('message_delta', { delta: { stop_reason: reason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }),

@@ -223,6 +223,19 @@ export function createBedrockFake(options: BedrockFakeOptions): LoopbackServer {
       text: (text) => eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text }, p: 'abcdefgh' }),
       streamError: (error) => exceptionMessage((error as { type: string }).type, (error as { message: string }).message),
       malformed: () => corruptedEventMessage(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' }, p: 'abcdefgh' })),
+      // As ConverseStream sends them: a toolUse block each, its input's JSON in two pieces.
+      toolCalls: (calls) =>
+        calls.flatMap((call, number) => {
+          const contentBlockIndex = number + 1;
+          const json = JSON.stringify(call.args);
+          const half = Math.floor(json.length / 2);
+          return [
+            eventMessage('contentBlockStart', { contentBlockIndex, start: { toolUse: { toolUseId: call.id, name: call.name } }, p: 'abcd' }),
+            eventMessage('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: json.slice(0, half) } }, p: 'abcd' }),
+            eventMessage('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: json.slice(half) } }, p: 'abcd' }),
+            eventMessage('contentBlockStop', { contentBlockIndex, p: 'ab' }),
+          ];
+        }),
       finish: (reason) => [
         eventMessage('contentBlockStop', { contentBlockIndex: 0, p: 'ab' }),
         eventMessage('messageStop', { stopReason: reason ?? 'end_turn', p: 'abc' }),

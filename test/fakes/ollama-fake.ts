@@ -154,6 +154,8 @@ export function createOllamaFake(options: OllamaFakeOptions = {}): LoopbackServe
       text: (text) => chunkLine(text),
       streamError: (error) => `${JSON.stringify(error)}\n`,
       malformed: () => '{"model": "broken", "message": \n',
+      // As Ollama sends them: whole, in one chunk, the arguments an object, no id.
+      toolCalls: (calls) => [chunkLine('', { message: { role: 'assistant', content: '', tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: call.args } })) } })],
       finish: (reason) => [
         chunkLine('', {
           done: true,

@@ -43,6 +43,39 @@ interface OpenAiBody {
   messages: { role: string; content: unknown; tool_call_id?: string; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }[];
 }
 
+describe('tool-calling round trips through each provider’s wire format', () => {
+  const cases = [
+    { provider: 'anthropic', model: FAKE_MODELS.anthropic, finish: 'tool_use', chat: (path: string) => path.endsWith('/messages') },
+    { provider: 'bedrock', model: FAKE_MODELS.bedrock, finish: 'tool_use', chat: (path: string) => path.includes('/converse') },
+    { provider: 'ollama', model: FAKE_MODELS.local, finish: 'stop', chat: (path: string) => path === '/api/chat' },
+    { provider: 'openrouter', model: FAKE_MODELS.openrouter, finish: 'tool_calls', chat: (path: string) => path.endsWith('/chat/completions') },
+  ] as const;
+  it.each(cases)('$provider: the call comes back as a tool-call part, and its result goes out in the provider’s form', async ({ provider, model, finish, chat }) => {
+    const { router, servers, egress } = await setup();
+    const fake = useFakes()[provider];
+    fake.respondWith({ kind: 'answer', chunks: ['Ich rechne.'], toolCalls: [{ id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 } }], finish }, { kind: 'answer', chunks: ['42.'] });
+    const before = fake.requests.filter((request) => chat(request.path)).length;
+    const parts = await collect(runToolLoop({ model, messages: [{ role: 'user', content: 'Was ist 2 + 40?' }] }, { router, servers, serverNames: ['tools'], approve: async () => 'once' }));
+    expect(parts.find((part) => part.type === 'tool-call')).toMatchObject({ name: 'tools__add', args: { a: 2, b: 40 } });
+    expect(parts.find((part) => part.type === 'tool-result')).toMatchObject({ text: '42', isError: false });
+    expect(parts.at(-1)?.type).toBe('finish');
+    const sent = fake.requests.filter((request) => chat(request.path)).slice(before).map((request) => request.body);
+    expect(sent).toHaveLength(2);
+    const [first, second] = sent as [string, string];
+    // The tools were offered, and the result went back, each in the provider's own words.
+    const wire = {
+      anthropic: { offered: '"input_schema"', result: '"type":"tool_result","tool_use_id":"call_1","content":"42","is_error":false', call: '"type":"tool_use","id":"call_1","name":"tools__add","input":{"a":2,"b":40}' },
+      bedrock: { offered: '"toolSpec"', result: '"toolResult":{"toolUseId":"call_1","content":[{"text":"42"}],"status":"success"}', call: '"toolUse":{"toolUseId":"call_1","name":"tools__add","input":{"a":2,"b":40}}' },
+      ollama: { offered: '"tools":[{"type":"function"', result: '{"role":"tool","content":"42","tool_name":"tools__add"}', call: '"tool_calls":[{"function":{"name":"tools__add","arguments":{"a":2,"b":40}}}]' },
+      openrouter: { offered: '"tools":[{"type":"function"', result: '{"role":"tool","tool_call_id":"call_1","content":"42"}', call: '"tool_calls":[{"id":"call_1","type":"function","function":{"name":"tools__add","arguments":"{\\"a\\":2,\\"b\\":40}"}}]' },
+    }[provider];
+    expect(first).toContain(wire.offered);
+    expect(second).toContain(wire.call);
+    expect(second).toContain(wire.result);
+    expect(egress.list().filter((entry) => entry.purpose === 'tool-call').map((entry) => entry.modelId)).toEqual(['add']);
+  });
+});
+
 describe('the tool loop, through OpenAI’s tool_calls', () => {
   it('offers the server’s tools, asks before the call, runs it, and gives the model the result', async () => {
     const { router, servers, egress } = await setup();

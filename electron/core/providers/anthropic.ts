@@ -1,3 +1,4 @@
+import { toolCallPart } from './tool-call';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
@@ -59,6 +60,7 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
         ...(request.system && { system: request.system }),
         ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
         ...(request.stop && { stop_sequences: request.stop }),
+        ...(request.tools && request.tools.length > 0 && { tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Anthropic.Tool.InputSchema })) }),
       },
       { signal },
     ),
@@ -75,8 +77,21 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
   const cache: { cacheReadTokens?: number; cacheWriteTokens?: number } = {};
   let stopReason: string | null = null;
   let stopped = false;
+  // A tool_use block: its id and name at the start, its input's JSON in fragments, whole at the stop.
+  const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
   for await (const event of stream) {
     switch (event.type) {
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') toolBlocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+        break;
+      case 'content_block_stop': {
+        const block = toolBlocks.get(event.index);
+        if (block) {
+          toolBlocks.delete(event.index);
+          yield toolCallPart(block.id, block.name, block.json);
+        }
+        break;
+      }
       case 'message_start':
         inputTokens = event.message.usage.input_tokens;
         outputTokens = event.message.usage.output_tokens;
@@ -85,6 +100,10 @@ async function* streamMessages(client: Anthropic, request: ProviderRequest, sign
         break;
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
+        else if (event.delta.type === 'input_json_delta') {
+          const block = toolBlocks.get(event.index);
+          if (block) block.json += event.delta.partial_json;
+        }
         break;
       case 'message_delta':
         stopReason = event.delta.stop_reason ?? stopReason;

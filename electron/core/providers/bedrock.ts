@@ -1,3 +1,4 @@
+import { toolCallPart } from './tool-call';
 import {
   BedrockRuntimeClient,
   ConverseCommand,
@@ -133,6 +134,9 @@ async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRe
       ...(request.temperature !== undefined && { temperature: Math.min(request.temperature, 1) }),
       ...(request.stop && { stopSequences: request.stop }),
     },
+    ...(request.tools && request.tools.length > 0 && {
+      toolConfig: { tools: request.tools.map((tool) => ({ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.parameters as never } } })) },
+    }),
   };
   let response;
   try {
@@ -145,10 +149,27 @@ async function* streamConverse(client: BedrockRuntimeClient, request: ProviderRe
   }
   let stopReason: string | null = null;
   let usage: Usage = { inputTokens: null, outputTokens: null };
+  // A toolUse block: its id and name at the start, its input's JSON in fragments, whole at the stop.
+  const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
   for await (const event of response.stream ?? []) {
     throwIfException(event);
     const text = event.contentBlockDelta?.delta?.text;
     if (text) yield { type: 'text-delta', text };
+    const started = event.contentBlockStart?.start?.toolUse;
+    if (started) toolBlocks.set(event.contentBlockStart?.contentBlockIndex ?? 0, { id: started.toolUseId ?? '', name: started.name ?? '', json: '' });
+    const input = event.contentBlockDelta?.delta?.toolUse?.input;
+    if (input !== undefined) {
+      const block = toolBlocks.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
+      if (block) block.json += input;
+    }
+    if (event.contentBlockStop) {
+      const index = event.contentBlockStop.contentBlockIndex ?? 0;
+      const block = toolBlocks.get(index);
+      if (block) {
+        toolBlocks.delete(index);
+        yield toolCallPart(block.id, block.name, block.json);
+      }
+    }
     if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'end_turn';
     if (event.metadata?.usage) {
       usage = usageOf(event.metadata.usage);
@@ -161,6 +182,9 @@ async function* converseOnce(client: BedrockRuntimeClient, input: ConverseComman
   const response = await client.send(new ConverseCommand(input), { abortSignal: signal });
   const text = (response.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
   if (text) yield { type: 'text-delta', text };
+  for (const block of response.output?.message?.content ?? []) {
+    if (block.toolUse) yield toolCallPart(block.toolUse.toolUseId ?? '', block.toolUse.name ?? '', block.toolUse.input as Record<string, unknown> | undefined);
+  }
   yield {
     type: 'finish',
     reason: bedrockFinishReason(response.stopReason ?? 'end_turn'),

@@ -1,3 +1,4 @@
+import { toolCallPart } from './tool-call';
 import { Ollama, type Message } from 'ollama';
 import type { FinishReason, StreamPart } from '../../../shared/chat';
 import type { OllamaConfig } from '../config/provider-config';
@@ -44,13 +45,18 @@ async function* streamChat(client: Ollama, config: OllamaConfig, request: Provid
       ...(request.maxTokens !== undefined && { num_predict: request.maxTokens }),
       ...(request.stop && { stop: request.stop }),
     },
+    ...(request.tools && request.tools.length > 0 && { tools: request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters as never } })) }),
   });
+  let calls = 0;
   for await (const chunk of response) {
     if (chunk.message.content) yield { type: 'text-delta', text: chunk.message.content };
+    // Ollama sends each call whole, its arguments already an object, without an id of its own.
+    for (const call of chunk.message.tool_calls ?? []) yield toolCallPart(`call_${++calls}`, call.function.name, call.function.arguments);
     if (chunk.done) {
       yield {
         type: 'finish',
-        reason: ollamaFinishReason(chunk.done_reason),
+        // Ollama ends a turn with calls as "stop": it is the calls that say what comes next.
+        reason: calls > 0 ? { unified: 'tool-calls', raw: chunk.done_reason ?? null } : ollamaFinishReason(chunk.done_reason),
         usage: { inputTokens: chunk.prompt_eval_count ?? null, outputTokens: chunk.eval_count ?? null },
       };
       return;
