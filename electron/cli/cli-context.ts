@@ -27,6 +27,8 @@ export interface CliIo {
   stdin: { isTTY: boolean; readAll: () => Promise<string> };
   /** Calls `handler` on Ctrl-C until the returned function is called. */
   onInterrupt: (handler: () => void) => () => void;
+  /** Asks the person at the terminal and returns their answer; null where there is no terminal to ask. */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -63,6 +65,17 @@ export function processIo(): CliIo {
         }
         return decodePersonsText(Buffer.concat(chunks));
       },
+    },
+    // A question on the terminal (a tool call to allow): only where both ends are one.
+    ask: async (question) => {
+      if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
+      const { createInterface } = await import('node:readline/promises');
+      const terminal = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await terminal.question(question);
+      } finally {
+        terminal.close();
+      }
     },
     // Ctrl-C, and a terminal closed (SIGHUP) or a polite kill (SIGTERM) alike: the answer or the
     // download stops cleanly, and what came (and the egress record) is kept.

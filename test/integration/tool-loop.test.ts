@@ -13,6 +13,8 @@ import { ToolServers } from '../../electron/core/tools/tool-servers';
 import { repoRoot } from '../support/built-cli';
 import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
+import { writeSettings } from '../support/settings-file';
+import { runAtelier } from '../support/run-cli';
 
 const useFakes = useProviderFakes();
 const STDIO: McpServerConfig = { name: 'tools', transport: 'stdio', command: process.execPath, args: [path.join(repoRoot, 'test/fakes/mcp-test-server.mjs')], env: [], enabled: true };
@@ -142,5 +144,38 @@ describe('the tool loop, through OpenAI’s tool_calls', () => {
     const parts = await collect(runToolLoop({ model: FAKE_MODELS.openai, messages: [{ role: 'user', content: 'Loop' }] }, { router, servers, serverNames: ['tools'], approve: async () => 'conversation', maxSteps: 3 }));
     expect(parts.filter((part) => part.type === 'tool-result')).toHaveLength(3);
     expect(parts.at(-1)).toMatchObject({ type: 'error', message: 'The model kept calling tools: stopped after 3 steps.' });
+  });
+});
+
+describe('atelier chat --tools', () => {
+  async function home() {
+    const dir = await tempDir();
+    await writeSettings(dir, { privacy: { tier: 'non_dsgvo' }, mcp: { servers: [STDIO] } });
+    return { ...useFakes().env, ATELIER_HOME: dir };
+  }
+  const toolCall = { kind: 'answer' as const, chunks: [], toolCalls: [{ id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 } }], finish: 'tool_calls' };
+
+  it('--allow-tools runs the calls without asking; --json lists them', async () => {
+    const env = await home();
+    useFakes().openai.respondWith(toolCall, { kind: 'answer', chunks: ['42.'] });
+    const result = await runAtelier(['chat', '-m', FAKE_MODELS.openai, '--allow-tools', 'tools', '--json', 'Was ist 2 + 40?'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ text: '42.', toolCalls: [{ server: 'tools', tool: 'add', args: { a: 2, b: 40 }, result: '42', isError: false, allowed: true }] });
+  });
+
+  it('--tools asks on the terminal; "n" denies, and without a terminal the call is not allowed', async () => {
+    const env = await home();
+    useFakes().openai.respondWith(toolCall, { kind: 'answer', chunks: ['Schade.'] });
+    const asked = await runAtelier(['chat', '-m', FAKE_MODELS.openai, '--tools', 'Was ist 2 + 40?'], { env, answers: ['n'] });
+    expect(asked.stderr).toContain('Tool call: tools/add {"a":2,"b":40}');
+    expect(asked.stderr).toContain('Tool failed: The user did not allow this tool call.');
+    expect(asked.stdout).toBe('Schade.\n');
+    useFakes().openai.respondWith(toolCall, { kind: 'answer', chunks: ['Ohne.'] });
+    const piped = await runAtelier(['chat', '-m', FAKE_MODELS.openai, '--tools', '--json'], { env, stdin: 'Was ist 2 + 40?' });
+    expect(piped.stderr).toContain('there is no terminal to ask. Allow it with --allow-tools tools');
+    expect(JSON.parse(piped.stdout)).toMatchObject({ toolCalls: [{ allowed: false, isError: true }] });
+    useFakes().openai.respondWith(toolCall, { kind: 'answer', chunks: ['Ja.'] });
+    const yes = await runAtelier(['chat', '-m', FAKE_MODELS.openai, '--tools', 'Was ist 2 + 40?'], { env, answers: ['y'] });
+    expect(yes.stderr).toContain('Tool result: 42');
   });
 });

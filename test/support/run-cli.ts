@@ -14,7 +14,7 @@ export interface CliRun {
  */
 export async function runAtelier(
   argv: string[],
-  options: { env: Record<string, string | undefined>; stdin?: string; interruptOn?: RegExp; tty?: boolean },
+  options: { env: Record<string, string | undefined>; stdin?: string; interruptOn?: RegExp; tty?: boolean; answers?: string[] },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -35,6 +35,13 @@ export async function runAtelier(
     stderr: (text) => (stderr += text),
     stdoutIsTTY: options.tty === true,
     stdin: { isTTY: options.stdin === undefined, readAll: () => Promise.resolve(options.stdin ?? '') },
+    // The answers a person would type at the terminal, in order; with none given there is no terminal to ask.
+    ...(options.answers && {
+      ask: (question: string) => {
+        stderr += question;
+        return Promise.resolve(options.answers?.shift() ?? null);
+      },
+    }),
     onInterrupt: (handler) => {
       interruptHandlers.add(handler);
       return () => interruptHandlers.delete(handler);

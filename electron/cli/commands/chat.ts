@@ -16,10 +16,15 @@ import { isRole } from '../../core/models/role-model';
 import { modelForRole } from '../model-for-role';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { applyAssistant } from '../../core/assistants/apply-assistant';
+import { runToolLoop, type ToolApproval, type ToolCallRequest } from '../../core/tools/tool-loop';
+import { ToolServers } from '../../core/tools/tool-servers';
+import { terminalLine } from '../../../shared/terminal-text';
 
 interface ChatOptions {
   model?: string;
   assistant?: string;
+  tools?: boolean;
+  allowTools?: string;
   system?: string;
   temperature?: number;
   maxTokens?: number;
@@ -32,6 +37,8 @@ export function registerChatCommand(program: Command, io: CliIo): void {
     .description('send one message to a model and stream the answer')
     .option('-m, --model <id>', 'provider/model, such as local/llama3.2:3b or anthropic/claude-sonnet-4-6, or a role: fast, advanced, extreme (required unless the assistant names one)')
     .option('-a, --assistant <id>', 'answer as this assistant (its instructions and preferred model; see atelier assistants list)')
+    .option('--tools', 'offer the tools of the enabled tool servers (atelier mcp list); each call is asked on the terminal')
+    .option('--allow-tools <servers>', 'allow these tool servers’ calls without asking (comma-separated; SERVER or SERVER/TOOL); implies --tools')
     .option('-s, --system <text>', 'a system prompt')
     .option('-t, --temperature <number>', 'randomness, 0 to 2', checked('temperature', ChatRequestSchema.shape.temperature, 'a number from 0 to 2, such as 0.7'))
     .option('--max-tokens <number>', 'the longest answer, in tokens', checked('max-tokens', ChatRequestSchema.shape.maxTokens, 'a whole number from 1 to 1000000, such as 1024'))
@@ -95,7 +102,41 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       // The answer is the model's text: escape sequences in it (a window title, colours, OSC 52
       // clipboard writes) are dropped, even when one is split across two deltas.
       const terminalSafe = new TerminalTextFilter();
-      const answer = await collectAnswer(router.stream(request, controller.signal), (part) => {
+      const useTools = options.tools === true || options.allowTools !== undefined;
+      const toolServers = useTools
+        ? new ToolServers({
+            servers: () => settingsStore.get().settings.mcp.servers.filter((server) => server.enabled),
+            policy: () => effectivePolicy(settingsStore.get().settings, policyFileFor(io).read()),
+            env: io.env,
+            secrets: SecretStore.fromEnvironment(io.env),
+            onEgress: egressRecorderFor(io),
+          })
+        : null;
+      const preApproved = new Set((options.allowTools ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+      const toolLog: { server: string; tool: string; args: Record<string, unknown>; result?: string; isError?: boolean; allowed: boolean }[] = [];
+      const approve = async (call: ToolCallRequest): Promise<ToolApproval> => {
+        const entry = { server: call.server, tool: call.tool, args: call.args, allowed: true };
+        toolLog.push(entry);
+        if (preApproved.has(call.server) || preApproved.has(`${call.server}/${call.tool}`)) return 'once';
+        const question = `Tool call: ${call.server}/${call.tool} ${terminalLine(JSON.stringify(call.args), 300)}\nAllow? [y] once, [a] for this chat, [n] no: `;
+        const answer = (await io.ask?.(question))?.trim().toLowerCase() ?? null;
+        if (answer === null) {
+          io.stderr(`Note: the tool call ${call.server}/${call.tool} was not allowed: there is no terminal to ask. Allow it with --allow-tools ${call.server}\n`);
+        }
+        const decision: ToolApproval = answer === 'y' || answer === 'yes' || answer === 'j' || answer === 'ja' ? 'once' : answer === 'a' || answer === 'always' ? 'conversation' : 'deny';
+        entry.allowed = decision !== 'deny';
+        return decision;
+      };
+      const parts = toolServers
+        ? runToolLoop(request, { router, servers: toolServers, serverNames: settingsStore.get().settings.mcp.servers.filter((server) => server.enabled).map((server) => server.name), approve, signal: controller.signal })
+        : router.stream(request, controller.signal);
+      const answer = await collectAnswer(parts, (part) => {
+        if (part.type === 'tool-result') {
+          const entry = toolLog.at(-1);
+          if (entry) Object.assign(entry, { result: part.text, isError: part.isError });
+          if (!options.json) io.stderr(`Tool ${part.isError ? 'failed' : 'result'}: ${terminalLine(part.text, 300)}\n`);
+          return;
+        }
         if (options.json) return;
         if (part.type === 'text-delta') {
           const text = terminalSafe.push(part.text);
@@ -105,7 +146,10 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         } else if (part.type === 'notice') {
           io.stderr(`Note: ${part.message}\n`);
         }
-      }).finally(stopListening);
+      }).finally(async () => {
+        stopListening();
+        await toolServers?.closeAll();
+      });
 
       if (options.json) {
         printJson(
@@ -136,6 +180,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
                 omittedMessages: answer.provenance?.omittedMessages ?? 0,
                 provenance: answer.provenance,
                 ...(answer.notices.length > 0 && { notices: answer.notices }),
+                ...(useTools && { toolCalls: toolLog }),
               },
         );
       } else if (!endsWithNewline) {
