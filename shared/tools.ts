@@ -33,6 +33,10 @@ export const McpServerConfigSchema = z.discriminatedUnion('transport', [
 ]);
 export type McpServerConfig = z.output<typeof McpServerConfigSchema>;
 
+/** A tool server as the app lists it: its settings and where it runs. */
+export const McpServerEntrySchema = z.intersection(McpServerConfigSchema, z.object({ routeClass: z.enum(['local', 'eu', 'non-eu']) }));
+export type McpServerEntry = z.infer<typeof McpServerEntrySchema>;
+
 /** A tool a server offers, as the model is told about it. */
 export const ToolInfoSchema = z.object({
   server: z.string(),

@@ -15,6 +15,7 @@ import { BudgetSettingsSchema, BudgetStatusSchema, DaySchema, UsageDetailsSchema
 import { ReliabilityStatusSchema } from '../reliability';
 import { GatewayStatusSchema, ServeTokenSchema } from '../gateway';
 import { SchoolServerStatusSchema } from '../school-server';
+import { McpServerConfigSchema, McpServerEntrySchema, McpServerNameSchema, ToolInfoSchema } from '../tools';
 import { AssistantFieldsSchema, AssistantIdSchema, AssistantListSchema, AssistantSchema } from '../assistants';
 import type { ChannelName, EventName } from './channels';
 
@@ -139,6 +140,17 @@ export const ipcChannels = {
   'assistants:remove': { input: z.strictObject({ id: AssistantIdSchema }), output: z.object({ removed: z.literal(true) }) },
   /** Each school server (the policy's, and LiteLLM endpoints): what its /key/info says of the student's key (budget left, limits), or why not. */
   'school:get-status': { input: NoInput, output: z.object({ servers: z.array(SchoolServerStatusSchema) }) },
+  /** Tool servers (MCP) and where each runs; `lockedBy` says why they cannot be changed now. */
+  'tools:list-servers': { input: NoInput, output: z.object({ servers: z.array(McpServerEntrySchema), lockedBy: z.enum(['classroom-lock', 'policy']).nullable() }) },
+  /** Adds (or with `replace`, changes) a server; `envValues` go to the keychain. Refused while the class is locked or the school locks settings. */
+  'tools:add-server': {
+    input: z.strictObject({ server: McpServerConfigSchema, envValues: z.record(z.string(), z.string().max(8192)).optional(), replace: z.boolean().optional() }),
+    output: z.object({ servers: z.array(McpServerEntrySchema) }),
+  },
+  'tools:remove-server': { input: z.strictObject({ name: McpServerNameSchema }), output: z.object({ servers: z.array(McpServerEntrySchema) }) },
+  'tools:set-enabled': { input: z.strictObject({ name: McpServerNameSchema, enabled: z.boolean() }), output: z.object({ servers: z.array(McpServerEntrySchema) }) },
+  /** Starts or reaches a server (where the tier allows its route) and lists its tools. */
+  'tools:list-tools': { input: z.strictObject({ name: McpServerNameSchema }), output: z.object({ tools: z.array(ToolInfoSchema) }) },
   /** The local OpenAI-compatible endpoint: running or not, its base URL, or why it could not start. Switched with settings:update { gateway }. */
   'gateway:get-status': { input: NoInput, output: GatewayStatusSchema },
   /** Its clients' tokens, masked. */

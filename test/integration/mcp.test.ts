@@ -10,6 +10,7 @@ import { openDatabase } from '../../electron/core/store/database';
 import { ToolServers } from '../../electron/core/tools/tool-servers';
 import { repoRoot } from '../support/built-cli';
 import { tempDir } from '../support/temp-dir';
+import { startMainProcess } from '../support/main-process';
 // @ts-expect-error: plain JavaScript, started as a program by the stdio tests
 import { createToolServer } from '../fakes/mcp-test-server.mjs';
 
@@ -146,5 +147,42 @@ describe('MCP tool servers through the official SDK', () => {
     await expect(hub.listTools('nope')).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('“atelier-no-such-program” was not found') as unknown });
     await expect(hub.listTools('down')).rejects.toMatchObject({ message: expect.stringContaining('“down”') as unknown });
     await expect(hub.listTools('other')).rejects.toMatchObject({ message: 'There is no tool server “other”.' });
+  });
+});
+
+describe('tool servers in the app', () => {
+  it('are added, listed with where they run, switched off and removed over IPC; their tools listed; the classroom lock guards changes', async () => {
+    const dir = await tempDir();
+    const main = await startMainProcess(dir, ['app://atelier'], {});
+    const app = { url: 'app://atelier/' };
+    const call = async <T,>(channel: string, input?: unknown): Promise<T> => {
+      const result = (await main.dispatch(channel, input, app)) as { ok: boolean; value?: T; error?: unknown };
+      if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
+      return result.value as T;
+    };
+    try {
+      await call('tools:add-server', { server: STDIO, envValues: { WIKI_TOKEN: 'wiki-secret-123' } });
+      await call('tools:add-server', { server: { name: 'wiki', transport: 'http', url: 'https://mcp.school.example/mcp', enabled: true } });
+      expect(await call('tools:list-servers')).toMatchObject({ servers: [{ name: 'tools', routeClass: 'local' }, { name: 'wiki', routeClass: 'non-eu' }], lockedBy: null });
+      expect(await main.dispatch('tools:add-server', { server: STDIO }, app)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      const { tools } = await call<{ tools: { name: string }[] }>('tools:list-tools', { name: 'tools' });
+      expect(tools.map((tool) => tool.name)).toContain('add');
+      expect(await main.services.toolServers.callTool('tools', 'env', {})).toMatchObject({ text: 'WIKI_TOKEN=wiki-secret-123 ANTHROPIC_API_KEY=' });
+      // Under the default tier (dsgvo_local) the remote one is never contacted.
+      expect(await main.dispatch('tools:list-tools', { name: 'wiki' }, app)).toMatchObject({ ok: false, error: { code: 'policy_denied' } });
+      await call('tools:set-enabled', { name: 'wiki', enabled: false });
+      await call('privacy:lock', { password: 'Tafel-Kreide-2026' });
+      expect(await main.dispatch('tools:remove-server', { name: 'wiki' }, app)).toMatchObject({ ok: false, error: { code: 'settings_locked' } });
+      expect(await call('tools:list-servers')).toMatchObject({ lockedBy: 'classroom-lock' });
+      await call('privacy:unlock', { password: 'Tafel-Kreide-2026' });
+      expect(await call('tools:remove-server', { name: 'wiki' })).toMatchObject({ servers: [{ name: 'tools' }] });
+      const pid = main.services.toolServers.pid('tools') ?? 0;
+      expect(alive(pid)).toBe(true);
+    } finally {
+      const pid = main.services.toolServers.pid('tools') ?? 0;
+      await main.services.close();
+      // Quitting stops the local server Atelier started.
+      await expect.poll(() => alive(pid)).toBe(false);
+    }
   });
 });

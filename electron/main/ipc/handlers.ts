@@ -29,6 +29,9 @@ import type { RouteHealthStore } from '../../core/reliability/route-health';
 import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import type { GatewayService } from '../../core/gateway/gateway-service';
 import { schoolServerStatus } from '../../core/school/school-status';
+import { mcpEnvSecretName, type ToolServers } from '../../core/tools/tool-servers';
+import { toolServerRoute } from '../../core/privacy/route';
+import { AtelierError } from '../../../shared/errors';
 import type { ServeTokens } from '../../core/gateway/serve-tokens';
 import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
 import { listModels } from '../../core/models/list-models';
@@ -59,6 +62,8 @@ export interface MainServices {
   health: RouteHealthStore;
   /** The school's, the built-in and the user's assistants. */
   assistants: AssistantLibrary;
+  /** The tool servers (MCP) in force, connected when first used; stopped when the app quits. */
+  toolServers: ToolServers;
   /** The local OpenAI-compatible endpoint, on or off as the settings say, and its clients' tokens. */
   gateway: GatewayService;
   serveTokens: ServeTokens;
@@ -218,6 +223,30 @@ export function createHandlers(services: MainServices): HandlerTable {
       const config = await loadProviderConfig(services.settings.get().settings, services.env, services.secrets);
       return { servers: await schoolServerStatus(config, services.policy(), { onEgress: (entry) => services.egress.record(entry) }) };
     },
+    'tools:list-servers': async () => ({ servers: toolServerEntries(services), lockedBy: (await services.lock.isLocked()) ? ('classroom-lock' as const) : schoolLocksSettings(services) ? ('policy' as const) : null }),
+    'tools:add-server': async ({ server, envValues, replace }) => {
+      if (envValues && Object.keys(envValues).length > 0) await guardCredentials(services.policyFile, services.lock);
+      // The store checks the school's policy and the classroom lock (mcp is a protected setting).
+      await services.settings.update(({ mcp }) => {
+        const found = mcp.servers.some((existing) => existing.name === server.name);
+        if (found && !replace) throw new AtelierError('invalid_request', `There is a tool server “${server.name}” already.`, 'Choose another name, or change that one.');
+        return { mcp: { servers: found ? mcp.servers.map((existing) => (existing.name === server.name ? server : existing)) : [...mcp.servers, server] } };
+      });
+      for (const [variable, value] of Object.entries(envValues ?? {})) await services.secrets.set(mcpEnvSecretName(server.name, variable), value);
+      return { servers: toolServerEntries(services) };
+    },
+    'tools:remove-server': async ({ name }) => {
+      await services.settings.update(({ mcp }) => {
+        if (!mcp.servers.some((server) => server.name === name)) throw new AtelierError('invalid_request', `There is no tool server “${name}”.`, 'Reload the list.');
+        return { mcp: { servers: mcp.servers.filter((server) => server.name !== name) } };
+      });
+      return { servers: toolServerEntries(services) };
+    },
+    'tools:set-enabled': async ({ name, enabled }) => {
+      await services.settings.update(({ mcp }) => ({ mcp: { servers: mcp.servers.map((server) => (server.name === name ? { ...server, enabled } : server)) } }));
+      return { servers: toolServerEntries(services) };
+    },
+    'tools:list-tools': async ({ name }) => ({ tools: await services.toolServers.listTools(name) }),
     'gateway:get-status': () => services.gateway.status(),
     'gateway:list-tokens': () => ({ tokens: services.serveTokens.list() }),
     'gateway:add-token': async ({ name }) => {
@@ -229,6 +258,17 @@ export function createHandlers(services: MainServices): HandlerTable {
       return { revoked: await services.serveTokens.revoke(name) };
     },
   };
+}
+
+/** The tool servers in the settings, each with where it runs. */
+function toolServerEntries(services: MainServices) {
+  const policy = services.policy();
+  return services.settings.get().settings.mcp.servers.map((server) => ({ ...server, routeClass: toolServerRoute(server, policy).routeClass }));
+}
+
+function schoolLocksSettings(services: MainServices): boolean {
+  const managed = services.policyFile.read();
+  return managed.state === 'valid' && managed.policy.lockSettings === true;
 }
 
 /** The budget in force, what is spent against it, and who may change it. */

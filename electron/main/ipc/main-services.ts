@@ -26,6 +26,7 @@ import { AssistantLibrary } from '../../core/assistants/assistant-library';
 import { languageOfSetting } from '../../core/assistants/builtin-assistants';
 import type { MainServices } from './handlers';
 import { GatewayService } from '../../core/gateway/gateway-service';
+import { ToolServers } from '../../core/tools/tool-servers';
 import { gatewayModels } from '../../core/gateway/gateway-models';
 import { ServeTokens } from '../../core/gateway/serve-tokens';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
@@ -106,6 +107,13 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
       return roleModel(role, current.roles, inForce, config, async () => adviseLocalModels(await hardware.get(), current.ollama.numCtx));
     },
   });
+  const toolServers = new ToolServers({
+    servers: () => settings.get().settings.mcp.servers,
+    policy,
+    env: processEnv,
+    secrets,
+    onEgress: recordEgress,
+  });
   settings.subscribe(() => void gateway.sync());
   void gateway.sync();
   let closing: Promise<void> | null = null;
@@ -130,11 +138,14 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     assistants,
     gateway,
     serveTokens,
+    toolServers,
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
         pulls.cancelAll();
         await gateway.close();
+        // Local tool servers are programs Atelier started: they stop with it.
+        await toolServers.closeAll();
         await chat.settled();
         ledgers.close();
         db.close();
