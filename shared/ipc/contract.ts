@@ -118,7 +118,7 @@ export const ipcChannels = {
   'egress:export-csv': { input: NoInput, output: z.object({ csv: z.string(), fileName: z.string() }) },
   'privacy:get-state': { input: NoInput, output: PrivacyStateSchema },
   /** A teacher locks the privacy setting, providers and keys with a password (only its hash is kept). */
-  'privacy:lock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
+  'privacy:lock': { input: z.strictObject({ password: z.string().min(1).max(200), forbidTools: z.enum(['local', 'all']).optional() }), output: PrivacyStateSchema },
   'privacy:unlock': { input: z.strictObject({ password: z.string().min(1).max(200) }), output: PrivacyStateSchema },
   /** What answers cost and used since a day (default: the last 30 days), by day, provider and model. */
   'usage:get-report': { input: z.strictObject({ since: DaySchema.optional() }).optional(), output: UsageDetailsSchema },

@@ -5,7 +5,10 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { McpServerConfig } from '../../shared/tools';
 import { EgressLog } from '../../electron/core/privacy/egress-log';
-import { UNRESTRICTED, type PrivacyPolicy } from '../../electron/core/privacy/policy';
+import { effectivePolicy, UNRESTRICTED, type PrivacyPolicy } from '../../electron/core/privacy/policy';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { writeSettings } from '../support/settings-file';
+import { runAtelier } from '../support/run-cli';
 import { openDatabase } from '../../electron/core/store/database';
 import { ToolServers } from '../../electron/core/tools/tool-servers';
 import { repoRoot } from '../support/built-cli';
@@ -184,5 +187,39 @@ describe('tool servers in the app', () => {
       // Quitting stops the local server Atelier started.
       await expect.poll(() => alive(pid)).toBe(false);
     }
+  });
+});
+
+describe('the school’s and the classroom lock’s rules for tools', () => {
+  const remote: McpServerConfig = { name: 'wiki', transport: 'http', url: `http://127.0.0.1:${9}/mcp`, enabled: true };
+  it('the policy file can forbid tools, local programs, other servers, or limit the tools; nothing is started', async () => {
+    const rules = async (tools: NonNullable<PrivacyPolicy['tools']>) => (await toolServers([STDIO, remote], { ...UNRESTRICTED, tools })).hub;
+    await expect((await rules({ allowed: false })).listTools('tools')).rejects.toMatchObject({ code: 'policy_denied', message: 'Your school does not allow tools.' });
+    const noLocal = await rules({ localPrograms: false });
+    await expect(noLocal.listTools('tools')).rejects.toMatchObject({ message: expect.stringContaining('programs on this computer') as unknown });
+    expect(noLocal.pid('tools')).toBeNull();
+    await expect((await rules({ servers: ['wiki'] })).listTools('tools')).rejects.toMatchObject({ message: 'Your school does not allow the tool server “tools”.' });
+    const limited = await rules({ allowedTools: ['tools/add', 'tools/e*'] });
+    expect((await limited.listTools('tools')).map((tool) => tool.name)).toEqual(['echo', 'add', 'env']);
+    await expect(limited.callTool('tools', 'fail', {})).rejects.toMatchObject({ message: 'Your school does not allow the tool tools/fail.' });
+    expect((await limited.callTool('tools', 'add', { a: 1, b: 1 })).text).toBe('2');
+  });
+
+  it('a policy file that cannot be used allows no tools', async () => {
+    const managed = { state: 'invalid' as const, file: '/etc/atelier/policy.json', problem: 'it is not valid JSON' };
+    const { hub } = await toolServers([STDIO], effectivePolicy(DEFAULT_SETTINGS, managed));
+    await expect(hub.listTools('tools')).rejects.toMatchObject({ code: 'policy_denied' });
+  });
+
+  it('atelier lock --forbid-tools local forbids local programs until unlocked', async () => {
+    const dir = await tempDir();
+    const env = { ATELIER_HOME: dir, ATELIER_KEYCHAIN_SERVICE: `Atelier-test-${Math.random().toString(36).slice(2)}` };
+    await writeSettings(dir, { mcp: { servers: [STDIO] } });
+    expect((await runAtelier(['mcp', 'tools', 'tools'], { env })).stdout).toContain('add');
+    expect((await runAtelier(['lock', '--forbid-tools', 'everything'], { env, stdin: 'Tafel-Kreide-2026\n' })).stderr).toContain('--forbid-tools takes local or all');
+    expect((await runAtelier(['lock', '--forbid-tools', 'local'], { env, stdin: 'Tafel-Kreide-2026\n' })).code).toBe(0);
+    expect((await runAtelier(['mcp', 'tools', 'tools'], { env })).stderr).toContain('The classroom lock does not allow programs on this computer as tools');
+    expect((await runAtelier(['unlock'], { env, stdin: 'Tafel-Kreide-2026\n' })).code).toBe(0);
+    expect((await runAtelier(['mcp', 'tools', 'tools'], { env })).code).toBe(0);
   });
 });

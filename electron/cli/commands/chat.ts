@@ -8,7 +8,7 @@ import { collectAnswer } from '../../core/chat/collect';
 import { createRouterFor } from '../../core/chat/settings-router';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { ProfileFixes } from '../../core/models/bedrock-profiles';
-import { dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, dataDirFor, egressRecorderFor, healthFor, ledgerFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { openSettingsStore } from './settings';
 import { assistantLibraryFor } from './assistants';
@@ -110,6 +110,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
             env: io.env,
             secrets: SecretStore.fromEnvironment(io.env),
             onEgress: egressRecorderFor(io),
+            lockForbids: () => classroomLockFor(io).pins()?.forbidTools ?? null,
           })
         : null;
       const preApproved = new Set((options.allowTools ?? '').split(',').map((name) => name.trim()).filter(Boolean));

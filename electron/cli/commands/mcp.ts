@@ -8,7 +8,7 @@ import { effectivePolicy } from '../../core/privacy/policy';
 import { toolServerRoute } from '../../core/privacy/route';
 import { SecretStore } from '../../core/secrets/secret-store';
 import { mcpEnvSecretName, ToolServers } from '../../core/tools/tool-servers';
-import { egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
+import { classroomLockFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
 const ROUTE_WORDS = { local: 'this computer', eu: 'in the EU', 'non-eu': 'outside the EU' } as const;
@@ -106,6 +106,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
         env: io.env,
         secrets: SecretStore.fromEnvironment(io.env),
         onEgress: egressRecorderFor(io),
+        lockForbids: () => classroomLockFor(io).pins()?.forbidTools ?? null,
       });
       try {
         const tools = await servers.listTools(name);

@@ -43,6 +43,8 @@ export interface LockPins {
    * so another ATELIER_HOME does not start from nothing spent.
    */
   ledgerDir?: string;
+  /** Tool servers the teacher forbids while locked: `local` programs, or `all` servers; absent: none forbidden. */
+  forbidTools?: 'local' | 'all';
   /** The address variables as they were (absent: not set then, so not set now). */
   environment: Partial<Record<(typeof ADDRESS_VARIABLES)[number], string>>;
 }
@@ -112,6 +114,7 @@ export function isLockPins(value: unknown): value is LockPins {
     (pins.budget === undefined || BudgetSettingsSchema.safeParse(pins.budget).success) &&
     (pins.fallbacks === undefined || FallbacksSchema.safeParse(pins.fallbacks).success) &&
     (pins.ledgerDir === undefined || (typeof pins.ledgerDir === 'string' && pins.ledgerDir !== '')) &&
+    (pins.forbidTools === undefined || pins.forbidTools === 'local' || pins.forbidTools === 'all') &&
     typeof pins.environment === 'object'
   );
 }

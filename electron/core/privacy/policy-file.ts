@@ -88,6 +88,19 @@ export const PolicyFileSchema = z.strictObject({
     .optional(),
   /** Chats only with the school's assistants (`assistants`): no free chat, no assistant of the user's own. */
   assistantsOnly: z.boolean().optional(),
+  /**
+   * Tools (MCP): `allowed: false` forbids every tool server; `localPrograms: false` forbids
+   * programs started on this computer (stdio); `servers` allows only these server names;
+   * `allowedTools` only these tools (`server/tool`, `*` matching anything).
+   */
+  tools: z
+    .strictObject({
+      allowed: z.boolean().optional(),
+      localPrograms: z.boolean().optional(),
+      servers: z.array(z.string().min(1)).optional(),
+      allowedTools: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */
   lockSettings: z.boolean().optional(),
 }).refine((policy) => !policy.schoolServer || policy.endpoints?.[policy.schoolServer.prefix ?? 'school'] === undefined, {

@@ -38,6 +38,8 @@ export interface PrivacyPolicy {
   schoolAssistants?: readonly Assistant[];
   /** Chats only with the school's assistants. */
   assistantsOnly?: boolean;
+  /** The school's rules for tool servers (MCP). */
+  tools?: { allowed?: boolean; localPrograms?: boolean; servers?: readonly string[]; allowedTools?: readonly string[] };
   /**
    * The prefix of the school's own server (the policy file's `schoolServer`): it keeps its own
    * budgets (a LiteLLM proxy, per key), so this machine's budget does not hold its answers.
@@ -179,6 +181,8 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
       budget: budgetInForce(settings, null),
       fallbacks: fallbacksInForce(settings, null),
       problem: `The school’s policy file ${managed.file} cannot be used: ${managed.problem}. Until it is fixed, only this computer is allowed.`,
+      // What the school meant to allow of tools is unknown: none, until the file is fixed.
+      tools: { allowed: false },
     };
   }
   const file = managed.policy;
@@ -203,6 +207,7 @@ export function effectivePolicy(settings: PolicySettings, managed: ManagedPolicy
     fallbacks: fallbacksInForce(settings, file),
     ...(file.assistants && { schoolAssistants: schoolAssistants(file) }),
     ...(file.assistantsOnly && { assistantsOnly: true }),
+    ...(file.tools && { tools: file.tools }),
     ...(server && { schoolServer: server.prefix ?? SCHOOL_SERVER_PREFIX }),
   };
 }

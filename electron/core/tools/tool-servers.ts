@@ -3,6 +3,7 @@ import type { McpServerConfig, ToolInfo } from '../../../shared/tools';
 import { recordBeforeSending, type EgressRecorder } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { toolServerRoute } from '../privacy/route';
+import { matchesPattern } from '../privacy/policy-file';
 import type { SecretStore } from '../secrets/secret-store';
 import { McpConnection, type ToolCallOutcome } from './mcp-connection';
 
@@ -19,6 +20,8 @@ export interface ToolServersOptions {
   env: Env;
   secrets: SecretStore | null;
   onEgress?: EgressRecorder;
+  /** What the classroom lock forbids of tool servers while it is on. */
+  lockForbids?: () => 'local' | 'all' | null;
 }
 
 /**
@@ -37,10 +40,15 @@ export class ToolServers {
     return found;
   }
 
-  /** Refuses a server the tier does not allow, before anything is started or sent. */
+  /** Refuses a server the tier, the school or the classroom lock does not allow, before anything is started or sent. */
   private allowed(server: McpServerConfig, tool = '') {
     const policy = this.options.policy();
     const route = toolServerRoute(server, policy, tool);
+    const refusal = this.ruleRefusal(server, tool, policy);
+    if (refusal) {
+      this.options.onEgress?.({ purpose: 'tool-call', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
+      throw refusal;
+    }
     if (!tierAllows(policy.tier, route.routeClass)) {
       this.options.onEgress?.({ purpose: 'tool-call', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'refused', errorCode: 'policy_denied' });
       const denial = policyDenial(route, policy);
@@ -49,12 +57,30 @@ export class ToolServers {
     return { policy, route };
   }
 
+  /** Why the school's rules or the classroom lock forbid this server (or tool), or null. */
+  private ruleRefusal(server: McpServerConfig, tool: string, policy: PrivacyPolicy): AtelierError | null {
+    const lock = this.options.lockForbids?.() ?? null;
+    if (lock === 'all' || (lock === 'local' && server.transport === 'stdio')) {
+      return new AtelierError('settings_locked', `The classroom lock does not allow ${lock === 'all' ? 'tools' : 'programs on this computer as tools'} (“${server.name}”).`, 'Ask your teacher.');
+    }
+    const rules = policy.tools;
+    if (!rules) return null;
+    const school = (what: string) => new AtelierError('policy_denied', `Your school does not allow ${what}.`, 'Ask your school’s IT if you need it.');
+    if (rules.allowed === false) return school('tools');
+    if (rules.localPrograms === false && server.transport === 'stdio') return school(`programs on this computer as tools (“${server.name}”)`);
+    if (rules.servers && !rules.servers.includes(server.name)) return school(`the tool server “${server.name}”`);
+    if (tool !== '' && rules.allowedTools && !rules.allowedTools.some((pattern) => matchesPattern(pattern, `${server.name}/${tool}`))) return school(`the tool ${server.name}/${tool}`);
+    return null;
+  }
+
   async listTools(name: string): Promise<ToolInfo[]> {
     const server = this.server(name);
     const { policy, route } = this.allowed(server);
     const complete = server.transport === 'http' && route.routeClass !== 'local' ? recordBeforeSending(this.options.onEgress, { purpose: 'connection-test', tier: policy.tier, ...route, inputTokens: null, outputTokens: null, outcome: 'sent', errorCode: null }) : null;
     try {
-      const tools = await (await this.connection(server)).listTools();
+      // Only the tools the school's list allows are shown (and so offered to a model).
+      const patterns = policy.tools?.allowedTools;
+      const tools = (await (await this.connection(server)).listTools()).filter((tool) => !patterns || patterns.some((pattern) => matchesPattern(pattern, `${server.name}/${tool.name}`)));
       complete?.({ outcome: 'completed', errorCode: null, inputTokens: null, outputTokens: null });
       return tools;
     } catch (error) {

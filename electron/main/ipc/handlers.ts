@@ -175,8 +175,8 @@ export function createHandlers(services: MainServices): HandlerTable {
     'providers:list-aws-profiles': async () => ({ profiles: await listAwsProfiles(services.env) }),
     'egress:list': (input) => ({ entries: services.egress.list(input ?? {}), total: services.egress.count() }),
     'privacy:get-state': async () => privacyState(services),
-    'privacy:lock': async ({ password }) => {
-      await services.lock.lock(password, pinsFrom(services.settings.get().settings, services.env, services.appInfo.dataDir));
+    'privacy:lock': async ({ password, forbidTools }) => {
+      await services.lock.lock(password, { ...pinsFrom(services.settings.get().settings, services.env, services.appInfo.dataDir), ...(forbidTools && { forbidTools }) });
       return privacyState(services);
     },
     'privacy:unlock': async ({ password }) => {

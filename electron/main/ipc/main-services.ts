@@ -113,6 +113,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     env: processEnv,
     secrets,
     onEgress: recordEgress,
+    lockForbids: () => lock.pins()?.forbidTools ?? null,
   });
   settings.subscribe(() => void gateway.sync());
   void gateway.sync();
