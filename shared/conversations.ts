@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConversationAssistantSchema } from './assistants';
 import { ContentPartSchema, UsageSchema } from './chat';
+import { ToolActivitySchema } from './tools';
 import { messageStatuses } from './choices';
 import { ErrorPayloadSchema } from './errors';
 import { ProvenanceSchema } from './privacy';
@@ -43,6 +44,8 @@ export const StoredMessageSchema = z.object({
   error: ErrorPayloadSchema.nullable(),
   /** What the user should know about this answer (an inference profile used, say). */
   notices: z.array(z.string()),
+  /** The tools the model called for this answer, in order, with what each answered. */
+  toolCalls: z.array(ToolActivitySchema).optional(),
   /** Its token count (a high estimate), made once when it was written; absent while streaming. */
   tokens: z.number().int().nonnegative().optional(),
   createdAt: z.string(),

@@ -37,6 +37,18 @@ export type McpServerConfig = z.output<typeof McpServerConfigSchema>;
 export const McpServerEntrySchema = z.intersection(McpServerConfigSchema, z.object({ routeClass: z.enum(['local', 'eu', 'non-eu']) }));
 export type McpServerEntry = z.infer<typeof McpServerEntrySchema>;
 
+/** A tool call the model made in an answer, and what came of it (saved with the answer). */
+export const ToolActivitySchema = z.object({
+  id: z.string(),
+  /** The name the model used (`server__tool`). */
+  name: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  /** The tool's answer; null while it runs. */
+  result: z.string().nullable(),
+  isError: z.boolean(),
+});
+export type ToolActivity = z.infer<typeof ToolActivitySchema>;
+
 /** A tool a server offers, as the model is told about it. */
 export const ToolInfoSchema = z.object({
   server: z.string(),

@@ -54,12 +54,13 @@ export const channelNames = [
   'tools:remove-server',
   'tools:set-enabled',
   'tools:list-tools',
+  'tools:answer-approval',
   'gateway:get-status',
   'gateway:list-tokens',
   'gateway:add-token',
   'gateway:revoke-token',
 ] as const;
-export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress', 'gateway:status-changed'] as const;
+export const eventNames = ['settings:changed', 'chat:stream-part', 'ollama:pull-progress', 'gateway:status-changed', 'tools:approval-requested'] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 export type EventName = (typeof eventNames)[number];

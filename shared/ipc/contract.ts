@@ -56,6 +56,8 @@ export const ipcChannels = {
       replaceFrom: MessageIdSchema.optional(),
       /** A new conversation (conversationId null) with this assistant; a saved one keeps the one it has. */
       assistantId: AssistantIdSchema.optional(),
+      /** Offer the model the enabled tool servers' tools; each call waits for tools:answer-approval. */
+      tools: z.boolean().optional(),
     }),
     output: z.object({ streamId: z.string(), conversation: ConversationSchema, userMessage: StoredMessageSchema, answer: StoredMessageSchema }),
   },
@@ -151,6 +153,8 @@ export const ipcChannels = {
   'tools:set-enabled': { input: z.strictObject({ name: McpServerNameSchema, enabled: z.boolean() }), output: z.object({ servers: z.array(McpServerEntrySchema) }) },
   /** Starts or reaches a server (where the tier allows its route) and lists its tools. */
   'tools:list-tools': { input: z.strictObject({ name: McpServerNameSchema }), output: z.object({ tools: z.array(ToolInfoSchema) }) },
+  /** The user's decision on a tool call waiting (`tools:approval-requested`): once, for this conversation, or deny. */
+  'tools:answer-approval': { input: z.strictObject({ requestId: z.string().min(1).max(100), decision: z.enum(['once', 'conversation', 'deny']) }), output: z.object({ answered: z.boolean() }) },
   /** The local OpenAI-compatible endpoint: running or not, its base URL, or why it could not start. Switched with settings:update { gateway }. */
   'gateway:get-status': { input: NoInput, output: GatewayStatusSchema },
   /** Its clients' tokens, masked. */
@@ -168,6 +172,8 @@ export const ipcEvents = {
   'chat:stream-part': z.object({ streamId: z.string(), part: StreamPartSchema }),
   /** Progress of a pull (at most ten a second), then one event with `finished`. */
   'ollama:pull-progress': PullEventSchema,
+  /** A model asks to run a tool in a conversation: shown to the user, answered with tools:answer-approval. */
+  'tools:approval-requested': z.object({ requestId: z.string(), conversationId: ConversationIdSchema, server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
   /** The local endpoint started, stopped, moved, or could not start. */
   'gateway:status-changed': GatewayStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;

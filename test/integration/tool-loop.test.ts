@@ -15,6 +15,8 @@ import { FAKE_MODELS, useProviderFakes } from '../support/provider-fakes';
 import { tempDir } from '../support/temp-dir';
 import { writeSettings } from '../support/settings-file';
 import { runAtelier } from '../support/run-cli';
+import { startMainProcess } from '../support/main-process';
+import type { StoredMessage } from '../../shared/conversations';
 
 const useFakes = useProviderFakes();
 const STDIO: McpServerConfig = { name: 'tools', transport: 'stdio', command: process.execPath, args: [path.join(repoRoot, 'test/fakes/mcp-test-server.mjs')], env: [], enabled: true };
@@ -177,5 +179,61 @@ describe('atelier chat --tools', () => {
     useFakes().openai.respondWith(toolCall, { kind: 'answer', chunks: ['Ja.'] });
     const yes = await runAtelier(['chat', '-m', FAKE_MODELS.openai, '--tools', 'Was ist 2 + 40?'], { env, answers: ['y'] });
     expect(yes.stderr).toContain('Tool result: 42');
+  });
+});
+
+describe('tools in the app’s conversations', () => {
+  it('a call waits for the user’s decision, runs, is saved with the answer and its result goes back with the history; a stopped answer runs nothing', async () => {
+    const dir = await tempDir();
+    await writeSettings(dir, { privacy: { tier: 'non_dsgvo' }, mcp: { servers: [STDIO] } });
+    const main = await startMainProcess(dir, ['app://atelier'], useFakes().env);
+    const app = { url: 'app://atelier/' };
+    const call = async <T,>(channel: string, input?: unknown): Promise<T> => {
+      const result = (await main.dispatch(channel, input, app)) as { ok: boolean; value?: T; error?: unknown };
+      if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`);
+      return result.value as T;
+    };
+    const requests: { requestId: string; conversationId: number; server: string; tool: string; args: unknown }[] = [];
+    const stop = main.forwardEvents((event, payload) => {
+      if (event === 'tools:approval-requested') requests.push(payload as (typeof requests)[number]);
+    });
+    try {
+      useFakes().openai.respondWith({ kind: 'answer', chunks: ['Ich rechne. '], toolCalls: [{ id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 } }], finish: 'tool_calls' }, { kind: 'answer', chunks: ['Es sind 42.'] });
+      const sent = await call<{ conversation: { id: number }; answer: { id: number } }>('chat:send', { conversationId: null, model: FAKE_MODELS.openai, parts: [{ type: 'text', text: 'Was ist 2 + 40?' }], tools: true });
+      await expect.poll(() => requests.length).toBe(1);
+      expect(requests[0]).toMatchObject({ conversationId: sent.conversation.id, server: 'tools', tool: 'add', args: { a: 2, b: 40 } });
+      expect(await call('tools:answer-approval', { requestId: requests[0]?.requestId, decision: 'once' })).toEqual({ answered: true });
+      expect(await call('tools:answer-approval', { requestId: requests[0]?.requestId, decision: 'deny' })).toEqual({ answered: false });
+      let saved: StoredMessage | null = null;
+      await expect
+        .poll(async () => {
+          saved = (await call<{ message: StoredMessage }>('conversations:get-message', { id: sent.answer.id })).message;
+          return saved.status;
+        })
+        .toBe('complete');
+      expect(saved).toMatchObject({ parts: [{ type: 'text', text: 'Ich rechne. Es sind 42.' }], toolCalls: [{ id: 'call_1', name: 'tools__add', args: { a: 2, b: 40 }, result: '42', isError: false }] });
+
+      // The next question carries the call and its result in the history, in OpenAI's form.
+      useFakes().openai.respondWith({ kind: 'answer', chunks: ['Gern.'] });
+      const next = await call<{ answer: { id: number } }>('chat:send', { conversationId: sent.conversation.id, model: FAKE_MODELS.openai, parts: [{ type: 'text', text: 'Danke!' }] });
+      await expect.poll(async () => (await call<{ message: StoredMessage }>('conversations:get-message', { id: next.answer.id })).message.status).toBe('complete');
+      const history = (JSON.parse(useFakes().openai.lastRequest().body) as OpenAiBody).messages;
+      expect(history.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+      const markdown = await call<{ content: string }>('conversations:export', { id: sent.conversation.id, format: 'markdown' });
+      expect(markdown.content).toContain('> Tool `tools__add` {"a":2,"b":40} → 42');
+
+      // Stopped while a call waits: it is denied, nothing runs.
+      useFakes().openai.respondWith({ kind: 'answer', chunks: [], toolCalls: [{ id: 'call_2', name: 'tools__echo', args: { text: 'x' } }], finish: 'tool_calls' }, { kind: 'answer', chunks: ['…'] });
+      const before = main.services.egress.list().filter((entry) => entry.purpose === 'tool-call').length;
+      const third = await call<{ streamId: string; answer: { id: number } }>('chat:send', { conversationId: sent.conversation.id, model: FAKE_MODELS.openai, parts: [{ type: 'text', text: 'Echo?' }], tools: true });
+      await expect.poll(() => requests.length).toBe(2);
+      await call('chat:abort', { streamId: third.streamId });
+      await expect.poll(async () => (await call<{ message: StoredMessage }>('conversations:get-message', { id: third.answer.id })).message.status).not.toBe('streaming');
+      expect(await call('tools:answer-approval', { requestId: requests[1]?.requestId, decision: 'once' })).toEqual({ answered: false });
+      expect(main.services.egress.list().filter((entry) => entry.purpose === 'tool-call').length).toBe(before);
+    } finally {
+      stop();
+      await main.services.close();
+    }
   });
 });

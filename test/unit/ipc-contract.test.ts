@@ -71,6 +71,7 @@ describe('the IPC contract', () => {
         "tools:remove-server",
         "tools:set-enabled",
         "tools:list-tools",
+        "tools:answer-approval",
         "gateway:get-status",
         "gateway:list-tokens",
         "gateway:add-token",
@@ -82,6 +83,7 @@ describe('the IPC contract', () => {
         "settings:changed",
         "chat:stream-part",
         "ollama:pull-progress",
+        "tools:approval-requested",
         "gateway:status-changed",
       ]
     `);
@@ -95,7 +97,7 @@ describe('the IPC contract', () => {
 
   it('names channels and events namespace:kebab-case (verb-noun for channels)', () => {
     for (const name of [...channelNames, ...eventNames]) expect(name).toMatch(NAMING);
-    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load|add|duplicate|revoke)(-|$)/);
+    for (const name of channelNames) expect(name.split(':')[1]).toMatch(/^(get|update|start|abort|list|delete|test|pull|cancel|status|set|remove|import|export|lock|unlock|send|regenerate|rename|restore|search|load|add|duplicate|revoke|answer)(-|$)/);
   });
 
   it('has a handler for every channel and none besides', async () => {

@@ -1,4 +1,5 @@
 import type { StreamPart } from '../../../shared/chat';
+import type { ToolActivity } from '../../../shared/tools';
 import type { MessageStatus } from '../../../shared/choices';
 import type { AnswerUpdate, ConversationStore } from './conversation-store';
 
@@ -15,6 +16,7 @@ export class AnswerWriter {
   private timer: NodeJS.Timeout | null = null;
   private finished = false;
   private readonly notices: string[] = [];
+  private readonly toolCalls: ToolActivity[] = [];
   private readonly started = performance.now();
   private readonly startedAt = new Date().toISOString();
   private firstTokenMs: number | null = null;
@@ -44,6 +46,17 @@ export class AnswerWriter {
         this.notices.push(part.message);
         this.write({ notices: [...this.notices] });
         return;
+      case 'tool-call':
+        this.toolCalls.push({ id: part.id, name: part.name, args: part.args, result: null, isError: false });
+        this.flush();
+        this.write({ toolCalls: [...this.toolCalls] });
+        return;
+      case 'tool-result': {
+        const call = this.toolCalls.find((entry) => entry.id === part.id && entry.result === null);
+        if (call) Object.assign(call, { result: part.text, isError: part.isError });
+        this.write({ toolCalls: [...this.toolCalls] });
+        return;
+      }
       case 'finish':
         this.end('complete', { usage: part.usage });
         return;

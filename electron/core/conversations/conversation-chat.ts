@@ -1,4 +1,4 @@
-import { MAX_IMAGE_BYTES, textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type StreamPart } from '../../../shared/chat';
+import { MAX_IMAGE_BYTES, textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type MessagePart, type StreamPart } from '../../../shared/chat';
 import type { Conversation, StoredMessage } from '../../../shared/conversations';
 import { AtelierError } from '../../../shared/errors';
 import type { ChatRouter } from '../chat/router';
@@ -6,6 +6,8 @@ import { takesImages } from '../models/capabilities';
 import { AnswerWriter } from './answer-writer';
 import type { Assistant, ConversationAssistant } from '../../../shared/assistants';
 import { applyAssistant, type AssistantLookup } from '../assistants/apply-assistant';
+import { runToolLoop, type ToolApproval, type ToolCallRequest } from '../tools/tool-loop';
+import type { ToolServers } from '../tools/tool-servers';
 import type { ConversationStore } from './conversation-store';
 
 /** An answer ready to stream: saved as `streaming`, with the request that will produce it. */
@@ -15,6 +17,8 @@ export interface PreparedAnswer {
   userMessage: StoredMessage | null;
   answer: StoredMessage;
   request: ChatRequest;
+  /** Whether the model is offered the enabled tool servers' tools. */
+  tools?: boolean;
 }
 
 export interface SendInput {
@@ -26,6 +30,15 @@ export interface SendInput {
   replaceFrom?: number;
   /** A new conversation (conversationId null) with this assistant; a saved one keeps its own. */
   assistantId?: string;
+  /** Offer the model the enabled tool servers' tools (each call asked for approval). */
+  tools?: boolean;
+}
+
+/** What the conversation needs for tools: the servers, which to offer, and who decides each call. */
+export interface ConversationTools {
+  servers: ToolServers;
+  serverNames: () => readonly string[];
+  approve: (conversationId: number, call: ToolCallRequest, signal: AbortSignal) => Promise<ToolApproval>;
 }
 
 /**
@@ -37,8 +50,11 @@ export class ConversationChat {
   constructor(
     private readonly store: ConversationStore,
     private readonly router: ChatRouter,
-    private readonly options: { flushMs?: number; assistants?: AssistantLookup } = {},
+    private readonly options: { flushMs?: number; assistants?: AssistantLookup; tools?: ConversationTools } = {},
   ) {}
+
+  /** Tools allowed "for this conversation", by conversation (for as long as the app runs). */
+  private readonly allowedTools = new Map<number, Set<string>>();
 
   async send(input: SendInput): Promise<PreparedAnswer & { userMessage: StoredMessage }> {
     checkParts(input.parts, input.model);
@@ -57,7 +73,7 @@ export class ConversationChat {
     const userMessage = this.store.addMessage({ conversationId: conversation.id, role: 'user', parts: input.parts });
     const answer = this.store.addMessage({ conversationId: conversation.id, role: 'assistant', parts: [], model: input.model, status: 'streaming' });
     conversation = this.store.getConversation(conversation.id);
-    return { conversation, userMessage, answer, request: this.requestFor(conversation.id, answer.id, input.model) };
+    return { conversation, userMessage, answer, request: this.requestFor(conversation.id, answer.id, input.model), ...(input.tools && { tools: true }) };
   }
 
   /** A new answer to the last message: the answers after the last user message are replaced. */
@@ -91,7 +107,15 @@ export class ConversationChat {
   async *stream(prepared: PreparedAnswer, signal: AbortSignal): AsyncGenerator<StreamPart> {
     const writer = new AnswerWriter(this.store, prepared.answer.id, this.options.flushMs);
     try {
-      for await (const part of this.router.stream(prepared.request, signal, { savedAssistant: prepared.conversation.assistant })) {
+      const context = { savedAssistant: prepared.conversation.assistant };
+      const tools = prepared.tools ? this.options.tools : undefined;
+      const conversationId = prepared.conversation.id;
+      let allowed = this.allowedTools.get(conversationId);
+      if (!allowed) this.allowedTools.set(conversationId, (allowed = new Set()));
+      const parts = tools
+        ? runToolLoop(prepared.request, { router: this.router, servers: tools.servers, serverNames: tools.serverNames(), approve: (call) => tools.approve(conversationId, call, signal), allowed, signal, context })
+        : this.router.stream(prepared.request, signal, context);
+      for await (const part of parts) {
         writer.apply(part);
         yield part;
       }
@@ -114,8 +138,15 @@ export class ConversationChat {
  * user and assistant to alternate.
  */
 export function toChatMessages(messages: readonly StoredMessage[]): ChatMessage[] {
-  const turns: { role: 'user' | 'assistant'; parts: ContentPart[]; tokens: number | undefined }[] = [];
+  const turns: { role: 'user' | 'assistant'; parts: MessagePart[]; tokens: number | undefined }[] = [];
   for (const message of messages) {
+    // An answer that called tools: the calls, then their results (as the user's turn, as every
+    // provider wants them), then the answer's text.
+    const calls = (message.toolCalls ?? []).filter((call) => call.result !== null);
+    if (message.role === 'assistant' && calls.length > 0) {
+      turns.push({ role: 'assistant', parts: calls.map((call) => ({ type: 'tool-call', id: call.id, name: call.name, args: call.args })), tokens: undefined });
+      turns.push({ role: 'user', parts: calls.map((call) => ({ type: 'tool-result', id: call.id, name: call.name, text: call.result ?? '', isError: call.isError })), tokens: undefined });
+    }
     const parts = message.parts.filter((part) => part.type === 'image' || part.text.trim() !== '');
     if (parts.length === 0) continue;
     const last = turns.at(-1);

@@ -32,6 +32,10 @@ function toMarkdown(conversation: Conversation, messages: StoredMessage[]): stri
     // An answer names its model; the assistant's opening message (saved with none) says what it is.
     const who = message.role === 'user' ? 'You' : message.model === null && conversation.assistant ? `${markdownText(terminalLine(conversation.assistant.name, 200))} (opening message)` : `Assistant (${terminalLine(message.model ?? 'unknown model', 300)})`;
     lines.push(`## ${who}`, '');
+    for (const call of message.toolCalls ?? []) {
+      const outcome = call.result === null ? 'did not finish' : `${call.isError ? 'failed: ' : '→ '}${stripTerminalControls(call.result).slice(0, 2000)}`;
+      lines.push(`> Tool \`${terminalLine(call.name, 100)}\` ${terminalLine(JSON.stringify(call.args), 500)} ${outcome}`, '');
+    }
     for (const part of message.parts) {
       lines.push(part.type === 'text' ? stripTerminalControls(part.text) : `*[image, ${terminalLine(part.mediaType, 80)}]*`, '');
     }

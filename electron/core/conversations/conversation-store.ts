@@ -13,12 +13,13 @@ import {
 import { AtelierError, type ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
 import type { Assistant, ConversationAssistant } from '../../../shared/assistants';
+import type { ToolActivity } from '../../../shared/tools';
 import { countMessageTokens } from '../context/fit-history';
 
 export const NEW_CONVERSATION_TITLE = '';
 const TITLE_LENGTH = 60;
 /** The columns each row type is read with (see MessageRow, ConversationRow). */
-const MESSAGE_COLUMNS = 'id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, tokens, created_at';
+const MESSAGE_COLUMNS = 'id, conversation_id, role, content, model, status, provenance, usage, timings, error, notices, tokens, tool_calls, created_at';
 const CONVERSATION_COLUMNS = 'id, title, model, assistant, created_at, updated_at';
 
 /** What an answer's row gets as it streams and when it ends; fields left out stay as they are. */
@@ -30,6 +31,7 @@ export interface AnswerUpdate {
   timings?: Timings;
   error?: ErrorPayload | null;
   notices?: string[];
+  toolCalls?: ToolActivity[];
 }
 
 interface MessageRow {
@@ -45,6 +47,7 @@ interface MessageRow {
   error: string | null;
   notices: string;
   tokens: number | null;
+  tool_calls: string | null;
   created_at: string;
 }
 
@@ -189,6 +192,7 @@ export class ConversationStore {
     if (update.timings !== undefined) set('timings', JSON.stringify(update.timings));
     if (update.error !== undefined) set('error', update.error === null ? null : JSON.stringify(update.error));
     if (update.notices !== undefined) set('notices', JSON.stringify(update.notices));
+    if (update.toolCalls !== undefined) set('tool_calls', JSON.stringify(update.toolCalls));
     if (sets.length === 0) return;
     this.sql.get(`UPDATE messages SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
@@ -257,6 +261,7 @@ function toMessage(row: MessageRow): StoredMessage {
     error: json<ErrorPayload>(row.error),
     notices: JSON.parse(row.notices) as string[],
     ...(row.tokens !== null && { tokens: row.tokens }),
+    ...(row.tool_calls !== null && { toolCalls: JSON.parse(row.tool_calls) as ToolActivity[] }),
     createdAt: row.created_at,
   };
 }

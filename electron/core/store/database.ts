@@ -122,6 +122,8 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      last_used_at TEXT
    ) WITHOUT ROWID;`,
+  // The tools an answer called and what they answered (JSON), in order.
+  `ALTER TABLE messages ADD COLUMN tool_calls TEXT;`,
 ];
 
 /**

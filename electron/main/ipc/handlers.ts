@@ -30,6 +30,7 @@ import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import type { GatewayService } from '../../core/gateway/gateway-service';
 import { schoolServerStatus } from '../../core/school/school-status';
 import { mcpEnvSecretName, type ToolServers } from '../../core/tools/tool-servers';
+import type { ToolApprovals } from './tool-approvals';
 import { toolServerRoute } from '../../core/privacy/route';
 import { AtelierError } from '../../../shared/errors';
 import type { ServeTokens } from '../../core/gateway/serve-tokens';
@@ -64,6 +65,8 @@ export interface MainServices {
   assistants: AssistantLibrary;
   /** The tool servers (MCP) in force, connected when first used; stopped when the app quits. */
   toolServers: ToolServers;
+  /** Tool calls waiting for the user's decision. */
+  toolApprovals: ToolApprovals;
   /** The local OpenAI-compatible endpoint, on or off as the settings say, and its clients' tokens. */
   gateway: GatewayService;
   serveTokens: ServeTokens;
@@ -247,6 +250,7 @@ export function createHandlers(services: MainServices): HandlerTable {
       return { servers: toolServerEntries(services) };
     },
     'tools:list-tools': async ({ name }) => ({ tools: await services.toolServers.listTools(name) }),
+    'tools:answer-approval': ({ requestId, decision }) => ({ answered: services.toolApprovals.answer(requestId, decision) }),
     'gateway:get-status': () => services.gateway.status(),
     'gateway:list-tokens': () => ({ tokens: services.serveTokens.list() }),
     'gateway:add-token': async ({ name }) => {
@@ -286,6 +290,7 @@ export function forwardEvents(services: MainServices, emit: EmitEvent): () => vo
     services.chat.subscribe((event) => emit('chat:stream-part', event)),
     services.pulls.subscribe((event) => emit('ollama:pull-progress', event)),
     services.gateway.subscribe((status) => emit('gateway:status-changed', status)),
+    services.toolApprovals.subscribe((request) => emit('tools:approval-requested', request)),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();

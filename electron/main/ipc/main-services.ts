@@ -27,6 +27,7 @@ import { languageOfSetting } from '../../core/assistants/builtin-assistants';
 import type { MainServices } from './handlers';
 import { GatewayService } from '../../core/gateway/gateway-service';
 import { ToolServers } from '../../core/tools/tool-servers';
+import { ToolApprovals } from './tool-approvals';
 import { gatewayModels } from '../../core/gateway/gateway-models';
 import { ServeTokens } from '../../core/gateway/serve-tokens';
 import { loadProviderConfig } from '../../core/config/load-provider-config';
@@ -107,6 +108,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
       return roleModel(role, current.roles, inForce, config, async () => adviseLocalModels(await hardware.get(), current.ollama.numCtx));
     },
   });
+  const toolApprovals = new ToolApprovals();
   const toolServers = new ToolServers({
     servers: () => settings.get().settings.mcp.servers,
     policy,
@@ -130,7 +132,14 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     lock,
     chat,
     conversations,
-    conversationChat: new ConversationChat(conversations, router, { assistants: findAssistant }),
+    conversationChat: new ConversationChat(conversations, router, {
+      assistants: findAssistant,
+      tools: {
+        servers: toolServers,
+        serverNames: () => settings.get().settings.mcp.servers.filter((server) => server.enabled).map((server) => server.name),
+        approve: (conversationId, call, signal) => toolApprovals.ask(conversationId, call, signal),
+      },
+    }),
     hardware,
     ollama,
     pulls,
@@ -140,6 +149,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
     gateway,
     serveTokens,
     toolServers,
+    toolApprovals,
     close: () =>
       (closing ??= (async () => {
         chat.abortAll();
