@@ -140,6 +140,15 @@ describe('the tool loop, through OpenAI’s tool_calls', () => {
     expect(parts.filter((part) => part.type === 'tool-result').map((part) => (part.type === 'tool-result' ? part.text : ''))).toEqual(['b', 'c']);
   });
 
+  it('a model that cannot call tools says so before anything is sent', async () => {
+    const { router, servers } = await setup();
+    const before = useFakes().ollama.requests.length;
+    const parts = await collect(runToolLoop({ model: 'local/gemma3:4b', messages: [{ role: 'user', content: 'Rechne' }] }, { router, servers, serverNames: ['tools'], approve: async () => 'once' }));
+    expect(parts).toEqual([expect.objectContaining({ type: 'error', code: 'invalid_request', message: 'local/gemma3:4b cannot call tools.' })]);
+    expect(useFakes().ollama.requests.length).toBe(before);
+    expect(servers.pid('tools')).toBeNull();
+  });
+
   it('stops after the step limit', async () => {
     const { router, servers } = await setup();
     useFakes().openai.respondWith({ kind: 'answer', chunks: [], toolCalls: [{ id: 'x', name: 'tools__echo', args: { text: 'again' } }], finish: 'tool_calls' });

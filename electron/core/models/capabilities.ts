@@ -28,3 +28,24 @@ export function takesImages(modelId: string): boolean | null {
   if (TEXT_ONLY.some((pattern) => pattern.test(id))) return false;
   return null;
 }
+
+/**
+ * Whether a model can call tools, from its id: true, false, or null where Atelier cannot tell
+ * (it is then offered the tools, and the provider says if it cannot). Families as their makers
+ * and Ollama's library document them.
+ */
+const TOOLS: RegExp[] = [
+  /claude-(3-5|3-7|sonnet-4|opus-4|haiku-4)/,
+  /(^|\/)(gpt-4o|gpt-4\.1|gpt-4-turbo|gpt-5|o3|o4-mini)(?![a-z])/,
+  /(^|\/)(llama3\.[123]|llama4|qwen2\.5|qwen3|mistral|mistral-small|mistral-nemo|command-r|granite3)/,
+  /nova-(micro|lite|pro|premier)/,
+  /gemini/,
+];
+const NO_TOOLS: RegExp[] = [/(^|\/)(gemma[23]?|phi3|phi4|deepseek-r1|llava|moondream|tinyllama)(:|-|$)/, /gpt-3\.5-turbo-instruct/, /claude-(2|instant)/, /titan-text/];
+
+export function takesTools(modelId: string): boolean | null {
+  const id = modelId.toLowerCase();
+  if (NO_TOOLS.some((pattern) => pattern.test(id))) return false;
+  if (TOOLS.some((pattern) => pattern.test(id))) return true;
+  return null;
+}

@@ -2,6 +2,7 @@ import type { ChatMessage, ChatRequest, MessagePart, StreamPart, ToolCallPart, T
 import { AtelierError } from '../../../shared/errors';
 import type { ChatRouter, StreamContext } from '../chat/router';
 import type { ToolServers } from './tool-servers';
+import { takesTools } from '../models/capabilities';
 
 /** What the user decides about one tool call. */
 export type ToolApproval = 'once' | 'conversation' | 'deny';
@@ -36,6 +37,11 @@ export const DEFAULT_MAX_STEPS = 8;
  * the step limit is reached. Every model turn goes through the router like any request.
  */
 export async function* runToolLoop(request: ChatRequest, options: ToolLoopOptions): AsyncGenerator<StreamPart> {
+  // A model that cannot call tools is said so before anything is sent.
+  if (takesTools(request.model) === false) {
+    yield { type: 'error', code: 'invalid_request', message: `${request.model} cannot call tools.`, hint: 'Choose a model that can (Claude, GPT-4o or later, Llama 3.1 and later, Qwen 2.5 and later, Mistral), or ask without tools.' };
+    return;
+  }
   const { specs, byName, notices } = await offeredTools(options);
   for (const message of notices) yield { type: 'notice', message };
   const allowed = options.allowed ?? new Set<string>();
