@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { ViewName } from './components/Sidebar';
 
 /** Settings sections a button elsewhere can lead to (an error's fix, a first-run step). */
-export type SettingsSection = 'privacy' | 'providers' | 'ollama' | 'reliability' | 'endpoint';
+export type SettingsSection = 'privacy' | 'providers' | 'ollama' | 'reliability' | 'endpoint' | 'tools';
 /** Parts of the Usage view a button elsewhere can lead to (the budget banner, a budget_exceeded fix). */
 export type UsageSection = 'budget';
 export type Section = SettingsSection | UsageSection;

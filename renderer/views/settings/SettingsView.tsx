@@ -16,6 +16,8 @@ import { ReliabilityPanel } from './ReliabilityPanel';
 
 // The local endpoint's panel (its tokens, web pages and example) is a chunk of its own, loaded with the Settings view.
 const LocalEndpointPanel = lazy(() => import('./LocalEndpointPanel').then((module) => ({ default: module.LocalEndpointPanel })));
+// Tool servers (MCP): likewise a chunk of its own.
+const ToolsPanel = lazy(() => import('./ToolsPanel').then((module) => ({ default: module.ToolsPanel })));
 
 type SaveStatus = { kind: 'idle' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
@@ -98,6 +100,11 @@ export function SettingsView({ section = null }: { section?: SettingsSection | n
       <div id={settingsSectionId('endpoint')} tabIndex={-1} className="settings-anchor">
         <Suspense fallback={null}>
           <LocalEndpointPanel />
+        </Suspense>
+      </div>
+      <div id={settingsSectionId('tools')} tabIndex={-1} className="settings-anchor">
+        <Suspense fallback={null}>
+          <ToolsPanel />
         </Suspense>
       </div>
 
