@@ -12,6 +12,7 @@ import { StatusStrip } from '../reliability/StatusStrip';
 import { useSettings } from '../settings/SettingsProvider';
 import { BudgetBanner } from '../usage/BudgetBanner';
 import { useBudget } from '../usage/use-budget';
+import { ToolApprovalPrompt } from './ToolApprovalPrompt';
 import { Composer } from './Composer';
 import { ConversationList } from './ConversationList';
 import { FirstRun } from './FirstRun';
@@ -95,12 +96,22 @@ export function ChatView({ newChatAssistant = null, onNewChatAssistant = () => u
   const unavailablePreference = usePreferredModel(picked, catalogue, model, chooseModel);
   const mustPickSchoolAssistant = isNew && assistants?.schoolOnly === true && picked?.source !== 'school';
 
+  // Tools are offered where a tool server is enabled (Settings → Tools); each call waits for the user.
+  const [toolsOffered, setToolsOffered] = useState(false);
+  const [useTools, setUseTools] = useState(false);
+  useEffect(() => {
+    call('tools:list-servers').then(
+      ({ servers }) => setToolsOffered(servers.some((server) => server.enabled)),
+      () => setToolsOffered(false),
+    );
+  }, [state.conversation?.id]);
+
   const choice = useMemo(() => catalogue?.groups.flatMap((group) => group.models).find((candidate) => candidate.id === model) ?? null, [catalogue, model]);
 
   const onSend = async (parts: ContentPart[]) => {
     if (model === null) return false;
     setHighlightId(null);
-    const sent = await send(model, parts, editing?.id, picked?.id);
+    const sent = await send(model, parts, editing?.id, picked?.id, toolsOffered && useTools);
     if (sent) setEditing(null);
     if (sent && picked) onNewChatAssistant(null);
     return sent;
@@ -205,6 +216,13 @@ export function ChatView({ newChatAssistant = null, onNewChatAssistant = () => u
           </div>
         )}
         <BudgetBanner budget={budget} />
+        <ToolApprovalPrompt />
+        {toolsOffered && (
+          <label className="use-tools">
+            <input type="checkbox" checked={useTools} onChange={(event) => setUseTools(event.target.checked)} /> {t('toolCalls.useTools')}{' '}
+            <span className="muted">{t('toolCalls.useToolsHint')}</span>
+          </label>
+        )}
         <Composer
           model={model}
           blocked={mustPickSchoolAssistant ? t('assistants.schoolOnlyComposer') : null}

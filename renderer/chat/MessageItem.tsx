@@ -4,6 +4,7 @@ import type { StoredMessage } from '../../shared/conversations';
 import { AnswerFooter } from './AnswerFooter';
 import { ErrorFix } from './ErrorFix';
 import { Markdown } from './Markdown';
+import { ToolCalls } from './ToolCalls';
 import { textOfMessage } from './use-chat';
 
 export interface MessageActions {
@@ -68,6 +69,7 @@ export const MessageItem = memo(function MessageItem({
       aria-busy={live}
     >
       <div className="message-body">
+        <ToolCalls calls={message.toolCalls ?? []} />
         {text === '' && live ? <p className="typing" aria-label={t('chat.waiting')}>…</p> : <Markdown text={text} />}
         {message.notices.map((notice) => (
           <p key={notice} className="notice">

@@ -93,6 +93,12 @@ export function useChat(onConversationsChanged: () => void) {
         setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? { ...message, provenance } : message)) }));
       } else if (part.type === 'notice') {
         setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? { ...message, notices: [...message.notices, part.message] } : message)) }));
+      } else if (part.type === 'tool-call') {
+        const call = { id: part.id, name: part.name, args: part.args, result: null, isError: false };
+        setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? { ...message, toolCalls: [...(message.toolCalls ?? []), call] } : message)) }));
+      } else if (part.type === 'tool-result') {
+        const done = (message: StoredMessage) => ({ ...message, toolCalls: (message.toolCalls ?? []).map((call) => (call.id === part.id ? { ...call, result: part.text, isError: part.isError } : call)) });
+        setState((state) => ({ ...state, messages: state.messages.map((message) => (message.id === answerId ? done(message) : message)) }));
       } else {
         // The end: what the database holds (status, usage, timings, error) is the truth.
         setState((state) => ({ ...state, streaming: null }));
@@ -170,14 +176,14 @@ export function useChat(onConversationsChanged: () => void) {
 
   /** Sends a message; `assistantId` starts a new conversation with that assistant. */
   const send = useCallback(
-    async (model: string, parts: ContentPart[], replaceFrom?: number, assistantId?: string): Promise<boolean> => {
+    async (model: string, parts: ContentPart[], replaceFrom?: number, assistantId?: string, tools = false): Promise<boolean> => {
       const current = stateRef.current;
       if (current.streaming) return false;
       const kept = replaceFrom === undefined ? current.messages : current.messages.filter((message) => message.id < replaceFrom);
       const conversationId = current.conversation?.id ?? null;
       const withAssistant = conversationId === null && assistantId !== undefined;
       return startAnswer(async () => {
-        const result = await call('chat:send', { conversationId, model, parts, ...(replaceFrom !== undefined && { replaceFrom }), ...(withAssistant && { assistantId }) });
+        const result = await call('chat:send', { conversationId, model, parts, ...(replaceFrom !== undefined && { replaceFrom }), ...(withAssistant && { assistantId }), ...(tools && { tools: true }) });
         if (!withAssistant) return result;
         // The assistant's opening message was saved as the conversation's first: shown above the question.
         const saved = await call('conversations:get', { id: result.conversation.id }).catch(() => null);

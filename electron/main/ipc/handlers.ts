@@ -30,6 +30,7 @@ import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import type { GatewayService } from '../../core/gateway/gateway-service';
 import { schoolServerStatus } from '../../core/school/school-status';
 import { mcpEnvSecretName, type ToolServers } from '../../core/tools/tool-servers';
+import type { McpServerConfig } from '../../../shared/tools';
 import type { ToolApprovals } from './tool-approvals';
 import { toolServerRoute } from '../../core/privacy/route';
 import { AtelierError } from '../../../shared/errors';
@@ -239,14 +240,21 @@ export function createHandlers(services: MainServices): HandlerTable {
       return { servers: toolServerEntries(services) };
     },
     'tools:remove-server': async ({ name }) => {
+      let removed: McpServerConfig | undefined;
       await services.settings.update(({ mcp }) => {
-        if (!mcp.servers.some((server) => server.name === name)) throw new AtelierError('invalid_request', `There is no tool server “${name}”.`, 'Reload the list.');
+        removed = mcp.servers.find((server) => server.name === name);
+        if (!removed) throw new AtelierError('invalid_request', `There is no tool server “${name}”.`, 'Reload the list.');
         return { mcp: { servers: mcp.servers.filter((server) => server.name !== name) } };
       });
+      // Its variables' values go from the keychain with it.
+      if (removed?.transport === 'stdio') for (const variable of removed.env) await services.secrets.delete(mcpEnvSecretName(name, variable)).catch(() => false);
       return { servers: toolServerEntries(services) };
     },
     'tools:set-enabled': async ({ name, enabled }) => {
-      await services.settings.update(({ mcp }) => ({ mcp: { servers: mcp.servers.map((server) => (server.name === name ? { ...server, enabled } : server)) } }));
+      await services.settings.update(({ mcp }) => {
+        if (!mcp.servers.some((server) => server.name === name)) throw new AtelierError('invalid_request', `There is no tool server “${name}”.`, 'Reload the list.');
+        return { mcp: { servers: mcp.servers.map((server) => (server.name === name ? { ...server, enabled } : server)) } };
+      });
       return { servers: toolServerEntries(services) };
     },
     'tools:list-tools': async ({ name }) => ({ tools: await services.toolServers.listTools(name) }),
