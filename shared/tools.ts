@@ -34,7 +34,14 @@ export const McpServerConfigSchema = z.discriminatedUnion('transport', [
 export type McpServerConfig = z.output<typeof McpServerConfigSchema>;
 
 /** A tool server as the app lists it: its settings and where it runs. */
-export const McpServerEntrySchema = z.intersection(McpServerConfigSchema, z.object({ routeClass: z.enum(['local', 'eu', 'non-eu']) }));
+export const McpServerEntrySchema = z.intersection(
+  McpServerConfigSchema,
+  z.object({
+    routeClass: z.enum(['local', 'eu', 'non-eu']),
+    /** Shipped by the school's policy file: always on, not changeable here. */
+    fromSchool: z.boolean().optional(),
+  }),
+);
 export type McpServerEntry = z.infer<typeof McpServerEntrySchema>;
 
 /** A tool call the model made in an answer, and what came of it (saved with the answer). */

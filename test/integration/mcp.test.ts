@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -198,11 +199,20 @@ describe('the school’s and the classroom lock’s rules for tools', () => {
     const noLocal = await rules({ localPrograms: false });
     await expect(noLocal.listTools('tools')).rejects.toMatchObject({ message: expect.stringContaining('programs on this computer') as unknown });
     expect(noLocal.pid('tools')).toBeNull();
-    await expect((await rules({ servers: ['wiki'] })).listTools('tools')).rejects.toMatchObject({ message: 'Your school does not allow the tool server “tools”.' });
+    await expect((await rules({ allowedServers: ['wiki'] })).listTools('tools')).rejects.toMatchObject({ message: 'Your school does not allow the tool server “tools”.' });
     const limited = await rules({ allowedTools: ['tools/add', 'tools/e*'] });
     expect((await limited.listTools('tools')).map((tool) => tool.name)).toEqual(['echo', 'add', 'env']);
     await expect(limited.callTool('tools', 'fail', {})).rejects.toMatchObject({ message: 'Your school does not allow the tool tools/fail.' });
     expect((await limited.callTool('tools', 'add', { a: 1, b: 1 })).text).toBe('2');
+  });
+
+  it('the school ships its own servers: listed as the school’s, usable even where only allowed servers are', async () => {
+    const dir = await tempDir();
+    const policy = path.join(dir, 'policy.json');
+    await fs.writeFile(policy, JSON.stringify({ tools: { allowedServers: ['none-of-these'], servers: [{ ...STDIO, name: 'schul-tools' }] } }));
+    const env = { ATELIER_HOME: dir, ATELIER_POLICY_FILE: policy };
+    expect((await runAtelier(['mcp', 'list'], { env })).stdout).toMatch(/schul-tools\s+local program .*from your school/);
+    expect((await runAtelier(['mcp', 'tools', 'schul-tools'], { env })).stdout).toContain('add');
   });
 
   it('a policy file that cannot be used allows no tools', async () => {

@@ -17,7 +17,7 @@ import { modelForRole } from '../model-for-role';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { applyAssistant } from '../../core/assistants/apply-assistant';
 import { runToolLoop, type ToolApproval, type ToolCallRequest } from '../../core/tools/tool-loop';
-import { ToolServers } from '../../core/tools/tool-servers';
+import { ToolServers, toolServersInForce } from '../../core/tools/tool-servers';
 import { terminalLine } from '../../../shared/terminal-text';
 
 interface ChatOptions {
@@ -105,7 +105,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const useTools = options.tools === true || options.allowTools !== undefined;
       const toolServers = useTools
         ? new ToolServers({
-            servers: () => settingsStore.get().settings.mcp.servers.filter((server) => server.enabled),
+            servers: () => toolServersInForce(settingsStore.get().settings.mcp.servers, effectivePolicy(settingsStore.get().settings, policyFileFor(io).read())).filter((server) => server.enabled),
             policy: () => effectivePolicy(settingsStore.get().settings, policyFileFor(io).read()),
             env: io.env,
             secrets: SecretStore.fromEnvironment(io.env),
@@ -129,7 +129,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
         return decision;
       };
       const parts = toolServers
-        ? runToolLoop(request, { router, servers: toolServers, serverNames: settingsStore.get().settings.mcp.servers.filter((server) => server.enabled).map((server) => server.name), approve, signal: controller.signal })
+        ? runToolLoop(request, { router, servers: toolServers, serverNames: toolServersInForce(settingsStore.get().settings.mcp.servers, policy).filter((server) => server.enabled).map((server) => server.name), approve, signal: controller.signal })
         : router.stream(request, controller.signal);
       const answer = await collectAnswer(parts, (part) => {
         if (part.type === 'tool-result') {

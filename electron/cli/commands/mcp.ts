@@ -7,7 +7,7 @@ import { maskUrlCredentials } from '../../../shared/url-credentials';
 import { effectivePolicy } from '../../core/privacy/policy';
 import { toolServerRoute } from '../../core/privacy/route';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { mcpEnvSecretName, ToolServers } from '../../core/tools/tool-servers';
+import { mcpEnvSecretName, ToolServers, toolServersInForce } from '../../core/tools/tool-servers';
 import { classroomLockFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
@@ -23,7 +23,13 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
       const policy = effectivePolicy(settings, policyFileFor(io).read());
-      const servers = settings.mcp.servers.map((server) => ({ ...server, ...(server.transport === 'http' && { url: maskUrlCredentials(server.url) }), routeClass: toolServerRoute(server, policy).routeClass }));
+      const school = new Set((policy.tools?.servers ?? []).map((server) => server.name));
+      const servers = toolServersInForce(settings.mcp.servers, policy).map((server) => ({
+        ...server,
+        ...(server.transport === 'http' && { url: maskUrlCredentials(server.url) }),
+        routeClass: toolServerRoute(server, policy).routeClass,
+        ...(school.has(server.name) && { fromSchool: true }),
+      }));
       if (options.json) {
         printJson(io, { servers });
         return;
@@ -31,7 +37,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       if (servers.length === 0) io.stdout('No tool servers yet. Add one: atelier mcp add NAME -- COMMAND ARGS…  or  atelier mcp add NAME --url URL\n');
       for (const server of servers) {
         const what = server.transport === 'stdio' ? [server.command, ...server.args].map((part) => terminalLine(part, 200)).join(' ') : terminalLine(server.url, 300);
-        io.stdout(`${server.name}  ${server.transport === 'stdio' ? 'local program' : 'address'}  ${what}  (${ROUTE_WORDS[server.routeClass]}${server.enabled ? '' : ', disabled'})\n`);
+        io.stdout(`${server.name}  ${server.transport === 'stdio' ? 'local program' : 'address'}  ${what}  (${ROUTE_WORDS[server.routeClass]}${server.enabled ? '' : ', disabled'}${server.fromSchool ? ', from your school' : ''})\n`);
       }
     });
 
@@ -101,7 +107,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
     .action(async (name: string, options: { json?: boolean }) => {
       const store = await openSettingsStore(io);
       const servers = new ToolServers({
-        servers: () => store.get().settings.mcp.servers,
+        servers: () => toolServersInForce(store.get().settings.mcp.servers, effectivePolicy(store.get().settings, policyFileFor(io).read())),
         policy: () => effectivePolicy(store.get().settings, policyFileFor(io).read()),
         env: io.env,
         secrets: SecretStore.fromEnvironment(io.env),

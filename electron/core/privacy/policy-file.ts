@@ -6,6 +6,7 @@ import { describeIssues } from '../../../shared/errors';
 import { PriceSchema, UsdLimitSchema } from '../../../shared/usage';
 import { EndpointSchema, FallbacksSchema } from '../../../shared/settings';
 import { AssistantFieldsSchema, AssistantIdSchema } from '../../../shared/assistants';
+import { McpServerConfigSchema } from '../../../shared/tools';
 import { decodePersonsText, describeInvisibleCharacter, printable } from '../../../shared/text';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -90,15 +91,17 @@ export const PolicyFileSchema = z.strictObject({
   assistantsOnly: z.boolean().optional(),
   /**
    * Tools (MCP): `allowed: false` forbids every tool server; `localPrograms: false` forbids
-   * programs started on this computer (stdio); `servers` allows only these server names;
-   * `allowedTools` only these tools (`server/tool`, `*` matching anything).
+   * programs started on this computer (stdio); `allowedServers` allows only these server names
+   * (and the school's own); `allowedTools` only these tools (`server/tool`, `*` matching
+   * anything); `servers` ships servers to every machine (enabled, not changeable by users).
    */
   tools: z
     .strictObject({
       allowed: z.boolean().optional(),
       localPrograms: z.boolean().optional(),
-      servers: z.array(z.string().min(1)).optional(),
+      allowedServers: z.array(z.string().min(1)).optional(),
       allowedTools: z.array(z.string().min(1)).optional(),
+      servers: z.array(McpServerConfigSchema).max(50).optional(),
     })
     .optional(),
   /** Privacy, providers, credentials and allowed models cannot be changed by users at all. */

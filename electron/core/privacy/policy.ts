@@ -3,6 +3,7 @@ import type { ErrorPayload } from '../../../shared/errors';
 import type { Provenance } from '../../../shared/privacy';
 import type { BudgetSettings, Price } from '../../../shared/usage';
 import type { Assistant } from '../../../shared/assistants';
+import type { McpServerConfig } from '../../../shared/tools';
 import { matchesPattern, type ManagedPolicy, type PolicyFile } from './policy-file';
 import { hostOf } from './route';
 import { SCHOOL_SERVER_PREFIX } from '../school/school-server';
@@ -39,7 +40,7 @@ export interface PrivacyPolicy {
   /** Chats only with the school's assistants. */
   assistantsOnly?: boolean;
   /** The school's rules for tool servers (MCP). */
-  tools?: { allowed?: boolean; localPrograms?: boolean; servers?: readonly string[]; allowedTools?: readonly string[] };
+  tools?: { allowed?: boolean; localPrograms?: boolean; allowedServers?: readonly string[]; allowedTools?: readonly string[]; servers?: readonly McpServerConfig[] };
   /**
    * The prefix of the school's own server (the policy file's `schoolServer`): it keeps its own
    * budgets (a LiteLLM proxy, per key), so this machine's budget does not hold its answers.

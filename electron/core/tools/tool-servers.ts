@@ -9,6 +9,15 @@ import { McpConnection, type ToolCallOutcome } from './mcp-connection';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The tool servers in force: the school's (its policy file's `tools.servers`, always enabled),
+ * then the user's own whose names the school's do not take.
+ */
+export function toolServersInForce(own: readonly McpServerConfig[], policy: PrivacyPolicy): McpServerConfig[] {
+  const school = policy.tools?.servers ?? [];
+  return [...school, ...own.filter((server) => !school.some((shipped) => shipped.name === server.name))];
+}
+
 /** The keychain entry of a local server's environment variable. */
 export function mcpEnvSecretName(server: string, variable: string): string {
   return `mcp-env:${server}:${variable}`;
@@ -68,7 +77,7 @@ export class ToolServers {
     const school = (what: string) => new AtelierError('policy_denied', `Your school does not allow ${what}.`, 'Ask your school’s IT if you need it.');
     if (rules.allowed === false) return school('tools');
     if (rules.localPrograms === false && server.transport === 'stdio') return school(`programs on this computer as tools (“${server.name}”)`);
-    if (rules.servers && !rules.servers.includes(server.name)) return school(`the tool server “${server.name}”`);
+    if (rules.allowedServers && !rules.allowedServers.includes(server.name) && !rules.servers?.some((shipped) => shipped.name === server.name)) return school(`the tool server “${server.name}”`);
     if (tool !== '' && rules.allowedTools && !rules.allowedTools.some((pattern) => matchesPattern(pattern, `${server.name}/${tool}`))) return school(`the tool ${server.name}/${tool}`);
     return null;
   }

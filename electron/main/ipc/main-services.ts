@@ -26,7 +26,7 @@ import { AssistantLibrary } from '../../core/assistants/assistant-library';
 import { languageOfSetting } from '../../core/assistants/builtin-assistants';
 import type { MainServices } from './handlers';
 import { GatewayService } from '../../core/gateway/gateway-service';
-import { ToolServers } from '../../core/tools/tool-servers';
+import { ToolServers, toolServersInForce } from '../../core/tools/tool-servers';
 import { ToolApprovals } from './tool-approvals';
 import { gatewayModels } from '../../core/gateway/gateway-models';
 import { ServeTokens } from '../../core/gateway/serve-tokens';
@@ -110,7 +110,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
   });
   const toolApprovals = new ToolApprovals();
   const toolServers = new ToolServers({
-    servers: () => settings.get().settings.mcp.servers,
+    servers: () => toolServersInForce(settings.get().settings.mcp.servers, policy()),
     policy,
     env: processEnv,
     secrets,
@@ -136,7 +136,7 @@ export async function createMainServices({ dataDir, env: processEnv, runtime, pr
       assistants: findAssistant,
       tools: {
         servers: toolServers,
-        serverNames: () => settings.get().settings.mcp.servers.filter((server) => server.enabled).map((server) => server.name),
+        serverNames: () => toolServersInForce(settings.get().settings.mcp.servers, policy()).filter((server) => server.enabled).map((server) => server.name),
         approve: (conversationId, call, signal) => toolApprovals.ask(conversationId, call, signal),
       },
     }),
