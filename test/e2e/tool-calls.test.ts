@@ -86,4 +86,14 @@ describe('tool calls in the chat', () => {
     await expect.poll(() => page.getByRole('article').last().innerText()).toContain('Zwei.');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
+
+  it('a teacher can lock with no programs on this computer as tools', async () => {
+    const page = await openChat();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Tool servers while locked').selectOption('local');
+    await page.getByLabel('Teacher password').fill('Tafel-Kreide-2026');
+    await page.getByRole('button', { name: 'Lock for this class' }).click();
+    await expect.poll(() => page.evaluate(() => window.atelier.invoke('tools:list-tools', { name: 'tools' }).then((result) => (result.ok ? 'listed' : result.error.code)))).toBe('settings_locked');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
 });

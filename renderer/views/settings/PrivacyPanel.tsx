@@ -19,6 +19,9 @@ export function PrivacyPanel() {
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const passwordId = useId();
+  const toolsId = useId();
+  /** What the lock forbids of tool servers while it is on. */
+  const [forbidTools, setForbidTools] = useState<'none' | 'local' | 'all'>('none');
 
   const reload = useCallback(() => {
     call('privacy:get-state').then(setPrivacy, () => setPrivacy(null));
@@ -40,7 +43,8 @@ export function PrivacyPanel() {
   };
   const toggleLock = () => {
     const channel = privacy.classroomLocked ? 'privacy:unlock' : 'privacy:lock';
-    call(channel, { password }).then(
+    const input = privacy.classroomLocked || forbidTools === 'none' ? { password } : { password, forbidTools };
+    call(channel, input).then(
       (next) => {
         setPrivacy(next);
         setPassword('');
@@ -86,6 +90,16 @@ export function PrivacyPanel() {
               {privacy.classroomLocked ? t('privacy.unlock') : t('privacy.lock')}
             </button>
           </form>
+          {!privacy.classroomLocked && (
+            <>
+              <label htmlFor={toolsId}>{t('privacy.lockTools')}</label>
+              <select id={toolsId} value={forbidTools} onChange={(event) => setForbidTools(event.target.value as typeof forbidTools)}>
+                <option value="none">{t('privacy.lockToolsNone')}</option>
+                <option value="local">{t('privacy.lockToolsLocal')}</option>
+                <option value="all">{t('privacy.lockToolsAll')}</option>
+              </select>
+            </>
+          )}
           <p className="muted">{t('privacy.lockHint')}</p>
         </>
       )}
