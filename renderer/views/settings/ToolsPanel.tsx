@@ -133,6 +133,7 @@ export function ToolsPanel() {
                   <div className="tool-server-head">
                     <h4 id={headingId} className="tool-server-name">
                       {server.name}
+                      {server.fromSchool === true && <span className="badge"> {t('toolServers.fromSchool')}</span>}
                     </h4>
                     <span className="visually-hidden">{t('toolServers.runsOn')}</span>
                     <RouteBadge routeClass={server.routeClass} />
@@ -177,7 +178,7 @@ export function ToolsPanel() {
                         role="switch"
                         className="switch"
                         checked={server.enabled}
-                        disabled={locked || pending !== null}
+                        disabled={locked || pending !== null || server.fromSchool === true}
                         aria-describedby={describedBy}
                         onChange={(event) => setEnabled(server.name, event.target.checked)}
                       />
@@ -194,7 +195,7 @@ export function ToolsPanel() {
                       }}
                       type="button"
                       className="button button-danger"
-                      disabled={locked || pending !== null || confirming !== null}
+                      disabled={locked || pending !== null || confirming !== null || server.fromSchool === true}
                       aria-label={t('toolServers.removeNamed', { name: server.name })}
                       aria-describedby={describedBy}
                       onClick={() => {
