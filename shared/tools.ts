@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { urlCredentialProblem } from './url-credentials';
 
 /** A tool server's name: what `atelier mcp tools NAME` and the egress record call it. */
 export const McpServerNameSchema = z
@@ -27,7 +28,10 @@ export const McpServerConfigSchema = z.discriminatedUnion('transport', [
   z.strictObject({
     name: McpServerNameSchema,
     transport: z.literal('http'),
-    url: z.url({ protocol: /^https?$/, error: 'use the server’s http:// or https:// address, such as https://mcp.school.example/mcp' }),
+    url: z.url({ protocol: /^https?$/, error: 'use the server’s http:// or https:// address, such as https://mcp.school.example/mcp' }).superRefine((url, context) => {
+      const problem = urlCredentialProblem(url);
+      if (problem) context.addIssue({ code: 'custom', message: `the address must not hold a password or token: ${problem}` });
+    }),
     enabled: z.boolean().default(true),
   }),
 ]);

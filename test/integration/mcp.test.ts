@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
@@ -12,6 +13,8 @@ import { writeSettings } from '../support/settings-file';
 import { runAtelier } from '../support/run-cli';
 import { openDatabase } from '../../electron/core/store/database';
 import { ToolServers } from '../../electron/core/tools/tool-servers';
+import { runToolLoop } from '../../electron/core/tools/tool-loop';
+import type { ChatRouter } from '../../electron/core/chat/router';
 import { repoRoot } from '../support/built-cli';
 import { tempDir } from '../support/temp-dir';
 import { startMainProcess } from '../support/main-process';
@@ -231,5 +234,39 @@ describe('the school’s and the classroom lock’s rules for tools', () => {
     expect((await runAtelier(['mcp', 'tools', 'tools'], { env })).stderr).toContain('The classroom lock does not allow programs on this computer as tools');
     expect((await runAtelier(['unlock'], { env, stdin: 'Tafel-Kreide-2026\n' })).code).toBe(0);
     expect((await runAtelier(['mcp', 'tools', 'tools'], { env })).code).toBe(0);
+  });
+});
+
+describe('what the hostile pass found', () => {
+  it('a server that takes the connection and never answers times out; a stop while the tools are listed ends the turn at once', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const server: McpServerConfig = { name: 'silent', transport: 'http', url: `http://127.0.0.1:${port}/mcp`, enabled: true };
+      const hub = new ToolServers({ servers: () => [server], policy: () => UNRESTRICTED, env: process.env, secrets: null, connectTimeoutMs: 300 });
+      open.push(hub);
+      await expect(hub.listTools('silent')).rejects.toMatchObject({ message: expect.stringContaining('“silent”') as unknown });
+      const slow = new ToolServers({ servers: () => [server], policy: () => UNRESTRICTED, env: process.env, secrets: null });
+      open.push(slow);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const router = { stream: () => (async function* () {})() } as unknown as ChatRouter;
+      const parts = [];
+      for await (const part of runToolLoop({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { router, servers: slow, serverNames: ['silent'], approve: async () => 'once', signal: controller.signal })) parts.push(part);
+      expect(parts).toEqual([expect.objectContaining({ type: 'error', code: 'cancelled' })]);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('the CLI refuses --env after --, and an address holding a password; variables are any text', async () => {
+    const dir = await tempDir();
+    const env = { ATELIER_HOME: dir };
+    const afterDashes = await runAtelier(['mcp', 'add', 'sec', '--', process.execPath, 'server.mjs', '--env', 'WIKI_TOKEN=s3cr3t'], { env });
+    expect(afterDashes).toMatchObject({ code: 2, stderr: expect.stringContaining('Put --env before --') as unknown });
+    expect((await runAtelier(['mcp', 'add', 'cred', '--url', 'https://user:hunter2@mcp.example.org/mcp'], { env })).stderr).toContain('must not hold a password or token');
+    expect(await fs.readFile(path.join(dir, 'settings.json'), 'utf8').catch(() => '')).not.toContain('s3cr3t');
+    expect((await runAtelier(['mcp', 'add', 'vars', '--env', 'ROOT=/home/x/Mein Ordner', '--env', 'LOG=1', '--', ...STDIO.command ? [STDIO.command, ...STDIO.args] : []], { env })).code).toBe(0);
   });
 });

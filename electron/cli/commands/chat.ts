@@ -114,10 +114,10 @@ export function registerChatCommand(program: Command, io: CliIo): void {
           })
         : null;
       const preApproved = new Set((options.allowTools ?? '').split(',').map((name) => name.trim()).filter(Boolean));
-      const toolLog: { server: string; tool: string; args: Record<string, unknown>; result?: string; isError?: boolean; allowed: boolean }[] = [];
+      // One entry per call the model made, by its id; filled in when its result comes.
+      const toolLog: { id: string; server: string; tool: string; args: Record<string, unknown>; result: string | null; isError: boolean; allowed: boolean }[] = [];
+      const denied = new Set<string>();
       const approve = async (call: ToolCallRequest): Promise<ToolApproval> => {
-        const entry = { server: call.server, tool: call.tool, args: call.args, allowed: true };
-        toolLog.push(entry);
         if (preApproved.has(call.server) || preApproved.has(`${call.server}/${call.tool}`)) return 'once';
         const question = `Tool call: ${call.server}/${call.tool} ${terminalLine(JSON.stringify(call.args), 300)}\nAllow? [y] once, [a] for this chat, [n] no: `;
         const answer = (await io.ask?.(question))?.trim().toLowerCase() ?? null;
@@ -125,16 +125,24 @@ export function registerChatCommand(program: Command, io: CliIo): void {
           io.stderr(`Note: the tool call ${call.server}/${call.tool} was not allowed: there is no terminal to ask. Allow it with --allow-tools ${call.server}\n`);
         }
         const decision: ToolApproval = answer === 'y' || answer === 'yes' || answer === 'j' || answer === 'ja' ? 'once' : answer === 'a' || answer === 'always' ? 'conversation' : 'deny';
-        entry.allowed = decision !== 'deny';
+        if (decision === 'deny') denied.add(JSON.stringify([call.server, call.tool, call.args]));
         return decision;
       };
       const parts = toolServers
         ? runToolLoop(request, { router, servers: toolServers, serverNames: toolServersInForce(settingsStore.get().settings.mcp.servers, policy).filter((server) => server.enabled).map((server) => server.name), approve, signal: controller.signal })
         : router.stream(request, controller.signal);
       const answer = await collectAnswer(parts, (part) => {
+        if (part.type === 'tool-call') {
+          const [server = '', tool = part.name] = part.name.split('__');
+          toolLog.push({ id: part.id, server, tool, args: part.args, result: null, isError: false, allowed: true });
+          return;
+        }
         if (part.type === 'tool-result') {
-          const entry = toolLog.at(-1);
-          if (entry) Object.assign(entry, { result: part.text, isError: part.isError });
+          const entry = toolLog.find((candidate) => candidate.id === part.id && candidate.result === null);
+          if (entry) {
+            Object.assign(entry, { result: part.text, isError: part.isError });
+            if (part.isError && denied.has(JSON.stringify([entry.server, entry.tool, entry.args]))) entry.allowed = false;
+          }
           if (!options.json) io.stderr(`Tool ${part.isError ? 'failed' : 'result'}: ${terminalLine(part.text, 300)}\n`);
           return;
         }

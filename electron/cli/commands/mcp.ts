@@ -49,7 +49,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
     .option('--url <url>', 'a remote server’s address (Streamable HTTP, or SSE for older servers)')
     .option('--env <VAR=value...>', 'an environment variable for a local server; its value goes to the keychain')
     .option('--replace', 'replace a server already added with this name')
-    .addHelpText('after', '\nExamples:\n  atelier mcp add files -- npx -y @modelcontextprotocol/server-filesystem ~/Schule\n  atelier mcp add wiki --url https://mcp.school.example/mcp\n')
+    .addHelpText('after', '\nExamples:\n  atelier mcp add files -- npx -y @modelcontextprotocol/server-filesystem ~/Schule\n  atelier mcp add wiki --env WIKI_TOKEN=… -- npx -y wiki-mcp   (options before --)\n  atelier mcp add wiki --url https://mcp.school.example/mcp\n')
     .action(async (name: string, command: string[], options: { url?: string; env?: string[]; replace?: boolean }) => {
       if ((command.length > 0) === (options.url !== undefined)) {
         throw new AtelierError('invalid_request', 'Give either a program to start (after --) or an address (--url), not both or neither.', 'atelier mcp add files -- npx -y @modelcontextprotocol/server-filesystem ~/Schule   or   atelier mcp add wiki --url https://mcp.school.example/mcp');
@@ -61,6 +61,10 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       });
       if (options.url !== undefined && env.length > 0) throw new AtelierError('invalid_request', '--env is for a local server (a program Atelier starts).', 'Leave out --env for an address.');
       const [program, ...args] = command;
+      // Options after `--` are the program's: an --env there would become an argument, its secret in plain text.
+      if (args.some((arg) => arg === '--env' || arg.startsWith('--env='))) {
+        throw new AtelierError('invalid_request', '--env after -- would be passed to the program as an argument (and its value saved as text).', 'Put --env before --: atelier mcp add NAME --env VAR=value -- COMMAND ARGS…');
+      }
       const parsed = McpServerConfigSchema.safeParse(
         options.url !== undefined ? { name, transport: 'http', url: options.url } : { name, transport: 'stdio', command: program, args, env: env.map((variable) => variable.name) },
       );
@@ -69,7 +73,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       const store = await openSettingsStore(io);
       const secrets = SecretStore.fromEnvironment(io.env);
       // The environment's values go to the keychain first: a server listed without them would fail to start.
-      for (const variable of env) await secrets.set(mcpEnvSecretName(name, variable.name), variable.value);
+      for (const variable of env) await secrets.set(mcpEnvSecretName(name, variable.name), variable.value, { anyText: true });
       let replaced = false;
       await store.update(({ mcp: { servers } }) => {
         const found = servers.some((existing) => existing.name === name);

@@ -87,8 +87,9 @@ export class SecretStore {
    * Saves a secret in the keychain, or, with `sessionOnly` (or when the keychain is unavailable
    * and the user agreed), in memory until Atelier quits.
    */
-  async set(name: string, value: string, options: { sessionOnly?: boolean } = {}): Promise<StoredSecret> {
-    const secret = checkSecretValue(name, value);
+  async set(name: string, value: string, options: { sessionOnly?: boolean; anyText?: boolean } = {}): Promise<StoredSecret> {
+    // `anyText`: a value that is not a key (a tool server's variable): taken as it is, up to the same length.
+    const secret = options.anyText ? checkAnyText(name, value) : checkSecretValue(name, value);
     this.cached = null;
     if (options.sessionOnly) {
       this.session.set(name, secret);
@@ -208,6 +209,12 @@ export function checkSecretValue(name: string, value: string): string {
   const aws = awsShapeProblem(name, secret);
   if (aws) throw new AtelierError('invalid_request', aws.message, aws.hint);
   return secret;
+}
+
+function checkAnyText(name: string, value: string): string {
+  if (value.length > MAX_SECRET_LENGTH) throw new AtelierError('invalid_request', `The value for “${name}” is longer than ${MAX_SECRET_LENGTH.toLocaleString('en')} characters.`, 'Give a shorter value.');
+  if (value.includes('\0')) throw new AtelierError('invalid_request', `The value for “${name}” contains a NUL character.`, 'Give it as text.');
+  return value;
 }
 
 function describe(backend: KeychainStatus['backend']): string {

@@ -27,6 +27,8 @@ export interface McpConnectionOptions {
   secretEnv?: Readonly<Record<string, string>>;
   /** A local server's error output, line by line (for the status and a bug report). */
   onStderr?: (line: string) => void;
+  /** How long connecting and listing may take (a minute unless given). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -39,6 +41,8 @@ export class McpConnection {
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private transport: Transport | null = null;
+  /** A local server's last lines of error output: they say why it would not start. */
+  private readonly stderrTail: string[] = [];
 
   constructor(
     readonly config: McpServerConfig,
@@ -75,7 +79,7 @@ export class McpConnection {
     const tools: ToolInfo[] = [];
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor === undefined ? undefined : { cursor }).catch((error: unknown) => {
+      const page = await withTimeout(client.listTools(cursor === undefined ? undefined : { cursor }), this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS).catch((error: unknown) => {
         throw this.failure(error, 'list its tools');
       });
       for (const tool of page.tools) {
@@ -112,7 +116,8 @@ export class McpConnection {
 
   /** Ends the connection; a local server's process is stopped (and killed if it does not go). */
   async close(): Promise<void> {
-    const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
+    // A connection still being made is not waited for: its transport is closed, which ends it.
+    const client = this.client;
     this.client = null;
     this.connecting = null;
     await client?.close().catch(() => undefined);
@@ -124,7 +129,9 @@ export class McpConnection {
     const client = new Client({ name: 'Atelier', version: '1.0.0' });
     const connect = async (transport: Transport) => {
       this.transport = transport;
-      await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+      // Our own limit too: a server that takes the connection and never answers must not hold anyone.
+      const limit = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+      await withTimeout(client.connect(transport, { timeout: limit }), limit, () => void transport.close().catch(() => undefined));
     };
     const config = this.config;
     if (config.transport === 'stdio') {
@@ -139,7 +146,12 @@ export class McpConnection {
         stderr: 'pipe',
       });
       transport.stderr?.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.options.onStderr?.(line);
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line.trim()) continue;
+          this.stderrTail.push(line.slice(0, 300));
+          if (this.stderrTail.length > 3) this.stderrTail.shift();
+          this.options.onStderr?.(line);
+        }
       });
       try {
         await connect(transport);
@@ -158,7 +170,8 @@ export class McpConnection {
         const legacy = new Client({ name: 'Atelier', version: '1.0.0' });
         const transport = new SSEClientTransport(url);
         this.transport = transport;
-        await legacy.connect(transport);
+        const limit = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+        await withTimeout(legacy.connect(transport, { timeout: limit }), limit, () => void transport.close().catch(() => undefined));
         return legacy;
       } catch {
         throw this.failure(error, 'connect');
@@ -175,9 +188,26 @@ export class McpConnection {
       ? { code: 'timeout', message: `The tool server “${this.config.name}” did not ${doing} in time.`, hint: 'Try again; a server that downloads itself first (npx) may need a minute the first time.' }
       : /ECONNREFUSED|ENOTFOUND|fetch failed|EAI_AGAIN/i.test(message)
         ? { code: 'provider_unreachable', message: `The tool server “${this.config.name}” cannot be reached.`, hint: 'Check its address, and that it is running.' }
-        : { code: 'provider_error', message: `The tool server “${this.config.name}” could not ${doing}: ${message.split('\n')[0]?.slice(0, 300) ?? ''}`, hint: 'Check the server’s command and arguments (atelier mcp list), or its address.' };
+        : {
+            code: 'provider_error',
+            message: `The tool server “${this.config.name}” could not ${doing}: ${message.split('\n')[0]?.slice(0, 300) ?? ''}${this.stderrTail.length > 0 ? ` (it said: ${this.stderrTail.join(' / ')})` : ''}`,
+            hint: 'Check the server’s command and arguments (atelier mcp list), or its address.',
+          };
     return new AtelierError(payload.code, payload.message, payload.hint, { cause: error });
   }
+}
+
+/** Rejects with a timeout error when `promise` takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new Error(`timed out after ${Math.round(ms / 1000)} s`));
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A tool result's content as text: text parts joined; images, audio and resources named. */

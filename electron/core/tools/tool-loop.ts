@@ -29,6 +29,12 @@ export interface ToolLoopOptions {
 }
 
 export const DEFAULT_MAX_STEPS = 8;
+/** At most this many tools are offered at once (OpenAI's API takes 128). */
+export const MAX_TOOLS_OFFERED = 128;
+/** A tool's answer longer than this is cut before it goes back to the model (and into the context). */
+export const MAX_RESULT_CHARS = 50_000;
+
+const CANCELLED_PART: StreamPart = { type: 'error', code: 'cancelled', message: 'You stopped the answer.', hint: 'Ask again when you are ready.' };
 
 /**
  * A conversation turn with tools: the model is offered the servers' tools; when it calls some,
@@ -42,7 +48,13 @@ export async function* runToolLoop(request: ChatRequest, options: ToolLoopOption
     yield { type: 'error', code: 'invalid_request', message: `${request.model} cannot call tools.`, hint: 'Choose a model that can (Claude, GPT-4o or later, Llama 3.1 and later, Qwen 2.5 and later, Mistral), or ask without tools.' };
     return;
   }
-  const { specs, byName, notices } = await offeredTools(options);
+  // Listing the tools may start or reach servers: a stop ends it at once.
+  const offered = await untilAborted(offeredTools(options), options.signal);
+  if (offered === null) {
+    yield CANCELLED_PART;
+    return;
+  }
+  const { specs, byName, notices } = offered;
   for (const message of notices) yield { type: 'notice', message };
   const allowed = options.allowed ?? new Set<string>();
   const messages: ChatMessage[] = [...request.messages];
@@ -71,7 +83,10 @@ export async function* runToolLoop(request: ChatRequest, options: ToolLoopOption
       const result = await runCall(call, byName, allowed, options);
       results.push(result);
       yield result;
-      if (options.signal?.aborted) return;
+      if (options.signal?.aborted) {
+        yield CANCELLED_PART;
+        return;
+      }
     }
     messages.push({ role: 'user', content: results satisfies MessagePart[] });
   }
@@ -91,10 +106,31 @@ async function runCall(call: ToolCallPart, byName: ReadonlyMap<string, { server:
   }
   try {
     const outcome = await options.servers.callTool(target.server, target.tool, call.args, options.signal ? { signal: options.signal } : {});
-    return result(outcome.text, outcome.isError);
+    const text = outcome.text.length > MAX_RESULT_CHARS ? `${outcome.text.slice(0, MAX_RESULT_CHARS)}\n[cut: the tool answered ${outcome.text.length.toLocaleString('en')} characters]` : outcome.text;
+    return result(text, outcome.isError);
   } catch (error) {
     return result(error instanceof AtelierError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : String(error), true);
   }
+}
+
+/** The promise's value, or null as soon as `signal` is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 /** The servers' tools as the model sees them (`server__tool`); a server that cannot be reached or is not allowed is said and left out. */
@@ -106,7 +142,14 @@ async function offeredTools(options: ToolLoopOptions): Promise<{ specs: ToolSpec
     try {
       for (const tool of await options.servers.listTools(server)) {
         const name = `${server}__${tool.name}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
-        if (byName.has(name)) continue;
+        if (byName.has(name)) {
+          notices.push(`The tool “${tool.name}” of “${server}” is not offered: its name reads like another tool’s (${name}).`);
+          continue;
+        }
+        if (specs.length >= MAX_TOOLS_OFFERED) {
+          notices.push(`Only the first ${MAX_TOOLS_OFFERED} tools are offered; “${server}” has more.`);
+          break;
+        }
         byName.set(name, { server, tool: tool.name });
         specs.push({ name, description: (tool.description || tool.title || tool.name).slice(0, 4000), parameters: tool.inputSchema });
       }

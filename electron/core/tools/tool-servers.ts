@@ -31,6 +31,8 @@ export interface ToolServersOptions {
   onEgress?: EgressRecorder;
   /** What the classroom lock forbids of tool servers while it is on. */
   lockForbids?: () => 'local' | 'all' | null;
+  /** How long connecting and listing may take (a minute unless given; the tests shorten it). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -139,7 +141,7 @@ export class ToolServers {
         if (value) secretEnv[variable] = value;
       }
     }
-    const connection = new McpConnection(server, { env: this.options.env, secretEnv });
+    const connection = new McpConnection(server, { env: this.options.env, secretEnv, ...(this.options.connectTimeoutMs !== undefined && { connectTimeoutMs: this.options.connectTimeoutMs }) });
     this.connections.set(server.name, { key, connection });
     return connection;
   }

@@ -236,7 +236,7 @@ export function createHandlers(services: MainServices): HandlerTable {
         if (found && !replace) throw new AtelierError('invalid_request', `There is a tool server “${server.name}” already.`, 'Choose another name, or change that one.');
         return { mcp: { servers: found ? mcp.servers.map((existing) => (existing.name === server.name ? server : existing)) : [...mcp.servers, server] } };
       });
-      for (const [variable, value] of Object.entries(envValues ?? {})) await services.secrets.set(mcpEnvSecretName(server.name, variable), value);
+      for (const [variable, value] of Object.entries(envValues ?? {})) await services.secrets.set(mcpEnvSecretName(server.name, variable), value, { anyText: true });
       return { servers: toolServerEntries(services) };
     },
     'tools:remove-server': async ({ name }) => {
