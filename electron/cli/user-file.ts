@@ -104,3 +104,21 @@ export async function writeUserFile(cwd: string, file: string, content: string):
   }
   return named;
 }
+
+/** At most `limit` bytes from the start of a file: enough to tell it is too large, without reading it all. */
+export async function readStart(file: string, limit: number): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(limit);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, limit - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled === limit) break;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}

@@ -10,6 +10,7 @@ import { AssistantStore } from '../../core/assistants/assistant-store';
 import { assistantLanguage } from '../../core/assistants/builtin-assistants';
 import { classroomLockFor, databaseFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
+import { readStart } from '../user-file';
 
 /** The assistants of this data folder, as the app has them (built-in ones in the CLI's language). */
 export async function assistantLibraryFor(io: CliIo): Promise<AssistantLibrary> {
@@ -188,7 +189,8 @@ async function readPromptFile(io: CliIo, file: string): Promise<string> {
     if (stat.isDirectory()) throw new AtelierError('invalid_request', `${printable(file, 200)} is a folder, not a file.`, 'Give a text file with the instructions.');
     if (stat.isFile() && stat.size > MAX_PROMPT_FILE_BYTES) throw tooLarge(file);
     // A pipe (`--prompt-file <(…)`) or a device is read up to the limit.
-    content = await readAtMost(full, file);
+    content = Buffer.from(await readStart(full, MAX_PROMPT_FILE_BYTES + 1));
+    if (content.length > MAX_PROMPT_FILE_BYTES) throw tooLarge(file);
   } catch (error) {
     if (error instanceof AtelierError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -204,22 +206,6 @@ async function readPromptFile(io: CliIo, file: string): Promise<string> {
     throw new AtelierError('invalid_request', `${printable(file, 200)} is not UTF-8 text (it may be saved as Latin-1 or "ANSI").`, 'Save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8) and try again.');
   }
   return text;
-}
-
-async function readAtMost(full: string, file: string): Promise<Buffer> {
-  const handle = await fs.open(full, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of handle.createReadStream({ highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_PROMPT_FILE_BYTES) throw tooLarge(file);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
 }
 
 function tooLarge(file: string): AtelierError {

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AtelierError, describeIssues } from '../../../shared/errors';
@@ -13,6 +12,7 @@ import { SecretStore } from '../../core/secrets/secret-store';
 import { classroomLockFor, dataDirFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { CliExit, EXIT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { openSettingsStore } from './settings';
+import { readStart } from '../user-file';
 
 /** The environment variable each secret may also come from, for `auth list`. */
 const ENV_FOR: Record<string, string> = {
@@ -35,24 +35,6 @@ function checkName(name: string): string {
     );
   }
   return parsed.data;
-}
-
-/** At most `limit` bytes from the start of a file: enough to tell it is too large, without reading it all. */
-async function readStart(file: string, limit: number): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(limit);
-    let filled = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, filled, limit - filled, null);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-      if (filled === limit) break;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
 }
 
 export function registerAuthCommand(program: Command, io: CliIo): void {

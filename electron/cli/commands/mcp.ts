@@ -5,9 +5,8 @@ import { printable } from '../../../shared/text';
 import { terminalLine } from '../../../shared/terminal-text';
 import { maskUrlCredentials } from '../../../shared/url-credentials';
 import { effectivePolicy } from '../../core/privacy/policy';
-import { toolServerRoute } from '../../core/privacy/route';
 import { SecretStore } from '../../core/secrets/secret-store';
-import { mcpEnvSecretName, ToolServers, toolServersInForce } from '../../core/tools/tool-servers';
+import { mcpEnvSecretName, toolServerEntries, ToolServers, toolServersInForce } from '../../core/tools/tool-servers';
 import { classroomLockFor, egressRecorderFor, policyFileFor, printJson, type CliIo } from '../cli-context';
 import { openSettingsStore } from './settings';
 
@@ -23,13 +22,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
     .action(async (options: { json?: boolean }) => {
       const settings = (await openSettingsStore(io)).get().settings;
       const policy = effectivePolicy(settings, policyFileFor(io).read());
-      const school = new Set((policy.tools?.servers ?? []).map((server) => server.name));
-      const servers = toolServersInForce(settings.mcp.servers, policy).map((server) => ({
-        ...server,
-        ...(server.transport === 'http' && { url: maskUrlCredentials(server.url) }),
-        routeClass: toolServerRoute(server, policy).routeClass,
-        ...(school.has(server.name) && { fromSchool: true }),
-      }));
+      const servers = toolServerEntries(settings.mcp.servers, policy).map((server) => (server.transport === 'http' ? { ...server, url: maskUrlCredentials(server.url) } : server));
       if (options.json) {
         printJson(io, { servers });
         return;

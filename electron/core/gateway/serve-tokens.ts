@@ -5,6 +5,7 @@ import { ServeTokenNameSchema, type ServeToken } from '../../../shared/gateway';
 import { maskSecret } from '../../../shared/secrets';
 import type { SecretStore } from '../secrets/secret-store';
 import { Statements } from '../store/statements';
+import { asDiskError } from '../store/atomic-file';
 
 /** What every token starts with, so a leaked one is recognisable (and secret scanners can find it). */
 export const TOKEN_PREFIX = 'atl_';
@@ -80,7 +81,8 @@ export class ServeTokens {
       if (String((error as Error).message).includes('UNIQUE')) {
         throw new AtelierError('invalid_request', `There is a token named “${name}” already.`, 'Choose another name.');
       }
-      throw error;
+      // A full disk or a read-only data folder is said as such, not as something that went wrong.
+      throw asDiskError(error);
     }
     return { name, token, masked: maskSecret(token), createdAt, lastUsedAt: null, inKeychain };
   }

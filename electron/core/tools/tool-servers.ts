@@ -1,5 +1,5 @@
 import { AtelierError } from '../../../shared/errors';
-import type { McpServerConfig, ToolInfo } from '../../../shared/tools';
+import type { McpServerConfig, McpServerEntry, ToolInfo } from '../../../shared/tools';
 import { recordBeforeSending, type EgressRecorder } from '../privacy/egress-log';
 import { policyDenial, tierAllows, type PrivacyPolicy } from '../privacy/policy';
 import { toolServerRoute } from '../privacy/route';
@@ -16,6 +16,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function toolServersInForce(own: readonly McpServerConfig[], policy: PrivacyPolicy): McpServerConfig[] {
   const school = policy.tools?.servers ?? [];
   return [...school, ...own.filter((server) => !school.some((shipped) => shipped.name === server.name))];
+}
+
+/** The servers in force as listed (the app, `atelier mcp list`): each with where it runs, the school's marked. */
+export function toolServerEntries(own: readonly McpServerConfig[], policy: PrivacyPolicy): McpServerEntry[] {
+  const school = new Set((policy.tools?.servers ?? []).map((server) => server.name));
+  return toolServersInForce(own, policy).map((server) => ({ ...server, routeClass: toolServerRoute(server, policy).routeClass, ...(school.has(server.name) && { fromSchool: true }) }));
 }
 
 /** The keychain entry of a local server's environment variable. */

@@ -29,10 +29,9 @@ import type { RouteHealthStore } from '../../core/reliability/route-health';
 import type { AssistantLibrary } from '../../core/assistants/assistant-library';
 import type { GatewayService } from '../../core/gateway/gateway-service';
 import { schoolServerStatus } from '../../core/school/school-status';
-import { mcpEnvSecretName, toolServersInForce, type ToolServers } from '../../core/tools/tool-servers';
+import { mcpEnvSecretName, toolServerEntries as listToolServers, type ToolServers } from '../../core/tools/tool-servers';
 import type { McpServerConfig } from '../../../shared/tools';
 import type { ToolApprovals } from './tool-approvals';
-import { toolServerRoute } from '../../core/privacy/route';
 import { AtelierError } from '../../../shared/errors';
 import type { ServeTokens } from '../../core/gateway/serve-tokens';
 import { configuredProviders, noteListings, reliabilityStatus } from '../../core/reliability/status';
@@ -274,9 +273,7 @@ export function createHandlers(services: MainServices): HandlerTable {
 
 /** The tool servers in the settings, each with where it runs. */
 function toolServerEntries(services: MainServices) {
-  const policy = services.policy();
-  const school = new Set((policy.tools?.servers ?? []).map((server) => server.name));
-  return toolServersInForce(services.settings.get().settings.mcp.servers, policy).map((server) => ({ ...server, routeClass: toolServerRoute(server, policy).routeClass, ...(school.has(server.name) && { fromSchool: true }) }));
+  return listToolServers(services.settings.get().settings.mcp.servers, services.policy());
 }
 
 function schoolLocksSettings(services: MainServices): boolean {
